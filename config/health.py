@@ -1,0 +1,48 @@
+"""Liveness and readiness for load balancers and compose health checks.
+
+They say ok or not ok and nothing more: which part failed goes to the log, not to whoever asks.
+"""
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.warning("readiness: database does not answer")
+        return False
+
+
+def _redis_answers() -> bool:
+    try:
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        return bool(client.ping())
+    except redis.RedisError:
+        logger.warning("readiness: redis does not answer")
+        return False
+
+
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    ready = _database_answers() and _redis_answers()
+    return HttpResponse(
+        "ok" if ready else "not ok", status=200 if ready else 503, content_type="text/plain"
+    )

@@ -1,0 +1,53 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENVIRONMENT = {
+    "ENLACE_ENV_FILE": "/dev/null",
+    "SECRET_KEY": "k3y-" + "x7Qp9vLr2Zt8Wn4Ys6Hb1Jc5Md0Fg3Ka" * 2,
+    "ALLOWED_HOSTS": "enlace.example.org",
+    "DATABASE_URL": os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/enlace"),
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def run_manage(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        **PRODUCTION_ENVIRONMENT,
+    }
+    env.update(extra_env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_at_warning_level_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_defaults_are_safe_without_any_switches():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_REFERRER_POLICY)"
+    )
+    result = run_manage("shell", "-v", "0", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "no-referrer"]
+
+
+def test_settings_refuse_to_start_without_a_secret_key():
+    result = run_manage("check", extra_env={"SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
