@@ -5,6 +5,8 @@ PYTHON := /usr/bin/python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Parallel test runs on one machine use different Redis databases and TEST_DATABASE_NAME values.
+TEST_REDIS_DB ?= 1
 
 SERVICE_ENV := $(shell scripts/services.sh env)
 export DATABASE_URL ?= $(word 1,$(subst DATABASE_URL=,,$(filter DATABASE_URL=%,$(SERVICE_ENV))))
@@ -48,7 +50,7 @@ run: system venv env services messages migrate
 # Tests use their own database (test_enlace, made and dropped by pytest-django) and Redis
 # database 1, so they never touch the data `make run` shows.
 test: system-test venv env services messages
-	REDIS_URL=$(patsubst %/0,%/1,$(LOCAL_REDIS)) $(BIN)/pytest $(PYTEST_ARGS)
+	REDIS_URL=$(patsubst %/0,%/$(TEST_REDIS_DB),$(LOCAL_REDIS)) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so that the admin shows translated fields side by side.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,6 +133,10 @@ CONTENT_LANGUAGES = [
     ("ht", _("Haitian Creole")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in CONTENT_LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
+# Our own fallback (Translated.localized) follows each record's original language.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("es", "en")
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

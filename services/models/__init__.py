@@ -1,0 +1,45 @@
+from services.models.base import ContentLanguage, HsdsRecord, Translated
+from services.models.details import Attribute, Contact, Language, Metadata, Phone, Schedule
+from services.models.locations import Accessibility, Address, Location, ServiceAtLocation
+from services.models.organizations import Funding, Organization, OrganizationIdentifier, Program
+from services.models.regions import Region
+from services.models.services import (
+    CostOption,
+    Population,
+    RequiredDocument,
+    Service,
+    ServiceArea,
+)
+from services.models.stewardship import DuplicateCandidate, ImportRun, MergedRecord
+from services.models.taxonomy import Taxonomy, TaxonomyTerm
+
+__all__ = [
+    "Accessibility",
+    "Address",
+    "Attribute",
+    "ContentLanguage",
+    "Contact",
+    "CostOption",
+    "DuplicateCandidate",
+    "Funding",
+    "HsdsRecord",
+    "ImportRun",
+    "Language",
+    "Location",
+    "MergedRecord",
+    "Metadata",
+    "Organization",
+    "OrganizationIdentifier",
+    "Phone",
+    "Population",
+    "Program",
+    "Region",
+    "RequiredDocument",
+    "Schedule",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "Translated",
+]
