@@ -99,3 +99,6 @@ class MergedRecord(models.Model):
     class Meta:
         verbose_name = _("merged record")
         verbose_name_plural = _("merged records")
+
+    def __str__(self) -> str:
+        return f"{self.old_id} → {self.new_id}"
