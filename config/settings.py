@@ -181,6 +181,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Referral handoffs: the master key wraps each handoff's data key; it never enters the database.
+HANDOFF_MASTER_KEY = env_secret("HANDOFF_MASTER_KEY")
+HANDOFF_MASTER_KEY_ID = env_str("HANDOFF_MASTER_KEY_ID", "v1")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

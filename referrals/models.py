@@ -1,1 +1,350 @@
+"""Referrals between organisations, their consent, the encrypted client handoff and the outbox.
 
+Nothing here holds free text about a client except the sealed handoff (crypto.py).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from referrals.codes import new_code
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    EXPIRED = "expired", _("expired")
+    CONNECTED = "connected", _("connected")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", _("routine")
+    SOON = "soon", _("within a few days")
+    URGENT = "urgent", _("urgent (today)")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under_18", _("under 18")
+    AGE_18_25 = "18_25", _("18 to 25")
+    AGE_26_40 = "26_40", _("26 to 40")
+    AGE_41_60 = "41_60", _("41 to 60")
+    OVER_60 = "over_60", _("over 60")
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("woman")
+    MAN = "man", _("man")
+    NON_BINARY = "non_binary", _("non-binary")
+    OTHER = "other", _("another identity")
+
+
+class DeclineReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", _("no capacity")
+    NOT_ELIGIBLE = "not_eligible", _("not eligible")
+    OUT_OF_AREA = "out_of_area", _("outside our area")
+    SERVICE_NOT_OFFERED = "not_offered", _("service not offered")
+    UNABLE_TO_CONTACT = "unable_to_contact", _("unable to contact")
+    OTHER = "other", _("other")
+
+
+class Outcome(models.TextChoices):
+    SERVED = "served", _("client served")
+    CLIENT_DECLINED = "client_declined", _("client declined the service")
+    NO_SHOW = "no_show", _("client did not come")
+    REFERRED_ON = "referred_on", _("referred elsewhere")
+    CONSENT_REVOKED = "consent_revoked", _("consent revoked")
+    OTHER = "other", _("other")
+
+
+def _code() -> str:
+    return new_code()
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(
+        _("referral code"), max_length=16, unique=True, default=_code, editable=False
+    )
+    referring_organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("referring organisation"),
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+    )
+    referring_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="referrals_made",
+    )
+    service = models.ForeignKey(
+        "services.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    location = models.ForeignKey(
+        "services.Location",
+        verbose_name=_("location"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    # Copied from the service when sent, so that the inbox is one indexed filter.
+    receiving_organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("receiving organisation"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    needs = models.ManyToManyField(
+        "services.TaxonomyTerm", verbose_name=_("needs"), related_name="referrals", blank=True
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    client_language = models.CharField(
+        _("client's language"), max_length=2, choices=settings.CONTENT_LANGUAGES
+    )
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    decline_reason = models.CharField(
+        _("decline reason"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # A double click or a retried request makes one referral: the form carries a fresh key.
+    idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referring_user", "idempotency_key"],
+                name="referral_idempotency_key_unique",
+                condition=models.Q(idempotency_key__isnull=False),
+            )
+        ]
+        indexes = [models.Index(fields=["receiving_organization", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ReferralEvent(models.Model):
+    """One transition. Each status is entered at most once (the constraint makes retries safe)."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "to_status"], name="referral_event_status_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_status} → {self.to_status}"
+
+
+class Consent(models.Model):
+    class Method(models.TextChoices):
+        VERBAL = "verbal", _("verbal")
+        WRITTEN = "written", _("written")
+        DIGITAL = "digital", _("digital")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone call")
+        SMS = "sms", _("text message")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        EMAIL = "email", _("e-mail")
+        THROUGH_REFERRER = "referrer", _("only through the referring organisation")
+
+    referral = models.OneToOneField(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="consent"
+    )
+    shares_needs = models.BooleanField(_("needs may be shared"), default=True)
+    shares_contact = models.BooleanField(_("contact details may be shared"), default=False)
+    contact_channel = models.CharField(
+        _("contact channel"), max_length=10, choices=Channel.choices, blank=True
+    )
+    method = models.CharField(_("how consent was given"), max_length=10, choices=Method.choices)
+    explained_language = models.CharField(
+        _("language it was explained in"), max_length=2, choices=settings.CONTENT_LANGUAGES
+    )
+    script_version = models.CharField(_("consent script version"), max_length=20)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revocation recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_method = models.CharField(
+        _("how it was revoked"), max_length=10, choices=Method.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(shares_contact=True) | models.Q(contact_channel=""),
+                name="consent_channel_only_with_contact",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}"
+
+
+class HandoffKey(models.Model):
+    """A handoff's data key, wrapped by the master key. Kept in a table of its own so that
+    backups can leave it out (`make backup`): a dump then holds ciphertext it cannot open, and
+    deleting this row shreds the handoff in every copy."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wrapped_key = models.BinaryField(_("wrapped data key"))
+    master_key_id = models.CharField(_("master key id"), max_length=20)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handoff key")
+        verbose_name_plural = _("handoff keys")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class ContactHandoff(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.OneToOneField(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="handoff"
+    )
+    key = models.OneToOneField(
+        HandoffKey,
+        verbose_name=_("data key"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handoff",
+    )
+    ciphertext = models.BinaryField(_("sealed contact details"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    purge_after = models.DateTimeField(_("purge after"), null=True, blank=True, db_index=True)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact handoff")
+        verbose_name_plural = _("contact handoffs")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
+
+
+class Outbox(models.Model):
+    """A notification to an organisation, written in the same transaction as the change that
+    caused it and delivered by Celery. It names the referral code and service, never the client."""
+
+    class Kind(models.TextChoices):
+        NEW_REFERRAL = "new", _("new referral")
+        ACCEPTED = "accepted", _("referral accepted")
+        DECLINED = "declined", _("referral declined")
+        CONNECTED = "connected", _("client connected")
+        CLOSED = "closed", _("referral closed")
+        WITHDRAWN = "withdrawn", _("referral withdrawn")
+        REVOKED = "revoked", _("consent revoked")
+        EXPIRED = "expired", _("referral expired")
+        REMINDER = "reminder", _("referral waiting for an answer")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("recipient organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "kind", "organization"], name="outbox_once_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.referral_id}"
