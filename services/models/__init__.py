@@ -1,5 +1,6 @@
 from services.models.base import ContentLanguage, HsdsRecord, Translated
 from services.models.details import Attribute, Contact, Language, Metadata, Phone, Schedule
+from services.models.lexicon import SearchWord
 from services.models.locations import Accessibility, Address, Location, ServiceAtLocation
 from services.models.organizations import Funding, Organization, OrganizationIdentifier, Program
 from services.models.regions import Region
@@ -38,6 +39,7 @@ __all__ = [
     "Schedule",
     "Service",
     "ServiceArea",
+    "SearchWord",
     "ServiceAtLocation",
     "Taxonomy",
     "TaxonomyTerm",

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from services.hours import validate_schedule
 from services.models.base import HsdsRecord, Translated
 
 
@@ -108,6 +109,10 @@ class Schedule(HsdsRecord, Translated):
     class Meta:
         verbose_name = _("schedule")
         verbose_name_plural = _("schedules")
+
+    def clean(self) -> None:
+        super().clean()
+        validate_schedule(self)
 
 
 class Language(HsdsRecord, Translated):

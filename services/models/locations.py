@@ -1,6 +1,11 @@
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from services.confidential import point_for_public
 from services.models.base import HsdsRecord, Translated
 
 
@@ -77,6 +82,44 @@ class Location(HsdsRecord, Translated):
 
     def __str__(self) -> str:
         return self.name or str(self.id)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.point is not None:
+            lon, lat = float(self.point.x), float(self.point.y)
+            if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+                errors["point"] = ValidationError(
+                    _(
+                        "Coordinates out of range: latitude must be between -90 and 90 and "
+                        "longitude between -180 and 180."
+                    ),
+                    code="coordinates_range",
+                )
+        if self.is_confidential and self.location_type != self.LocationType.PHYSICAL:
+            errors["is_confidential"] = ValidationError(
+                _("Only a physical location can be confidential."), code="confidential_type"
+            )
+        if self.time_zone:
+            try:
+                ZoneInfo(self.time_zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                errors["time_zone"] = ValidationError(
+                    _("Unknown time zone “%(zone)s”."),
+                    code="time_zone",
+                    params={"zone": self.time_zone},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The public position is derived on every save, so that no path can store a confidential
+        # location with its exact point in `public_point`.
+        self.public_point = point_for_public(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"point", "is_confidential"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "public_point"}
+        super().save(*args, **kwargs)
 
 
 class Address(HsdsRecord):

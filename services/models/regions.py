@@ -1,4 +1,6 @@
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,12 +33,20 @@ class Region(models.Model):
     area = models.MultiPolygonField(_("area"), geography=True, srid=4326, null=True, blank=True)
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Lower-case, accent-free names and aliases ("cucuta", "bogota dc", "tx"), filled by
+    # services.gazetteer.search_names_for(); what the offline gazetteer matches typed places on.
+    search_names = ArrayField(
+        models.CharField(max_length=200), verbose_name=_("search names"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["level", "code"]
-        indexes = [models.Index(fields=["parent", "level"])]
+        indexes = [
+            models.Index(fields=["parent", "level"]),
+            GinIndex(fields=["search_names"], name="region_search_names_gin"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -1,8 +1,11 @@
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.utils.translation import gettext_lazy as _
 
 from services.models.base import HsdsRecord, Translated
+from services.querysets import ServiceQuerySet
 
 
 class Population(models.TextChoices):
@@ -84,10 +87,41 @@ class Service(HsdsRecord, Translated):
         _("last verified at"), null=True, blank=True, db_index=True
     )
 
+    # Search columns, derived from the service's locations, areas, languages, schedules and
+    # terms by the SQL function enlace_refresh_services() (services/search_index.py); never edited
+    # by hand. Positions are PUBLIC points only (confidential.py).
+    search_points = models.MultiPointField(
+        _("public positions"), geography=True, srid=4326, null=True, blank=True, editable=False
+    )
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    language_codes = ArrayField(
+        models.CharField(max_length=10), default=list, blank=True, editable=False
+    )
+    term_ids = ArrayField(models.UUIDField(), default=list, blank=True, editable=False)
+    # Regions the service is in or serves, with all their ancestors; and the regions its service
+    # areas name (a national hotline: the country).
+    region_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    area_region_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    is_accessible = models.BooleanField(default=False, editable=False)
+    time_zone = models.CharField(max_length=64, blank=True, editable=False)
+    # Also open_week (int4multirange, minutes of the local week when open), added in SQL because
+    # Django has no multirange field; only search.py reads it.
+
+    objects = ServiceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name"]
+        indexes = [
+            GistIndex(fields=["search_points"], name="service_search_points_gist"),
+            GinIndex(fields=["search_vector"], name="service_search_vector_gin"),
+            GinIndex(fields=["language_codes"], name="service_language_codes_gin"),
+            GinIndex(fields=["term_ids"], name="service_term_ids_gin"),
+            GinIndex(fields=["region_ids"], name="service_region_ids_gin"),
+            GinIndex(fields=["area_region_ids"], name="service_area_region_ids_gin"),
+            GinIndex(fields=["populations"], name="service_populations_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(minimum_age__isnull=True)

@@ -43,6 +43,13 @@ class TaxonomyTerm(HsdsRecord):
     language = models.CharField(_("language"), max_length=10, blank=True)
     term_uri = models.URLField(_("term URI"), blank=True)
     open_eligibility_code = models.CharField(_("Open Eligibility code"), max_length=100, blank=True)
+    # Words people type rather than the label ("abogado", "lawyer"), in any language; they go into
+    # the search vector of every service tagged with the term.
+    keywords = models.TextField(
+        _("search keywords"),
+        blank=True,
+        help_text=_("Other words people use for this need, in any language, separated by spaces."),
+    )
 
     class Meta:
         verbose_name = _("taxonomy term")
