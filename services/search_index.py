@@ -169,7 +169,9 @@ BEGIN
         search_points = CASE WHEN loc.pts IS NULL OR ST_IsEmpty(loc.pts) THEN NULL
                              ELSE ST_Multi(loc.pts)::geography END,
         is_accessible = coalesce(loc.accessible, false),
-        time_zone = coalesce(loc.tz, area.tz, ''),
+        -- A zone PostgreSQL does not know would break every "open now" query.
+        time_zone = CASE WHEN coalesce(loc.tz, area.tz) IN (SELECT name FROM pg_timezone_names)
+                         THEN coalesce(loc.tz, area.tz) ELSE '' END,
         region_ids = coalesce(ancestors.ids, '{}'),
         area_region_ids = coalesce(area.regions, '{}'),
         language_codes = coalesce(lang.codes, '{}'),
