@@ -1,0 +1,1001 @@
+"""HSDS import: validate in Python, write in batches with COPY and one upsert per table.
+
+How a chunk of records (JSON documents or CSV rows) is handled:
+
+1. Each JSON document is flattened into rows of the HSDS tables; nested objects take their
+   parent's id (a phone under a service gets `service_id`). Rows with the same id are merged (the
+   official examples repeat one phone under five owners), and so are the records they came from:
+   a *record* is what is accepted or rejected as a whole.
+2. Every row is read into column values by converters built from the model fields; references
+   are resolved against the chunk and the database. A record with any invalid row is rejected
+   whole, and so is every record that needed it. An optional reference to something that exists
+   nowhere is dropped with a warning; a required one rejects the record.
+3. Valid rows are written table by table in dependency order: COPY into a temporary table, then
+   one `INSERT … ON CONFLICT (id) DO UPDATE … WHERE … IS DISTINCT FROM …` that updates only the
+   columns the source gave and skips unchanged rows, and writes a provenance metadata row for each
+   row it created or changed. The chunk is one transaction; if the database still refuses it, the
+   chunk is retried record by record so that only the offending records are rejected.
+
+Self-references (parent organisation, parent term) may point forward in the source; they are set
+after the last chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import types
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.db.models import NOT_PROVIDED
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services.hours import validate_schedule
+from services.hsds import values as v
+from services.hsds.sources import Origin, Record, Source
+from services.hsds.spec import BY_NAME, TABLES, Table, content_languages
+from services.models import ImportRun, Region
+from services.search_index import refresh_services
+
+logger = logging.getLogger(__name__)
+
+MAX_STORED_PROBLEMS = 5000
+JSON_CHUNK = 1000
+CSV_CHUNK = 5000
+# Columns that describe a write rather than the record: never compared to decide "changed".
+_BOOKKEEPING = {"id", "created_at", "last_modified", "public_point"}
+_TERM_LANGUAGES = {"eng": "en", "spa": "es", "por": "pt", "fra": "fr", "fre": "fr", "hat": "ht"}
+
+
+@dataclass
+class Problem:
+    level: str  # "error" or "warning"
+    file: str
+    row: str
+    object: str
+    record_id: str
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "level": self.level,
+            "file": self.file,
+            "row": self.row,
+            "object": self.object,
+            "id": self.record_id,
+            "field": self.field,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    records: int = 0
+    rejected_records: int = 0
+    error_count: int = 0
+    warning_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+
+class _Groups:
+    """Union-find over records: rows shared by two records tie their fates together."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def add(self, item: int) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: int) -> int:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+@dataclass
+class _Row:
+    table: Table
+    raw: dict[str, Any]
+    origin: Origin
+    group: int
+    id: uuid.UUID | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    refs: dict[str, uuid.UUID | None] = field(default_factory=dict)
+    missing_required: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    flat: bool = False
+
+
+class _RowInvalid(Exception):
+    def __init__(self, field_name: str, reason: str):
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class _TablePlan:
+    """Everything needed to read rows of one table and write them."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        model = table.model
+        self.fields = {f.attname: f for f in model._meta.concrete_fields}
+        self.converters = {
+            name: v.converter_for(f)
+            for name, f in self.fields.items()
+            if name in table.all_columns and not f.is_relation and name != "area"
+        }
+        self.insert_columns = [name for name in self.fields if name != "public_point"]
+        self.defaults: dict[str, Any] = {}
+        for name, f in self.fields.items():
+            if f.has_default():
+                default = f.get_default()
+            elif f.null:
+                default = None
+            elif f.empty_strings_allowed:
+                default = ""
+            else:
+                default = None
+            self.defaults[name] = default
+        self.required = [
+            name
+            for name, f in self.fields.items()
+            if not f.blank
+            and f.default is NOT_PROVIDED
+            and not f.null
+            and not f.is_relation
+            and name in table.all_columns
+            and name != "id"
+            and not getattr(f, "auto_now", False)
+            and not getattr(f, "auto_now_add", False)
+        ]
+        self.is_location = model._meta.model_name == "location"
+        self.tmp = f"enlace_import_{table.db_table}"
+
+
+class Importer:
+    def __init__(
+        self,
+        source: Source,
+        *,
+        run: ImportRun,
+        language: str = "es",
+        updated_by: str = "import",
+        on_progress: Callable[[int, ImportReport], None] | None = None,
+        on_problem: Callable[[Problem], None] | None = None,
+    ):
+        if language not in content_languages():
+            raise ValueError(f"unknown content language {language!r}")
+        self.source = source
+        self.run = run
+        self.language = language
+        self.updated_by = updated_by
+        self.on_progress = on_progress
+        self.on_problem = on_problem
+        self.report = ImportReport()
+        self.plans = {table.name: _TablePlan(table) for table in TABLES}
+        self.regions: dict[str, int] = dict(Region.objects.values_list("code", "id"))
+        self.deferred: list[tuple[Table, uuid.UUID, str, uuid.UUID, Origin]] = []
+        self.unknown_keys: set[tuple[str, str, str]] = set()
+        self._temp_tables: set[str] = set()
+
+    # ------------------------------------------------------------------ reporting
+
+    def _problem(
+        self,
+        level: str,
+        origin: Origin,
+        table: Table | None,
+        record_id: Any,
+        field_name: str,
+        reason: str,
+    ) -> None:
+        problem = Problem(
+            level,
+            origin.file,
+            origin.row,
+            table.object_name if table else "",
+            str(record_id or ""),
+            field_name,
+            str(reason),
+        )
+        if level == "error":
+            self.report.error_count += 1
+        else:
+            self.report.warning_count += 1
+        if len(self.report.problems) < MAX_STORED_PROBLEMS:
+            self.report.problems.append(problem)
+        if self.on_problem:
+            self.on_problem(problem)
+
+    # ------------------------------------------------------------------ driving
+
+    def run_import(self) -> ImportReport:
+        chunk_size = CSV_CHUNK if self.source.is_tabular() else JSON_CHUNK
+        processed = 0
+        try:
+            for chunk in _chunks(self.source.records(), chunk_size):
+                self._process_chunk(chunk)
+                processed += len(chunk)
+                self.report.records = processed
+                if self.on_progress:
+                    self.on_progress(processed, self.report)
+            self._resolve_deferred()
+            self._report_unknown_keys()
+        finally:
+            self._drop_temp_tables()
+        return self.report
+
+    def _process_chunk(self, records: list[Record]) -> None:
+        groups = _Groups()
+        rows: dict[tuple[str, Any], _Row] = {}
+        rejected: set[int] = set()
+        for index, record in enumerate(records):
+            groups.add(index)
+            if not isinstance(record.data, dict):
+                self._problem(
+                    "error", record.origin, record.table, "", "", _("not a well-formed HSDS object")
+                )
+                rejected.add(index)
+                continue
+            if record.flat:
+                flat = [(record.table, dict(record.data), record.origin)]
+            else:
+                flat = []
+                self._flatten(record.data, record.table, record.origin, "", flat)
+            for table, raw, origin in flat:
+                if not isinstance(raw, dict):
+                    self._problem("error", origin, table, "", "", _("must be an object"))
+                    rejected.add(index)
+                    continue
+                try:
+                    row_id = v.to_uuid(raw.get("id"))
+                except v.ValueProblem as problem:
+                    self._problem("error", origin, table, "", "id", problem.reason)
+                    rejected.add(index)
+                    continue
+                if row_id is None:
+                    self._problem("error", origin, table, "", "id", _("is required"))
+                    rejected.add(index)
+                    continue
+                key = (table.name, row_id)
+                existing = rows.get(key)
+                if existing is None:
+                    rows[key] = _Row(table, raw, origin, index, id=row_id, flat=record.flat)
+                    continue
+                if record.flat and existing.flat and existing.origin.file == origin.file:
+                    self._problem(
+                        "warning", origin, table, row_id, "id",
+                        _("appears more than once; the last row wins"),
+                    )  # fmt: skip
+                _merge(existing.raw, raw, overwrite_with_empty=record.flat)
+                groups.union(existing.group, index)
+        rejected = {groups.find(g) for g in rejected}
+
+        for row in rows.values():
+            try:
+                self._read_row(row)
+            except _RowInvalid as invalid:
+                self._problem("error", row.origin, row.table, row.id, invalid.field, invalid.reason)
+                rejected.add(groups.find(row.group))
+
+        existing_ids = self._existing_ids(rows.values())
+        self._check_references(rows, groups, rejected, existing_ids)
+
+        valid = [row for row in rows.values() if groups.find(row.group) not in rejected]
+        for row in valid:
+            for field_name, reason in row.warnings:
+                self._problem("warning", row.origin, row.table, row.id, field_name, reason)
+        sizes: dict[int, int] = {}
+        for index in range(len(records)):
+            root = groups.find(index)
+            sizes[root] = sizes.get(root, 0) + 1
+        self.report.rejected_records += sum(sizes[root] for root in rejected if root in sizes)
+        self._write(valid, groups, sizes)
+
+    # ------------------------------------------------------------------ flattening
+
+    def _flatten(
+        self,
+        obj: Any,
+        table: Table,
+        origin: Origin,
+        path: str,
+        out: list[tuple[Table, Any, Origin]],
+    ) -> None:
+        if not path:
+            where = origin
+        elif origin.row.startswith("/"):
+            where = Origin(origin.file, origin.row.rstrip("/") + path)
+        else:
+            where = Origin(origin.file, f"{origin.row} {path}")
+        if not isinstance(obj, dict):
+            out.append((table, obj, where))
+            return
+        nested_keys = {nested.key: nested for nested in table.nested}
+        row = {key: value for key, value in obj.items() if key not in nested_keys}
+        out.append((table, row, where))
+        row_id = obj.get("id")
+        for nested in table.nested:
+            value = obj.get(nested.key)
+            if value is None:
+                continue
+            child_table = BY_NAME[nested.table]
+            if nested.many:
+                if not isinstance(value, list):
+                    out.append(
+                        (child_table, value, Origin(where.file, f"{where.row}/{nested.key}"))
+                    )
+                    continue
+                for index, child in enumerate(value):
+                    if isinstance(child, dict):
+                        child = dict(child)
+                        if nested.child_sets and nested.child_sets not in child:
+                            child[nested.child_sets] = row_id
+                        if nested.key == "attributes":
+                            child.setdefault("link_entity", table.object_name)
+                        elif nested.key == "metadata":
+                            child.setdefault("resource_type", table.object_name)
+                    self._flatten(child, child_table, origin, f"{path}/{nested.key}/{index}", out)
+            else:
+                if isinstance(value, dict):
+                    if nested.parent_sets and nested.parent_sets not in row:
+                        row[nested.parent_sets] = value.get("id")
+                    if (
+                        nested.key == "program"
+                        and "organization_id" not in value
+                        and row.get("organization_id")
+                    ):
+                        # A program nested in a service belongs to the service's organisation.
+                        value = {**value, "organization_id": row["organization_id"]}
+                self._flatten(value, child_table, origin, f"{path}/{nested.key}", out)
+
+    # ------------------------------------------------------------------ reading one row
+
+    def _read_row(self, row: _Row) -> None:
+        plan = self.plans[row.table.name]
+        table = row.table
+        raw = row.raw
+        values = row.values
+        translated = set(table.translated)
+        lang = self._row_language(row)
+        if table.has_content_language:
+            values["content_language"] = lang
+        for key, value in raw.items():
+            if key in ("id", "content_language", "translations", "latitude", "longitude"):
+                if key not in table.all_columns and key != "id":
+                    self.unknown_keys.add((row.origin.file, table.object_name, key))
+                continue
+            if key not in table.all_columns:
+                self.unknown_keys.add((row.origin.file, table.object_name, key))
+                continue
+            if key in table.ref_by_column:
+                try:
+                    row.refs[key] = v.to_uuid(value)
+                except v.ValueProblem as problem:
+                    raise _RowInvalid(key, problem.reason) from None
+                if row.refs[key] == row.id and table.ref_by_column[key].table == table.name:
+                    raise _RowInvalid(key, _("a record cannot be its own parent"))
+                continue
+            if key == "region_code":
+                code = v.to_text(value).strip()
+                values["region_id"] = self.regions.get(code) if code else None
+                if code and values["region_id"] is None:
+                    row.warnings.append((key, _("unknown region code; left empty")))
+                continue
+            if key == "area":
+                values["area"] = self._read_area(value)
+                continue
+            if key == "taxonomy" and table.name == "taxonomy_terms":
+                continue
+            convert = plan.converters[key]
+            try:
+                converted = convert(value)
+            except v.ValueProblem as problem:
+                raise _RowInvalid(key, problem.reason) from None
+            if converted is None and not plan.fields[key].null:
+                converted = plan.defaults[key]
+            if key in plan.required and v.is_empty(converted):
+                raise _RowInvalid(key, _("is required"))
+            values[key] = converted
+            if key in translated:
+                values[f"{key}_{lang}"] = converted or None
+        if "translations" in raw and "translations" in table.all_columns:
+            self._read_translations(row, lang)
+        elif table.name == "taxonomy_terms":
+            for name in translated & set(raw):
+                values.setdefault(f"{name}_{lang}", values.get(name) or None)
+        if ("latitude" in raw or "longitude" in raw) and "latitude" in table.all_columns:
+            self._read_position(row)
+        row.missing_required = [name for name in plan.required if name not in values]
+        self._check_table_rules(row)
+
+    def _row_language(self, row: _Row) -> str:
+        raw = row.raw
+        if "content_language" in raw and not v.is_empty(raw["content_language"]):
+            lang = v.to_text(raw["content_language"]).strip().lower()
+            if lang not in content_languages():
+                raise _RowInvalid(
+                    "content_language",
+                    _("must be one of: %(choices)s") % {"choices": ", ".join(content_languages())},
+                )
+            return lang
+        if row.table.name == "taxonomy_terms" and not v.is_empty(raw.get("language")):
+            code = str(raw["language"]).strip().lower()
+            code = _TERM_LANGUAGES.get(code, code)
+            if code in content_languages():
+                return code
+        return self.language
+
+    def _read_translations(self, row: _Row, lang: str) -> None:
+        raw = row.raw.get("translations")
+        try:
+            data = v.parse_json_cell(raw) or {}
+        except v.ValueProblem as problem:
+            raise _RowInvalid("translations", problem.reason) from None
+        if not isinstance(data, dict):
+            raise _RowInvalid("translations", _("must be an object of languages"))
+        plan = self.plans[row.table.name]
+        is_term = row.table.name == "taxonomy_terms"
+        for code in content_languages():
+            if code == lang and not is_term:
+                continue
+            texts = data.get(code) or {}
+            if not isinstance(texts, dict):
+                raise _RowInvalid("translations", _("must be an object of languages"))
+            for name in row.table.translated:
+                text = texts.get(name)
+                if text is not None:
+                    try:
+                        text = plan.converters[name](text)
+                    except v.ValueProblem as problem:
+                        raise _RowInvalid(f"translations.{code}.{name}", problem.reason) from None
+                row.values[f"{name}_{code}"] = text or None
+        unknown = set(data) - set(content_languages())
+        if unknown:
+            raise _RowInvalid(
+                "translations",
+                _("must be one of: %(choices)s") % {"choices": ", ".join(content_languages())},
+            )
+
+    def _read_position(self, row: _Row) -> None:
+        try:
+            lat = v.to_float(row.raw.get("latitude"))
+            lon = v.to_float(row.raw.get("longitude"))
+        except v.ValueProblem as problem:
+            raise _RowInvalid("latitude", problem.reason) from None
+        if lat is None and lon is None:
+            if row.values.get("is_confidential"):
+                # A public export leaves out a confidential location's position: not a removal.
+                return
+            row.values["point"] = None
+            return
+        if lat is None or lon is None:
+            raise _RowInvalid("latitude", _("give both latitude and longitude, or neither"))
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            row.warnings.append(
+                ("latitude", _("coordinates out of range; the position was left empty"))
+            )
+            return
+        row.values["point"] = f"SRID=4326;POINT({lon!r} {lat!r})"
+
+    def _read_area(self, value: Any) -> str | None:
+        try:
+            data = v.parse_json_cell(value)
+        except v.ValueProblem as problem:
+            raise _RowInvalid("area", problem.reason) from None
+        if data is None:
+            return None
+        try:
+            geometry = GEOSGeometry(json.dumps(data))
+        except (GEOSException, ValueError, TypeError):
+            raise _RowInvalid("area", _("must be a GeoJSON polygon or multipolygon")) from None
+        if isinstance(geometry, Polygon):
+            geometry = MultiPolygon(geometry)
+        if not isinstance(geometry, MultiPolygon):
+            raise _RowInvalid("area", _("must be a GeoJSON polygon or multipolygon"))
+        geometry.srid = 4326
+        return geometry.ewkt
+
+    def _check_table_rules(self, row: _Row) -> None:
+        values = row.values
+        name = row.table.name
+        if name == "services":
+            low, high = values.get("minimum_age"), values.get("maximum_age")
+            if low is not None and high is not None and low > high:
+                raise _RowInvalid("maximum_age", _("is lower than the minimum age"))
+            free, total = values.get("capacity_available"), values.get("capacity_total")
+            if free is not None and total is not None and free > total:
+                raise _RowInvalid("capacity_available", _("is more than the total capacity"))
+        elif name == "locations":
+            kind = values.get("location_type", "physical")
+            if values.get("is_confidential") and kind != "physical":
+                raise _RowInvalid(
+                    "is_confidential", _("only a physical location can be confidential")
+                )
+            zone = values.get("time_zone")
+            if zone:
+                from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+                try:
+                    ZoneInfo(zone)
+                except (ZoneInfoNotFoundError, ValueError):
+                    raise _RowInvalid("time_zone", _("is not a known time zone")) from None
+        elif name == "schedules":
+            plan = self.plans[name]
+            candidate = types.SimpleNamespace(
+                **{key: values.get(key, plan.defaults.get(key)) for key in plan.fields}
+            )
+            try:
+                validate_schedule(candidate)
+            except ValidationError as error:
+                raise _RowInvalid("schedule", " ".join(error.messages)) from None
+
+    # ------------------------------------------------------------------ references
+
+    def _existing_ids(self, rows: Iterable[_Row]) -> dict[str, set[uuid.UUID]]:
+        wanted: dict[str, set[uuid.UUID]] = {}
+        for row in rows:
+            lacks_ref = any(r.required and r.column not in row.refs for r in row.table.refs)
+            if row.missing_required or lacks_ref:
+                wanted.setdefault(row.table.name, set()).add(row.id)
+            for column, target in row.refs.items():
+                if target is not None:
+                    wanted.setdefault(row.table.ref_by_column[column].table, set()).add(target)
+        found: dict[str, set[uuid.UUID]] = {}
+        with connection.cursor() as cursor:
+            for name, ids in wanted.items():
+                cursor.execute(
+                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",  # noqa: S608
+                    [list(ids)],
+                )
+                found[name] = {r[0] for r in cursor.fetchall()}
+        return found
+
+    def _check_references(
+        self,
+        rows: dict[tuple[str, Any], _Row],
+        groups: _Groups,
+        rejected: set[int],
+        existing: dict[str, set[uuid.UUID]],
+    ) -> None:
+        def ok(row: _Row) -> bool:
+            return groups.find(row.group) not in rejected
+
+        changed = True
+        while changed:
+            changed = False
+            in_chunk: dict[str, set[uuid.UUID]] = {}
+            for row in rows.values():
+                if ok(row):
+                    in_chunk.setdefault(row.table.name, set()).add(row.id)
+            for row in rows.values():
+                if not ok(row):
+                    continue
+                reason = self._reference_problem(row, in_chunk, existing)
+                if reason:
+                    field_name, message = reason
+                    self._problem("error", row.origin, row.table, row.id, field_name, message)
+                    rejected.add(groups.find(row.group))
+                    changed = True
+        # Final pass over the rows that stay: drop dangling optional references, defer forward
+        # self-references.
+        for row in rows.values():
+            if not ok(row):
+                continue
+            for column, target in list(row.refs.items()):
+                if target is None:
+                    continue
+                ref = row.table.ref_by_column[column]
+                known = target in in_chunk.get(ref.table, ()) or target in existing.get(
+                    ref.table, ()
+                )
+                if known:
+                    continue
+                if ref.table == row.table.name:
+                    self.deferred.append((row.table, row.id, column, target, row.origin))
+                    del row.refs[column]
+                else:
+                    row.warnings.append(
+                        (
+                            column,
+                            _dangling(BY_NAME[ref.table]),
+                        )
+                    )  # fmt: skip
+                    row.refs[column] = None
+
+    @staticmethod
+    def _reference_problem(
+        row: _Row, in_chunk: dict[str, set[uuid.UUID]], existing: dict[str, set[uuid.UUID]]
+    ) -> tuple[str, str] | None:
+        if row.missing_required and row.id not in existing.get(row.table.name, ()):
+            return row.missing_required[0], _("is required")
+        for ref in row.table.refs:
+            target = row.refs.get(ref.column)
+            if not ref.required:
+                continue
+            if target is None:
+                if ref.column in row.refs or row.id not in existing.get(row.table.name, ()):
+                    return ref.column, _("is required")
+                continue
+            if target not in in_chunk.get(ref.table, ()) and target not in existing.get(
+                ref.table, ()
+            ):
+                return ref.column, _(
+                    "the %(object)s it refers to is neither in the import (or it was rejected) "
+                    "nor in the directory"
+                ) % {"object": BY_NAME[ref.table].object_name}
+        return None
+
+    # ------------------------------------------------------------------ writing
+
+    def _write(self, rows: list[_Row], groups: _Groups, sizes: dict[int, int]) -> None:
+        if not rows:
+            return
+        try:
+            with transaction.atomic():
+                counts = self._write_rows(rows)
+        except DatabaseError:
+            logger.info("import chunk refused by the database, retrying record by record")
+            self._write_by_record(rows, groups, sizes)
+            return
+        self._add_counts(counts)
+
+    def _write_by_record(self, rows: list[_Row], groups: _Groups, sizes: dict[int, int]) -> None:
+        by_group: dict[int, list[_Row]] = {}
+        for row in rows:
+            by_group.setdefault(groups.find(row.group), []).append(row)
+        for root, members in by_group.items():
+            try:
+                with transaction.atomic():
+                    counts = self._write_rows(members)
+            except DatabaseError as error:
+                culprit = members[0]
+                self._problem(
+                    "error",
+                    culprit.origin,
+                    culprit.table,
+                    culprit.id,
+                    "",
+                    _database_reason(error),
+                )
+                self.report.rejected_records += sizes.get(root, 1)
+                continue
+            self._add_counts(counts)
+
+    def _add_counts(self, counts: tuple[int, int, int]) -> None:
+        created, updated, unchanged = counts
+        self.report.created += created
+        self.report.updated += updated
+        self.report.unchanged += unchanged
+
+    def _write_rows(self, rows: list[_Row]) -> tuple[int, int, int]:
+        by_table: dict[str, list[_Row]] = {}
+        for row in rows:
+            by_table.setdefault(row.table.name, []).append(row)
+        created = updated = unchanged = 0
+        written: dict[str, list[_Row]] = {}
+        now = timezone.now()
+        for table in TABLES:
+            members = by_table.get(table.name)
+            if not members:
+                continue
+            plan = self.plans[table.name]
+            by_shape: dict[frozenset[str], list[_Row]] = {}
+            for row in members:
+                present = frozenset(row.values) | frozenset(row.refs)
+                by_shape.setdefault(present, []).append(row)
+            for present, shape_rows in by_shape.items():
+                changed = self._upsert(plan, present, shape_rows, now)
+                c = sum(1 for is_new in changed.values() if is_new)
+                created += c
+                updated += len(changed) - c
+                unchanged += len(shape_rows) - len(changed)
+                written.setdefault(table.name, []).extend(
+                    row for row in shape_rows if row.id in changed
+                )
+        if written:
+            refresh_services(self._touched_services(written))
+        return created, updated, unchanged
+
+    @staticmethod
+    def _touched_services(written: dict[str, list[_Row]]) -> set[uuid.UUID]:
+        """The services whose search columns a write may have changed."""
+        services: set[uuid.UUID] = {row.id for row in written.get("services", [])}
+        locations: set[uuid.UUID] = {row.id for row in written.get("locations", [])}
+        sals: set[uuid.UUID] = {row.id for row in written.get("service_at_locations", [])}
+        organizations = {row.id for row in written.get("organizations", [])}
+        terms = {row.id for row in written.get("taxonomy_terms", [])}
+        for name, rows in written.items():
+            for row in rows:
+                if row.refs.get("service_id"):
+                    services.add(row.refs["service_id"])
+                if name != "locations" and row.refs.get("location_id"):
+                    locations.add(row.refs["location_id"])
+                if row.refs.get("service_at_location_id"):
+                    sals.add(row.refs["service_at_location_id"])
+                if name == "attributes" and row.values.get("link_id"):
+                    services.add(row.values["link_id"])
+        if not (locations or sals or organizations or terms):
+            return services
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT service_id FROM services_serviceatlocation "
+                "WHERE location_id = ANY(%s) OR id = ANY(%s) "
+                "UNION SELECT id FROM services_service WHERE organization_id = ANY(%s) "
+                "UNION SELECT link_id FROM services_attribute WHERE taxonomy_term_id = ANY(%s)",
+                [list(locations), list(sals), list(organizations), list(terms)],
+            )
+            services.update(r[0] for r in cursor.fetchall())
+        return services
+
+    def _ensure_temp(self, plan: _TablePlan) -> None:
+        with connection.cursor() as cursor:
+            if plan.tmp not in self._temp_tables:
+                columns = ", ".join(_qn(c) for c in plan.insert_columns)
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # noqa: S608
+                    f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
+                )
+                self._temp_tables.add(plan.tmp)
+            cursor.execute(f"TRUNCATE {_qn(plan.tmp)}")
+
+    def _upsert(
+        self, plan: _TablePlan, present: frozenset[str], rows: list[_Row], now: dt.datetime
+    ) -> dict[uuid.UUID, bool]:
+        """Writes the rows; returns the ids of those created (True) or changed (False)."""
+        self._ensure_temp(plan)
+        columns = plan.insert_columns
+        defaults = plan.defaults
+        # PostgreSQL checks NOT NULL before it sees the conflict: a row that updates an existing
+        # record without repeating its required reference carries the stored one along.
+        carried = [r.column for r in plan.table.refs if r.required and r.column not in present]
+        if carried:
+            rows = self._carry_stored(plan, carried, rows)
+        with connection.cursor() as cursor:
+            names = ", ".join(_qn(c) for c in columns)
+            with cursor.copy(f"COPY {_qn(plan.tmp)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    values = row.values
+                    refs = row.refs
+                    record = []
+                    for column in columns:
+                        if column == "id":
+                            record.append(row.id)
+                        elif column in values:
+                            record.append(values[column])
+                        elif column in refs:
+                            record.append(refs[column])
+                        elif column in ("created_at", "last_modified"):
+                            record.append(now)
+                        else:
+                            default = defaults[column]
+                            record.append(list(default) if isinstance(default, list) else default)
+                    if values.get("last_modified") is None and "last_modified" in columns:
+                        record[columns.index("last_modified")] = now
+                    copy.write_row(record)
+            params = None if plan.table.name == "metadata" else self._provenance_params(plan)
+            cursor.execute(self._upsert_sql(plan, present), params)
+            return dict(cursor.fetchall())
+
+    @staticmethod
+    def _carry_stored(plan: _TablePlan, columns: list[str], rows: list[_Row]) -> list[_Row]:
+        names = ", ".join(_qn(c) for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, {names} FROM {_qn(plan.table.db_table)} WHERE id = ANY(%s)",  # noqa: S608
+                [[row.id for row in rows]],
+            )
+            stored = {r[0]: r[1:] for r in cursor.fetchall()}
+        carried = []
+        for row in rows:
+            if row.id in stored:
+                refs = dict(row.refs)
+                refs.update(zip(columns, stored[row.id], strict=True))
+                carried.append(
+                    _Row(row.table, row.raw, row.origin, row.group, row.id, row.values, refs)
+                )
+        return carried
+
+    def _upsert_sql(self, plan: _TablePlan, present: frozenset[str]) -> str:
+        table = _qn(plan.table.db_table)
+        tmp = _qn(plan.tmp)
+        columns = plan.insert_columns
+        select = [_qn(c) for c in columns]
+        insert = list(select)
+        changed = sorted(c for c in present if c in plan.fields and c not in _BOOKKEEPING)
+        sets = [f"{_qn(c)} = EXCLUDED.{_qn(c)}" for c in changed]
+        if plan.is_location:
+            # Nothing an import says makes a confidential location public again: only a steward
+            # may do that, in the admin.
+            sets = [s for s in sets if not s.startswith(_qn("is_confidential"))]
+            if "is_confidential" in present:
+                sets.append(
+                    f"{_qn('is_confidential')} = t.{_qn('is_confidential')} "
+                    f"OR EXCLUDED.{_qn('is_confidential')}"
+                )
+            point = "EXCLUDED.point" if "point" in present else "t.point"
+            secret = (
+                "(t.is_confidential OR EXCLUDED.is_confidential)"
+                if "is_confidential" in present
+                else "t.is_confidential"
+            )
+            insert.append(_qn("public_point"))
+            # The same grid as services/confidential.py, in SQL (services/search_index.py).
+            select.append("enlace_public_point(point, is_confidential)")
+            sets.append(f"public_point = enlace_public_point({point}, {secret})")
+        sets.append(f"{_qn('last_modified')} = EXCLUDED.{_qn('last_modified')}")
+        geometry = {"point", "area", "public_point"}
+
+        def compared(prefix: str, column: str) -> str:
+            ref = f"{prefix}.{_qn(column)}"
+            return f"{ref}::text" if column in geometry else ref
+
+        if changed:
+            old = ", ".join(compared("t", c) for c in changed)
+            new = ", ".join(compared("EXCLUDED", c) for c in changed)
+            where = f"WHERE ROW({old}) IS DISTINCT FROM ROW({new})"
+        else:
+            where = "WHERE false"
+        upsert = (
+            f"INSERT INTO {table} AS t ({', '.join(insert)}) "  # noqa: S608
+            f"SELECT {', '.join(select)} FROM {tmp} "
+            f"ON CONFLICT (id) DO UPDATE SET {', '.join(sets)} {where} "
+            "RETURNING t.id, (t.xmax = 0) AS created"
+        )
+        if plan.table.name == "metadata":
+            return upsert
+        # Every identifier above comes from the model's metadata, never from the source.
+        return (
+            f"WITH written AS ({upsert}), provenance AS ("  # noqa: S608
+            "INSERT INTO services_metadata (id, created_at, last_modified, resource_id, "
+            "resource_type, last_action_date, last_action_type, field_name, previous_value, "
+            "replacement_value, updated_by, source, import_run_id) "
+            "SELECT gen_random_uuid(), now(), now(), id, %(object)s, now(), "
+            "CASE WHEN created THEN 'create' ELSE 'update' END, '', '', '', %(by)s, %(source)s, "
+            "%(run)s FROM written RETURNING 1) "
+            "SELECT id, created FROM written"
+        )
+
+    def _provenance_params(self, plan: _TablePlan) -> dict[str, Any]:
+        return {
+            "object": plan.table.object_name,
+            "by": self.updated_by[:200],
+            "source": self.run.source[:200],
+            "run": self.run.pk,
+        }
+
+    # ------------------------------------------------------------------ after the last chunk
+
+    def _resolve_deferred(self) -> None:
+        if not self.deferred:
+            return
+        by_table: dict[str, list[tuple[Table, uuid.UUID, str, uuid.UUID, Origin]]] = {}
+        for item in self.deferred:
+            by_table.setdefault(item[0].name, []).append(item)
+        with connection.cursor() as cursor:
+            for name, items in by_table.items():
+                table = BY_NAME[name]
+                targets = list({item[3] for item in items} | {item[1] for item in items})
+                cursor.execute(
+                    f"SELECT id FROM {_qn(table.db_table)} WHERE id = ANY(%s)",  # noqa: S608
+                    [targets],
+                )
+                found = {r[0] for r in cursor.fetchall()}
+                updates: dict[str, tuple[list[uuid.UUID], list[uuid.UUID]]] = {}
+                for _table, row_id, column, target, origin in items:
+                    if row_id not in found:
+                        continue
+                    if target not in found:
+                        self._problem("warning", origin, table, row_id, column, _dangling(table))
+                        continue
+                    ids, targets_ = updates.setdefault(column, ([], []))
+                    ids.append(row_id)
+                    targets_.append(target)
+                for column, (ids, targets_) in updates.items():
+                    cursor.execute(
+                        f"UPDATE {_qn(table.db_table)} AS t SET {_qn(column)} = u.target "  # noqa: S608
+                        "FROM unnest(%s::uuid[], %s::uuid[]) AS u(id, target) "
+                        f"WHERE t.id = u.id AND t.{_qn(column)} IS DISTINCT FROM u.target",
+                        [ids, targets_],
+                    )
+
+    def _report_unknown_keys(self) -> None:
+        for file, object_name, key in sorted(self.unknown_keys):
+            self._problem(
+                "warning",
+                Origin(file, ""),
+                None,
+                "",
+                key,
+                _("is not an HSDS field of %(object)s (nor one of ours); ignored")
+                % {"object": object_name},
+            )
+
+    def _drop_temp_tables(self) -> None:
+        if not self._temp_tables:
+            return
+        try:
+            with connection.cursor() as cursor:
+                for name in self._temp_tables:
+                    cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
+        except DatabaseError:
+            # Inside a broken transaction (a test); the session's end drops them anyway.
+            pass
+
+
+def _dangling(target: Table) -> str:
+    return _(
+        "the %(object)s it refers to is neither in the import nor in the directory; left empty"
+    ) % {"object": target.object_name}
+
+
+def _merge(existing: dict[str, Any], new: dict[str, Any], *, overwrite_with_empty: bool) -> None:
+    for key, value in new.items():
+        if key not in existing or overwrite_with_empty or not v.is_empty(value):
+            existing[key] = value
+
+
+def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_CONSTRAINT_REASONS = {
+    "service_at_location_unique": lambda: _(
+        "this service is already linked to this location under another id"
+    ),
+    "service_age_range_ordered": lambda: _("the maximum age is lower than the minimum age"),
+    "service_capacity_within_total": lambda: _("free places exceed the total capacity"),
+    "location_only_physical_can_be_confidential": lambda: _(
+        "only a physical location can be confidential"
+    ),
+}
+
+
+def _database_reason(error: Exception) -> str:
+    diag = getattr(getattr(error, "__cause__", None), "diag", None)
+    constraint = getattr(diag, "constraint_name", None)
+    if constraint in _CONSTRAINT_REASONS:
+        return _CONSTRAINT_REASONS[constraint]()
+    return _("the database refused this record: %(error)s") % {
+        "error": str(error).splitlines()[0][:200]
+    }
