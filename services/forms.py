@@ -1,0 +1,154 @@
+"""The public search form. It only draws the fields and keeps what the visitor chose; the
+parameters are read and checked by services.search.parse_search_params, the one place that
+knows what a search accepts (the API reads the same names)."""
+
+from django import forms
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from services.models import Population, Region, Service, ServiceArea, TaxonomyTerm
+
+RADIUS_CHOICES = [
+    ("", _("Any distance")),
+    ("5", _("Within 5 km")),
+    ("10", _("Within 10 km")),
+    ("25", _("Within 25 km")),
+    ("50", _("Within 50 km")),
+    ("100", _("Within 100 km")),
+    ("250", _("Within 250 km")),
+]
+VERIFIED_CHOICES = [
+    ("", _("Any time")),
+    ("30", _("In the last month")),
+    ("90", _("In the last 3 months")),
+    ("365", _("In the last year")),
+]
+# (parameter, label): the yes/no filters, in the order a person looking for help weighs them.
+FLAG_FILTERS = [
+    ("free", _("Free")),
+    ("no_id", _("No ID needed")),
+    ("immigration_status_not_asked", _("They do not ask about immigration status")),
+    ("open_now", _("Open now")),
+    ("open_24_7", _("Open 24 hours, every day")),
+    ("trafficking_specialised", _("Specialised in trafficking")),
+    ("has_capacity", _("Has free places now")),
+    ("accessible", _("Wheelchair accessible")),
+]
+
+
+class FlagInput(forms.CheckboxInput):
+    """A checkbox that sends `true`, the value the search parameters document."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"value": "true"})
+
+
+def countries_with_services() -> list[Region]:
+    """Countries where the published directory has at least one service (located there or
+    serving it), by name in the page's language."""
+    served = Service.objects.published().filter(
+        service_at_locations__location__region__country_code=OuterRef("country_code")
+    )
+    serving = ServiceArea.objects.filter(
+        service__in=Service.objects.published(), region__country_code=OuterRef("country_code")
+    )
+    countries = Region.objects.filter(level=Region.Level.COUNTRY).filter(
+        Exists(served) | Exists(serving)
+    )
+    return sorted(countries, key=lambda region: region.name.casefold())
+
+
+def need_choices() -> list[tuple[str, object]]:
+    """Top-level needs with their narrower needs grouped under them (children are searched with
+    their parent anyway)."""
+    terms = list(TaxonomyTerm.objects.only("id", "code", "name", "parent_id"))
+    children: dict[object, list[TaxonomyTerm]] = {}
+    for term in terms:
+        children.setdefault(term.parent_id, []).append(term)
+    choices: list[tuple[str, object]] = [("", _("Any kind of help"))]
+    for top in sorted(children.get(None, []), key=lambda t: t.name.casefold()):
+        below = sorted(children.get(top.id, []), key=lambda t: t.name.casefold())
+        if below:
+            group = [(top.code, _("All: %(need)s") % {"need": top.name})]
+            group += [(term.code, term.name) for term in below]
+            choices.append((top.name, group))
+        else:
+            choices.append((top.code, top.name))
+    return choices
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("What help are you looking for?"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: shelter, lawyer, doctor, unpaid wages"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}
+        ),
+    )
+    place = forms.CharField(
+        label=_("Where?"),
+        required=False,
+        max_length=200,
+        help_text=_("A town, city or region"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    # Filled only by the "near me" button, already rounded to about 1 km on the device.
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    lon = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The country picked on the home page: narrows a search that names no place.
+    country = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    taxonomy_term_id = forms.ChoiceField(label=_("Kind of help"), required=False)
+    region = forms.ChoiceField(label=_("Country"), required=False)
+    radius_km = forms.ChoiceField(label=_("Distance"), required=False, choices=RADIUS_CHOICES)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False)
+    population = forms.ChoiceField(
+        label=_("Who it is for"),
+        required=False,
+        choices=[("", _("Everyone")), *Population.choices],
+    )
+    verified_within_days = forms.ChoiceField(
+        label=_("Information checked"), required=False, choices=VERIFIED_CHOICES
+    )
+
+    def __init__(self, *args, with_filters: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in FLAG_FILTERS:
+            self.fields[name] = forms.BooleanField(label=label, required=False, widget=FlagInput())
+        self.fields["language"].choices = [
+            ("", _("Any language")),
+            *[(code, name) for code, name in settings.CONTENT_LANGUAGES],
+        ]
+        if with_filters:
+            self.fields["taxonomy_term_id"].choices = need_choices()
+            self.fields["region"].choices = [
+                ("", _("All countries")),
+                *[(country.code, country.name) for country in countries_with_services()],
+            ]
+            # A region reached by browsing (a department, a town) stays selectable.
+            chosen = (self.data.get("region") or "").upper() if self.is_bound else ""
+            codes = {code for code, _label in self.fields["region"].choices}
+            if chosen and chosen not in codes:
+                region = Region.objects.filter(code=chosen).first()
+                if region is not None:
+                    self.fields["region"].choices.append((region.code, region.name))
+
+    @property
+    def select_fields(self) -> list[forms.BoundField]:
+        names = ["taxonomy_term_id", "region", "radius_km", "language", "population"]
+        return [self[name] for name in [*names, "verified_within_days"]]
+
+    @property
+    def flag_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _label in FLAG_FILTERS]
+
+    @property
+    def active_filter_count(self) -> int:
+        if not self.is_bound:
+            return 0
+        names = ["taxonomy_term_id", "region", "radius_km", "language", "population"]
+        names += ["verified_within_days", *[name for name, _label in FLAG_FILTERS]]
+        return sum(1 for name in names if self.data.get(name))

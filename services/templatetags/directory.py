@@ -1,0 +1,168 @@
+"""Helpers for showing directory content: texts in the language they are really in, language
+names, and phone links that work on any phone."""
+
+import re
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# Said in the page's language, next to a text shown in another one.
+ONLY_AVAILABLE_IN = {
+    "es": _("Only available in Spanish"),
+    "en": _("Only available in English"),
+    "pt": _("Only available in Portuguese"),
+    "fr": _("Only available in French"),
+    "ht": _("Only available in Haitian Creole"),
+}
+
+_EXTRA_LANGUAGE_NAMES = {
+    "ar": _("Arabic"),
+    "qu": _("Quechua"),
+    "wa": _("Wayuunaiki"),
+    "guc": _("Wayuunaiki"),
+    "zh": _("Chinese"),
+    "ru": _("Russian"),
+    "uk": _("Ukrainian"),
+    "it": _("Italian"),
+    "de": _("German"),
+    "ay": _("Aymara"),
+    "gn": _("Guarani"),
+    "asl": _("American Sign Language"),
+    "lsc": _("Colombian Sign Language"),
+}
+
+
+@dataclass(frozen=True)
+class Localized:
+    text: str
+    lang: str
+    page_lang: str
+
+    @property
+    def foreign(self) -> bool:
+        return bool(self.text) and self.lang != self.page_lang
+
+    @property
+    def attr(self) -> SafeString:
+        """` lang="en"` when the text is not in the page's language, for screen readers."""
+        return format_html(' lang="{}"', self.lang) if self.foreign else mark_safe("")
+
+    @property
+    def note(self) -> SafeString:
+        if not self.foreign:
+            return mark_safe("")
+        label = ONLY_AVAILABLE_IN.get(self.lang)
+        if label is None:
+            return mark_safe("")
+        return format_html(' <span class="lang-note">({})</span>', label)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+@register.simple_tag
+def localized(obj, field: str) -> Localized:
+    """`{% localized service "description" as d %}<p{{ d.attr }}>{{ d }}</p>{{ d.note }}`"""
+    page_lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+    if obj is None:
+        return Localized("", page_lang, page_lang)
+    if hasattr(obj, "localized"):
+        text, lang = obj.localized(field, page_lang)
+    else:
+        text, lang = getattr(obj, field, "") or "", page_lang
+    return Localized(text or "", lang, page_lang)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's name in the page's language ("inglés" on a Spanish page)."""
+    code = (code or "").lower()
+    names = dict(settings.CONTENT_LANGUAGES)
+    if code in names:
+        return str(names[code])
+    if code in _EXTRA_LANGUAGE_NAMES:
+        return str(_EXTRA_LANGUAGE_NAMES[code])
+    from django.utils.translation import get_language_info
+
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def _dial_digits(number: str) -> str:
+    number = (number or "").strip()
+    digits = re.sub(r"\D", "", number)
+    return f"+{digits}" if number.startswith("+") else digits
+
+
+@register.filter
+def tel_href(phone) -> str:
+    """tel:+5716000000 (with the extension as a pause, which most phones dial after answering)."""
+    number = _dial_digits(getattr(phone, "number", phone))
+    extension = getattr(phone, "extension", None)
+    return f"tel:{number},{extension}" if extension else f"tel:{number}"
+
+
+@register.filter
+def sms_href(phone) -> str:
+    return f"sms:{_dial_digits(getattr(phone, 'number', phone))}"
+
+
+@register.filter
+def whatsapp_href(phone) -> str:
+    """https://wa.me/<digits>: a plain link; nothing of WhatsApp's loads unless it is tapped."""
+    return "https://wa.me/" + re.sub(r"\D", "", getattr(phone, "number", phone) or "")
+
+
+@register.filter
+def takes_texts(phone) -> bool:
+    return getattr(phone, "type", "") in {"text", "cell"}
+
+
+@register.filter
+def is_callable_phone(phone) -> bool:
+    return getattr(phone, "type", "") not in {"fax", "pager"}
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """This page's query string with some parameters changed (None removes one); the page number
+    resets unless it is among the changes."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    if "page" not in changes:
+        params.pop("page", None)
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, "", False):
+            params[key] = value
+    for key in [k for k, values in params.lists() if not any(values)]:
+        params.pop(key)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+@register.filter
+def km(value) -> str:
+    """A distance a visitor can use: whole kilometres, never finer than the public position."""
+    if value is None:
+        return ""
+    return str(max(1, round(float(value))))
+
+
+@register.filter
+def zone_name(zone: str) -> str:
+    """ "America/Bogota" → "Bogota": the city a time zone is named after."""
+    return (zone or "UTC").rsplit("/", 1)[-1].replace("_", " ")

@@ -1,0 +1,115 @@
+/* Enlace: small enhancements. Every page works without them; nothing here talks to any server,
+   stores anything about the visitor beyond one "left through the quick exit" flag for this tab,
+   or loads anything else. Loaded in <head>, before the page is drawn. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var EXIT_FLAG = "enlace-quick-exit";
+
+  function setFlag() {
+    try { window.sessionStorage.setItem(EXIT_FLAG, "1"); } catch (e) { /* storage off */ }
+  }
+  function hasFlag() {
+    try { return window.sessionStorage.getItem(EXIT_FLAG) === "1"; } catch (e) { return false; }
+  }
+  function clearFlag() {
+    try { window.sessionStorage.removeItem(EXIT_FLAG); } catch (e) { /* storage off */ }
+  }
+
+  /* Quick exit. location.replace swaps this history entry for the neutral page, so Back does not
+     come here. The flag (per tab, gone when the tab closes) makes any earlier Enlace page that
+     Back reaches leave again at once, so stepping back through the tab shows nothing of ours. */
+  function leave() {
+    setFlag();
+    if (document.body) { document.body.hidden = true; }
+    window.location.replace(root.getAttribute("data-exit"));
+  }
+
+  function navigationType() {
+    var entries = window.performance && performance.getEntriesByType
+      ? performance.getEntriesByType("navigation") : [];
+    return entries.length ? entries[0].type : "";
+  }
+
+  if (hasFlag()) {
+    if (navigationType() === "back_forward") { leave(); return; }
+    // The visitor came here on purpose (a link, a typed address): welcome them back.
+    clearFlag();
+  }
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && hasFlag()) { leave(); }
+  });
+
+  /* Why GET and then history.replaceState, rather than POST: search terms left in the address bar
+     or in the Back list can be read by anyone who picks up the phone. A POST followed by a
+     redirect would have to carry the terms in the new URL or keep them on the server behind a
+     cookie, and a POST result cannot be reloaded or paginated with plain links. GET works with
+     JavaScript off and sets no cookie; here we drop the query from this history entry before
+     anything is drawn. (Browsers may still list the original address in their history; the
+     privacy page says so and suggests a private window.) */
+  if (root.hasAttribute("data-strip-query") && window.location.search && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname + window.location.hash);
+  }
+
+  var lastEscape = 0;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" && event.key !== "Esc") { return; }
+    var now = Date.now();
+    if (now - lastEscape < 1500) { leave(); }
+    lastEscape = now;
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) { return; }
+    if (target.closest("#quick-exit")) {
+      event.preventDefault();
+      leave();
+      return;
+    }
+    var print = target.closest("[data-print]");
+    if (print) {
+      event.preventDefault();
+      window.print();
+      return;
+    }
+    var near = target.closest("[data-near-me]");
+    if (near) {
+      event.preventDefault();
+      findNearMe(near);
+    }
+  });
+
+  /* "Near me": the browser asks for the position only after this tap. It is rounded to 0.01°
+     (about 1 km) here, on the device, before it goes anywhere; it is sent once as part of the
+     search and kept nowhere (not in storage, not in the address bar, not in our logs). */
+  function findNearMe(button) {
+    var form = button.form;
+    var status = document.getElementById(button.getAttribute("aria-describedby") || "");
+    function say(message) { if (status) { status.textContent = message || ""; } }
+    if (!form || !navigator.geolocation) {
+      say(button.getAttribute("data-msg-unavailable"));
+      return;
+    }
+    say(button.getAttribute("data-msg-wait"));
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var lat = Math.round(position.coords.latitude * 100) / 100;
+      var lon = Math.round(position.coords.longitude * 100) / 100;
+      form.elements.lat.value = lat.toFixed(2);
+      form.elements.lon.value = lon.toFixed(2);
+      if (form.elements.place) { form.elements.place.value = ""; }
+      form.submit();
+    }, function () {
+      say(button.getAttribute("data-msg-denied"));
+    }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var needsScript = document.querySelectorAll("[data-needs-script]");
+    for (var i = 0; i < needsScript.length; i++) {
+      if (needsScript[i].hasAttribute("data-near-me") && !navigator.geolocation) { continue; }
+      needsScript[i].hidden = false;
+    }
+  });
+}());

@@ -1,0 +1,55 @@
+"""A confidential shelter's page and listings give its area and intake line, never its street,
+postcode, exact position or other phones."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.public_tests.conftest import (
+    SHELTER_INTAKE_PHONE,
+    SHELTER_POINT,
+    SHELTER_POSTCODE,
+    SHELTER_SECRET_PHONE,
+    SHELTER_STREET,
+)
+
+pytestmark = pytest.mark.django_db
+
+EXACT = [f"{SHELTER_POINT.y:.4f}", f"{SHELTER_POINT.x:.4f}"]
+
+
+def assert_nothing_secret(html: str) -> None:
+    assert SHELTER_STREET not in html
+    assert "Calle 17" not in html
+    assert SHELTER_POSTCODE not in html
+    assert SHELTER_SECRET_PHONE not in html
+    assert re.sub(r"\D", "", SHELTER_SECRET_PHONE) not in html
+    for number in EXACT:
+        assert number not in html
+
+
+def test_the_shelter_page_shows_its_area_and_intake_line_only(client, directory):
+    html = client.get(reverse("services:service", args=[directory.shelter.pk])).content.decode()
+    assert_nothing_secret(html)
+    assert "Dirección confidencial" in html
+    assert "Cúcuta" in html
+    assert 'href="tel:+576075550100"' in html
+    assert SHELTER_INTAKE_PHONE in html
+    # No map link at all: the only position we could give is the coarse public one.
+    assert "geo:" not in html
+    assert "openstreetmap" not in html
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_listings_and_browse_pages_keep_the_shelter_secret(client, directory, lang):
+    urls = [u for u in directory.public_urls() if u.startswith(f"/{lang}/")]
+    for url in urls:
+        assert_nothing_secret(client.get(url).content.decode())
+
+
+def test_an_ordinary_location_shows_its_street_and_a_map_link(client, directory):
+    html = client.get(reverse("services:service", args=[directory.clinic.pk])).content.decode()
+    assert "Avenida 0 # 11-80" in html
+    assert 'href="https://www.openstreetmap.org/search?query=Avenida%200%20%23%2011-80' in html
+    assert 'rel="noreferrer noopener"' in html
