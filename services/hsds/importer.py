@@ -134,6 +134,16 @@ class _Row:
     flat: bool = False
 
 
+@dataclass(frozen=True)
+class _Deferred:
+    table: Table
+    row_id: uuid.UUID
+    column: str
+    target_table: str
+    target: uuid.UUID
+    origin: Origin
+
+
 class _RowInvalid(Exception):
     def __init__(self, field_name: str, reason: str):
         super().__init__(reason)
@@ -207,7 +217,7 @@ class Importer:
         self.report = ImportReport()
         self.plans = {table.name: _TablePlan(table) for table in TABLES}
         self.regions: dict[str, int] = dict(Region.objects.values_list("code", "id"))
-        self.deferred: list[tuple[Table, uuid.UUID, str, uuid.UUID, Origin]] = []
+        self.deferred: list[_Deferred] = []
         self.unknown_keys: set[tuple[str, str, str]] = set()
         self._temp_tables: set[str] = set()
 
@@ -610,8 +620,7 @@ class Importer:
                     self._problem("error", row.origin, row.table, row.id, field_name, message)
                     rejected.add(groups.find(row.group))
                     changed = True
-        # Final pass over the rows that stay: drop dangling optional references, defer forward
-        # self-references.
+        # Final pass over the rows that stay: optional references not resolved yet.
         for row in rows.values():
             if not ok(row):
                 continue
@@ -624,17 +633,12 @@ class Importer:
                 )
                 if known:
                     continue
-                if ref.table == row.table.name:
-                    self.deferred.append((row.table, row.id, column, target, row.origin))
-                    del row.refs[column]
-                else:
-                    row.warnings.append(
-                        (
-                            column,
-                            _dangling(BY_NAME[ref.table]),
-                        )
-                    )  # fmt: skip
-                    row.refs[column] = None
+                # It may come later in the source (another file, a later chunk, or the row's own
+                # parent further down): left as it is now and set after the last chunk.
+                self.deferred.append(
+                    _Deferred(row.table, row.id, column, ref.table, target, row.origin)
+                )
+                del row.refs[column]
 
     @staticmethod
     def _reference_problem(
@@ -900,37 +904,62 @@ class Importer:
     # ------------------------------------------------------------------ after the last chunk
 
     def _resolve_deferred(self) -> None:
+        """Sets the optional references that pointed forward (to a later file or chunk), now that
+        everything is written; those whose target never came are reported and stay empty."""
         if not self.deferred:
             return
-        by_table: dict[str, list[tuple[Table, uuid.UUID, str, uuid.UUID, Origin]]] = {}
+        by_column: dict[tuple[str, str], list[_Deferred]] = {}
+        wanted: dict[str, set[uuid.UUID]] = {}
         for item in self.deferred:
-            by_table.setdefault(item[0].name, []).append(item)
-        with connection.cursor() as cursor:
-            for name, items in by_table.items():
-                table = BY_NAME[name]
-                targets = list({item[3] for item in items} | {item[1] for item in items})
+            by_column.setdefault((item.table.name, item.column), []).append(item)
+            wanted.setdefault(item.table.name, set()).add(item.row_id)
+            wanted.setdefault(item.target_table, set()).add(item.target)
+        found: dict[str, set[uuid.UUID]] = {}
+        touched: set[uuid.UUID] = set()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, ids in wanted.items():
                 cursor.execute(
-                    f"SELECT id FROM {_qn(table.db_table)} WHERE id = ANY(%s)",  # noqa: S608
-                    [targets],
+                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",  # noqa: S608
+                    [list(ids)],
                 )
-                found = {r[0] for r in cursor.fetchall()}
-                updates: dict[str, tuple[list[uuid.UUID], list[uuid.UUID]]] = {}
-                for _table, row_id, column, target, origin in items:
-                    if row_id not in found:
+                found[name] = {r[0] for r in cursor.fetchall()}
+            for (name, column), items in by_column.items():
+                table = BY_NAME[name]
+                ids, targets = [], []
+                for item in items:
+                    if item.row_id not in found[name]:
                         continue
-                    if target not in found:
-                        self._problem("warning", origin, table, row_id, column, _dangling(table))
+                    if item.target not in found[item.target_table]:
+                        self._problem(
+                            "warning",
+                            item.origin,
+                            table,
+                            item.row_id,
+                            column,
+                            _dangling(BY_NAME[item.target_table]),
+                        )
                         continue
-                    ids, targets_ = updates.setdefault(column, ([], []))
-                    ids.append(row_id)
-                    targets_.append(target)
-                for column, (ids, targets_) in updates.items():
+                    ids.append(item.row_id)
+                    targets.append(item.target)
+                if not ids:
+                    continue
+                cursor.execute(
+                    f"UPDATE {_qn(table.db_table)} AS t SET {_qn(column)} = u.target "  # noqa: S608
+                    "FROM unnest(%s::uuid[], %s::uuid[]) AS u(id, target) "
+                    f"WHERE t.id = u.id AND t.{_qn(column)} IS DISTINCT FROM u.target",
+                    [ids, targets],
+                )
+                if column == "service_id":
+                    touched.update(targets)
+                elif column in ("location_id", "service_at_location_id"):
                     cursor.execute(
-                        f"UPDATE {_qn(table.db_table)} AS t SET {_qn(column)} = u.target "  # noqa: S608
-                        "FROM unnest(%s::uuid[], %s::uuid[]) AS u(id, target) "
-                        f"WHERE t.id = u.id AND t.{_qn(column)} IS DISTINCT FROM u.target",
-                        [ids, targets_],
+                        "SELECT service_id FROM services_serviceatlocation "
+                        "WHERE location_id = ANY(%s) OR id = ANY(%s)",
+                        [targets, targets],
                     )
+                    touched.update(r[0] for r in cursor.fetchall())
+            if touched:
+                refresh_services(touched)
 
     def _report_unknown_keys(self) -> None:
         for file, object_name, key in sorted(self.unknown_keys):

@@ -21,7 +21,15 @@ from services.hsds.spec import BY_CSV, BY_NAME, IGNORED_CSV, TABLES, Table
 # Long descriptions in CSV cells are legal; the csv module's default limit (128 KiB) is not HSDS's.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
-_RANK = {table.name: index for index, table in enumerate(TABLES)}
+# JSON files are read so that what a record needs comes first: services need their locations
+# (through service_at_locations), which need their organisations.
+_FIRST = ("taxonomies", "taxonomy_terms", "organizations", "programs", "locations", "services")
+_RANK = {
+    name: index
+    for index, name in enumerate(
+        [*_FIRST, *(table.name for table in TABLES if table.name not in _FIRST)]
+    )
+}
 # Official file names ("service_full.json", "organization_list.json") name their object first;
 # longer prefixes are tried first so that "service_at_location" is not read as "service".
 _PREFIXES = (
