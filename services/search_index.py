@@ -150,6 +150,11 @@ BEGIN
                   IN (SELECT id FROM enlace_refresh_ids)
         ) AS x
         GROUP BY x.service_id
+    ), org AS (
+        SELECT t.id AS service_id, o.name
+        FROM enlace_refresh_ids t
+        JOIN services_service s2 ON s2.id = t.id
+        JOIN services_organization o ON o.id = s2.organization_id
     ), ancestors AS (
         -- Every region of a location or area, with its parents (three levels at most).
         SELECT s.id AS service_id, array_agg(DISTINCT a.rid) AS ids
@@ -194,14 +199,14 @@ BEGIN
             || setweight(to_tsvector('simple_unaccent', concat_ws(' ', s.description_pt,
                     s.description_fr, s.description_ht)), 'D')
     FROM enlace_refresh_ids t
-    JOIN services_organization o ON true
+    LEFT JOIN org o ON o.service_id = t.id
     LEFT JOIN loc ON loc.service_id = t.id
     LEFT JOIN area ON area.service_id = t.id
     LEFT JOIN lang ON lang.service_id = t.id
     LEFT JOIN terms ON terms.service_id = t.id
     LEFT JOIN sched ON sched.service_id = t.id
     LEFT JOIN ancestors ON ancestors.service_id = t.id
-    WHERE s.id = t.id AND o.id = s.organization_id;
+    WHERE s.id = t.id;
     GET DIAGNOSTICS changed = ROW_COUNT;
 
     -- The typo lexicon: accent-free words of names, organisations and term labels/keywords.

@@ -1,0 +1,363 @@
+"""A synthetic directory for benchmarks (generate_directory): millions of rows through
+PostgreSQL COPY, because bulk_create is ~20 times slower (KNOWN.md).
+
+Rows are fictional and marked "(synthetic)"; the random choices come from the seed, so two runs
+with the same seed produce the same directory. The search columns are filled afterwards by the
+same SQL function as everywhere else (search_index.refresh_services), with the search indexes
+dropped meanwhile and rebuilt at the end, which is much faster than maintaining them row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from services import models as m
+from services.confidential import point_for_public
+from services.demo import TEMPLATES, _hours
+from services.search_index import refresh_services
+
+BATCH = 50_000
+SORT_INDEXES = {
+    "service_sort_name_es": "(lower(coalesce(name_es, name)), id)",
+    "service_sort_name_en": "(lower(coalesce(name_en, name_es, name)), id)",
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list | tuple):
+        return "{" + ",".join(str(v) for v in value) + "}"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+class Copier:
+    """Streams rows of one model into COPY, filling every NOT NULL column the caller leaves out
+    with the field's default (Django sets no database defaults)."""
+
+    def __init__(self, model: type, columns: list[str]) -> None:
+        self.model = model
+        self.table = model._meta.db_table
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        self.extra = {
+            c: f.get_default()
+            for c, f in fields.items()
+            if c not in columns and not f.null and c != "id"
+        }
+        self.columns = columns + list(self.extra)
+        self.tail = "\t".join(_text(v) for v in self.extra.values())
+        self.buffer = io.StringIO()
+        self.count = 0
+
+    def row(self, *values: Any) -> None:
+        line = "\t".join(_text(v) for v in values)
+        self.buffer.write(f"{line}\t{self.tail}\n" if self.extra else f"{line}\n")
+        self.count += 1
+
+    def flush(self, cursor: Any) -> None:
+        if not self.buffer.tell():
+            return
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        with cursor.copy(f'COPY "{self.table}" ({cols}) FROM STDIN') as copy:
+            copy.write(self.buffer.getvalue())
+        self.buffer = io.StringIO()
+
+
+def _town_picker(rng: random.Random) -> Callable[[], m.Region]:
+    towns = list(
+        m.Region.objects.filter(level=m.Region.Level.MUNICIPALITY, centre__isnull=False)
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    if not towns:
+        raise RuntimeError("No towns loaded: run manage.py load_regions first.")
+    cumulative, total = [], 0.0
+    for town in towns:
+        total += max(town.population or 1, 1) ** 0.5
+        cumulative.append(total)
+    return lambda: rng.choices(towns, cum_weights=cumulative)[0]
+
+
+def _drop_search_indexes(cursor: Any) -> None:
+    for index in m.Service._meta.indexes:
+        cursor.execute(f'DROP INDEX IF EXISTS "{index.name}"')
+    for name in SORT_INDEXES:
+        cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def _create_search_indexes(cursor: Any) -> None:
+    with connection.schema_editor() as editor:
+        for index in m.Service._meta.indexes:
+            editor.add_index(m.Service, index)
+    for name, columns in SORT_INDEXES.items():
+        cursor.execute(f'CREATE INDEX "{name}" ON services_service {columns}')
+
+
+def generate(services: int, seed: int, *, log: Callable[[str], None] = print) -> dict[str, float]:
+    """Adds `services` synthetic services (about 5 per organisation); returns timings."""
+    rng = random.Random(seed)  # noqa: S311  (reproducible fiction, not secrets)
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    pick_town = _town_picker(rng)
+    terms = {t.code: t.id for t in m.TaxonomyTerm.objects.all()}
+    if not terms:
+        raise RuntimeError("No taxonomy: run manage.py load_demo (or load the taxonomy) first.")
+    countries = {r.code: r for r in m.Region.objects.filter(level=m.Region.Level.COUNTRY)}
+    now = dt.datetime.now(dt.UTC)
+    ns = uuid.UUID(int=seed)
+
+    def uid(*parts: object) -> uuid.UUID:
+        return uuid.uuid5(ns, "/".join(map(str, parts)))
+
+    orgs = Copier(
+        m.Organization,
+        [
+            "id",
+            "created_at",
+            "last_modified",
+            "name",
+            "description",
+            "description_es",
+            "description_en",
+            "content_language",
+        ],
+    )
+    locs = Copier(
+        m.Location,
+        [
+            "id",
+            "created_at",
+            "last_modified",
+            "organization_id",
+            "location_type",
+            "name",
+            "name_es",
+            "is_confidential",
+            "point",
+            "public_point",
+            "region_id",
+            "time_zone",
+        ],
+    )
+    svcs = Copier(
+        m.Service,
+        [
+            "id",
+            "created_at",
+            "last_modified",
+            "organization_id",
+            "name",
+            "name_es",
+            "name_en",
+            "description",
+            "description_es",
+            "description_en",
+            "content_language",
+            "status",
+            "populations",
+            "immigration_status_not_asked",
+            "no_id_required",
+            "is_free",
+            "open_24_7",
+            "trafficking_specialised",
+            "capacity_available",
+            "capacity_total",
+            "last_verified_at",
+        ],
+    )
+    sals = Copier(
+        m.ServiceAtLocation, ["id", "created_at", "last_modified", "service_id", "location_id"]
+    )
+    phones = Copier(m.Phone, ["id", "created_at", "last_modified", "service_id", "number", "type"])
+    scheds = Copier(
+        m.Schedule,
+        [
+            "id",
+            "created_at",
+            "last_modified",
+            "service_id",
+            "freq",
+            "byday",
+            "opens_at",
+            "closes_at",
+        ],
+    )
+    langs = Copier(m.Language, ["id", "created_at", "last_modified", "service_id", "code"])
+    attrs = Copier(
+        m.Attribute,
+        [
+            "id",
+            "created_at",
+            "last_modified",
+            "link_id",
+            "link_entity",
+            "link_type",
+            "taxonomy_term_id",
+        ],
+    )
+    areas = Copier(m.ServiceArea, ["id", "created_at", "last_modified", "service_id",
+                                   "region_id"])  # fmt: skip
+    copiers = (orgs, locs, svcs, sals, phones, scheds, langs, attrs, areas)
+    new_ids: list[uuid.UUID] = []
+
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        _drop_search_indexes(cursor)
+        made = 0
+        org_n = 0
+        while made < services:
+            org_n += 1
+            town = pick_town()
+            org_id = uid("org", org_n)
+            orgs.row(
+                org_id,
+                now,
+                now,
+                f"Organización sintética {org_n} (synthetic)",
+                "Registro sintético.",
+                "Registro sintético.",
+                "Synthetic record.",
+                "es",
+            )
+            point = Point(
+                town.centre.x + rng.uniform(-0.08, 0.08),
+                town.centre.y + rng.uniform(-0.08, 0.08),
+                srid=4326,
+            )
+            loc_id = uid("loc", org_n)
+            locs.row(
+                loc_id,
+                now,
+                now,
+                org_id,
+                "physical",
+                f"Sede {town.name}",
+                f"Sede {town.name}",
+                False,
+                point.ewkt,
+                point.ewkt,
+                town.id,
+                town.time_zone,
+            )
+            for k in range(min(rng.randint(3, 7), services - made)):
+                made += 1
+                template = TEMPLATES[rng.randrange(len(TEMPLATES))]
+                service_id = uid("svc", made)
+                new_ids.append(service_id)
+                location_id = loc_id
+                if template.confidential:
+                    location_id = uid("loc", org_n, k)
+                    exact = Point(
+                        point.x + rng.uniform(-0.02, 0.02),
+                        point.y + rng.uniform(-0.02, 0.02),
+                        srid=4326,
+                    )
+                    public = point_for_public(m.Location(point=exact, is_confidential=True))
+                    locs.row(
+                        location_id,
+                        now,
+                        now,
+                        org_id,
+                        "physical",
+                        "Casa refugio",
+                        "Casa refugio",
+                        True,
+                        exact.ewkt,
+                        public.ewkt,
+                        town.id,
+                        town.time_zone,
+                    )
+                hotline = rng.random() < 0.002
+                name_es = f"{template.es} {made} – {town.name} (synthetic)"
+                name_en = f"{template.en} {made} – {town.name} (synthetic)"
+                capacity = template.capacity
+                svcs.row(
+                    service_id,
+                    now,
+                    now,
+                    org_id,
+                    name_es,
+                    name_es,
+                    name_en,
+                    template.desc_es,
+                    template.desc_es,
+                    template.desc_en,
+                    "es",
+                    "active",
+                    list(template.populations),
+                    template.status_not_asked,
+                    template.no_id,
+                    template.free,
+                    template.hours == "247" or hotline,
+                    template.trafficking,
+                    rng.randint(0, capacity) if capacity else None,
+                    capacity,
+                    now - dt.timedelta(days=rng.randint(0, 500)),
+                )
+                sals.row(uid("sal", made), now, now, service_id, location_id)
+                phones.row(
+                    uid("phone", made), now, now, service_id, f"+1 555 01{made % 100:02d}", "voice"
+                )
+                for n, spec in enumerate(_hours("247" if hotline else template.hours)):
+                    scheds.row(
+                        uid("sched", made, n),
+                        now,
+                        now,
+                        service_id,
+                        "WEEKLY",
+                        spec["byday"],
+                        spec["opens"],
+                        spec["closes"],
+                    )
+                for code in ["es"] + rng.sample(["en", "pt", "fr", "ht"], rng.randint(0, 2)):
+                    langs.row(uid("lang", made, code), now, now, service_id, code)
+                for code in template.terms:
+                    attrs.row(
+                        uid("attr", made, code),
+                        now,
+                        now,
+                        service_id,
+                        "service",
+                        "service",
+                        terms[code],
+                    )
+                area_region = countries.get(town.country_code) if hotline else town
+                areas.row(uid("area", made), now, now, service_id, area_region.id)
+            if svcs.count >= BATCH:
+                for copier in copiers:
+                    copier.flush(cursor)
+                svcs.count = 0
+        for copier in copiers:
+            copier.flush(cursor)
+        timings["copy_s"] = round(time.monotonic() - started, 1)
+        log(f"COPY of {services} services and their rows: {timings['copy_s']} s")
+        cursor.execute("ANALYZE")
+        step = time.monotonic()
+        for i in range(0, len(new_ids), BATCH):
+            refresh_services(new_ids[i : i + BATCH])
+        timings["refresh_s"] = round(time.monotonic() - step, 1)
+        log(f"Search columns: {timings['refresh_s']} s")
+        step = time.monotonic()
+        _create_search_indexes(cursor)
+        timings["indexes_s"] = round(time.monotonic() - step, 1)
+        log(f"Search indexes: {timings['indexes_s']} s")
+    step = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE services_service")
+    timings["analyze_s"] = round(time.monotonic() - step, 1)
+    timings["total_s"] = round(time.monotonic() - started, 1)
+    return timings
