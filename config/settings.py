@@ -200,7 +200,43 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+# The public HSDS API (services/api/): its OpenAPI description and docs page serve their assets
+# from here (sidecar), browsers elsewhere may GET it (CORS on /api/v1/ only, no credentials), and
+# anonymous clients are limited per address (the counters live in the fail-soft cache).
+INSTALLED_APPS += ["corsheaders", "drf_spectacular", "drf_spectacular_sidecar"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After", "Content-Language")
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "120/minute")
+# How many of our own proxies stand before the app (they alone may say who the client is).
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", True) else 0)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Enlace HSDS API",
+    "DESCRIPTION": (
+        "Open Referral HSDS 3.0 read API of the Enlace directory, with documented extensions "
+        "(services/hsds/EXTENSIONS.md). Confidential shelters are shown by area only."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+}
+# Duplicate listings (services/duplicates.py): pairs scoring at least this are queued for a
+# steward; only pairs at or above the auto-merge score (unset: never) merge without one.
+DUPLICATES_MIN_SCORE = float(env_str("DUPLICATES_MIN_SCORE", "0.75"))
+DUPLICATES_AUTO_MERGE_SCORE = float(env_str("DUPLICATES_AUTO_MERGE_SCORE", "0")) or None
 
 # Celery: JSON only (no pickle), tasks acknowledged after they finish and requeued when a worker
 # dies mid-task, so that nothing is lost; tasks take ids only and are idempotent.

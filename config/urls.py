@@ -3,10 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from services.api.docs import DocsView, SchemaView
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The public HSDS API and its description: no language prefix, no cookie.
+    path("api/v1/", include("services.api.urls")),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(), name="api-docs"),
 ]
 
 urlpatterns += i18n_patterns(

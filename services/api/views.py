@@ -1,0 +1,672 @@
+"""The public HSDS 3.0 API (/api/v1/): read-only, anonymous, throttled, cacheable.
+
+Services are found by services.search (the one query layer the pages use too); every response
+is built by the public serializers, which show locations only through
+services.confidential.public_location(). Responses set no cookie: no authentication is read and no
+session is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.api import params as p
+from services.api import serializers as s
+from services.api.throttling import AnonymousApiThrottle
+from services.models import (
+    Address,
+    Attribute,
+    Location,
+    MergedRecord,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from services.search import SearchParamError, load_services, parse_search_params, search
+
+HSDS_VERSION = "3.0"
+
+
+class _NoFormatSuffix(DefaultContentNegotiation):
+    """HSDS uses `format` for its own purpose (json or ndjson); it never picks a renderer."""
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: Any = None):
+        return super().select_renderer(request, renderers, None)
+
+
+def _public_addresses() -> Prefetch:
+    # Never even load a confidential location's addresses.
+    return Prefetch("addresses", queryset=Address.objects.filter(location__is_confidential=False))
+
+
+LOCATION_RELATIONS = (
+    "region",
+    "phones__languages",
+    "schedules",
+    "languages",
+    "accessibility",
+    "contacts__phones__languages",
+)
+
+
+def _location_prefetches(prefix: str) -> list[Any]:
+    return [
+        Prefetch(f"{prefix}addresses", queryset=_public_addresses().queryset),
+        *(f"{prefix}{relation}" for relation in LOCATION_RELATIONS),
+    ]
+
+
+def prefetch_full_services(services: list[Service]) -> None:
+    prefetch_related_objects(
+        services,
+        "program",
+        "phones__languages",
+        "schedules",
+        "service_areas__region",
+        "languages",
+        "funding",
+        "cost_options",
+        "required_documents",
+        "contacts__phones__languages",
+        "service_at_locations__contacts__phones__languages",
+        "service_at_locations__phones__languages",
+        "service_at_locations__schedules",
+        *_location_prefetches("service_at_locations__location__"),
+    )
+
+
+def _changed_at(objects: Iterable[Any]) -> Any:
+    """The latest `last_modified` among the objects and everything loaded with them."""
+    latest = None
+    seen: set[int] = set()
+    stack = list(objects)
+    while stack:
+        obj = stack.pop()
+        if obj is None or id(obj) in seen or not hasattr(obj, "_state"):
+            continue
+        seen.add(id(obj))
+        moment = getattr(obj, "__dict__", {}).get("last_modified")
+        if moment is not None and (latest is None or moment > latest):
+            latest = moment
+        for cached in getattr(obj, "_prefetched_objects_cache", {}).values():
+            stack.extend(cached)
+        stack.extend(obj._state.fields_cache.values())
+    return latest
+
+
+class PublicApiView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonymousApiThrottle]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _NoFormatSuffix
+    cacheable = True
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        data = self._params(request)
+        self.lang = p.content_language(data, request.headers.get("Accept-Language", ""))
+        # Messages follow the content language when the interface speaks it.
+        if self.lang in p.interface_languages():
+            translation.activate(self.lang)
+        fmt = data.get("format")
+        if fmt and str(fmt).strip().lower() != "json":
+            raise SearchParamError("format", _("Only json is available; page through results."))
+        self.changed_objects: list[Any] = []
+
+    def _params(self, request: Request) -> Any:
+        return request.query_params
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        confidential = set(
+            Location.objects.filter(is_confidential=True).values_list("id", flat=True)
+        )
+        return {"lang": self.lang, "confidential_location_ids": confidential, **extra}
+
+    def attributes_for(self, ids: Iterable[Any], confidential: set[Any]) -> dict[Any, list]:
+        grouped: dict[Any, list] = {}
+        ids = [i for i in ids if i not in confidential]
+        if ids:
+            rows = Attribute.objects.filter(link_id__in=ids).select_related(
+                "taxonomy_term__taxonomy"
+            )
+            for row in rows:
+                grouped.setdefault(row.link_id, []).append(row)
+        return grouped
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, SearchParamError):
+            return Response(
+                {"detail": exc.message, "parameter": exc.field}, status=status.HTTP_400_BAD_REQUEST
+            )
+        if isinstance(exc, exceptions.Throttled):
+            wait = int(exc.wait or 1)
+            response = Response(
+                {
+                    "detail": _(
+                        "Too many requests from your connection. Please wait %(seconds)d "
+                        "seconds and try again."
+                    )
+                    % {"seconds": wait},
+                    "retry_after": wait,
+                },
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        if isinstance(exc, exceptions.NotFound):
+            return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+        return super().handle_exception(exc)
+
+    def finalize_response(
+        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        lang = getattr(self, "lang", None)
+        if lang:
+            response["Content-Language"] = lang
+        patch_vary_headers(response, ("Accept-Language",))
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        if request.method not in ("GET", "HEAD") or not self.cacheable:
+            response["Cache-Control"] = "no-store"
+            return response
+        if response.status_code != status.HTTP_200_OK or not isinstance(response, Response):
+            return response
+        response["Cache-Control"] = "public, max-age=60"
+        response.render()
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
+        response["ETag"] = etag
+        changed = _changed_at(self.changed_objects)
+        timestamp = int(changed.timestamp()) if changed is not None else None
+        if timestamp is not None:
+            response["Last-Modified"] = http_date(timestamp)
+        return get_conditional_response(
+            request, etag=etag, last_modified=timestamp, response=response
+        )
+
+    def moved(self, request: HttpRequest, record_type: str, pk: uuid.UUID, name: str) -> Any:
+        """A merged record's old id: a permanent redirect to the record it became."""
+        merged = MergedRecord.objects.filter(old_id=pk, record_type=record_type).first()
+        if merged is None:
+            raise exceptions.NotFound()
+        url = reverse(f"api:{name}", kwargs={"pk": merged.new_id})
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise exceptions.NotFound() from None
+
+
+LANG = OpenApiParameter(
+    "lang",
+    str,
+    description="Content language (es, en, pt, fr, ht); default from Accept-Language. "
+    "Extension: each object's `text_language` says which language each text is in.",
+)
+PAGE = OpenApiParameter("page", int, description="Page number (from 1).")
+PER_PAGE = OpenApiParameter("per_page", int, description="Results per page (1 to 100, default 20).")
+SEARCH = OpenApiParameter("search", str, description="Full text search.")
+FULL = OpenApiParameter("full", bool, description="Fully nested objects in the list.")
+_SEARCH_EXTENSIONS = [
+    OpenApiParameter("taxonomy_term_id", str, description="Term ids or codes (repeat, or comma-separated); children included."),
+    OpenApiParameter("taxonomy_id", str, description="Services with any term of this taxonomy."),
+    OpenApiParameter("organization_id", str, description="Services of this organisation."),
+    OpenApiParameter("modified_after", str, description="Changed on or after this date or time."),
+    OpenApiParameter("minimal", bool, description="Only id and last_modified of each service."),
+    OpenApiParameter("lat", float, description="Extension: latitude of the person's position."),
+    OpenApiParameter("lon", float, description="Extension: longitude of the person's position."),
+    OpenApiParameter("radius_km", float, description="Extension: search radius in km (0.1–2000)."),
+    OpenApiParameter("place", str, description="Extension: a place name, e.g. Cúcuta."),
+    OpenApiParameter("region", str, description="Extension: a region code, e.g. CO-NSA."),
+    OpenApiParameter("language", str, description="Extension: a language spoken at the service (ISO 639-1)."),
+    OpenApiParameter("population", str, description="Extension: a population served (women, men, lgbtq, families…)."),
+    *(
+        OpenApiParameter(name, bool, description=f"Extension: only services that are {label}.")
+        for name, label in (
+            ("free", "free"),
+            ("no_id", "open to people without ID"),
+            ("immigration_status_not_asked", "not asking immigration status"),
+            ("open_now", "open now"),
+            ("open_24_7", "open 24/7"),
+            ("accessible", "accessible"),
+            ("has_capacity", "with free places"),
+            ("trafficking_specialised", "specialised in trafficking"),
+        )
+    ),
+    OpenApiParameter("verified_within_days", int, description="Extension: verified within this many days."),
+]  # fmt: skip
+
+
+def _page_schema(name: str, item: Any) -> Any:
+    return inline_serializer(
+        name=name,
+        fields={
+            "total_items": serializers.IntegerField(),
+            "total_pages": serializers.IntegerField(),
+            "page_number": serializers.IntegerField(),
+            "size": serializers.IntegerField(),
+            "first_page": serializers.BooleanField(),
+            "last_page": serializers.BooleanField(),
+            "empty": serializers.BooleanField(),
+            "contents": item(many=True),
+        },
+    )
+
+
+class ApiRootView(PublicApiView):
+    @extend_schema(
+        summary="About this API and its relationship with HSDS",
+        responses=inline_serializer(
+            "ApiMeta",
+            {
+                "version": serializers.CharField(),
+                "profile": serializers.URLField(),
+                "openapi_url": serializers.URLField(),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "version": HSDS_VERSION,
+                "profile": request.build_absolute_uri(reverse("api-docs")),
+                "openapi_url": request.build_absolute_uri(reverse("api-schema")),
+            }
+        )
+
+
+class ServiceListView(PublicApiView):
+    def _respond(self, request: Request, data: Any) -> Response:
+        search_params = parse_search_params(data)
+        full = p.flag(data, "full")
+        minimal = p.flag(data, "minimal")
+        result = search(search_params, lang=self.lang)
+        services = [hit.service for hit in result.hits]
+        self.changed_objects = services
+        if minimal:
+            contents = [
+                {
+                    "id": str(x.id),
+                    "last_modified": serializers.DateTimeField().to_representation(x.last_modified),
+                }
+                for x in services
+            ]
+        else:
+            if full:
+                prefetch_full_services(services)
+            else:
+                prefetch_related_objects(services, "program")
+            context = self.context(
+                distances={hit.service.id: hit.distance_km for hit in result.hits}
+            )
+            if full:
+                ids = [x.id for x in services] + [
+                    sal.id for x in services for sal in x.service_at_locations.all()
+                ]
+                context["attributes"] = self.attributes_for(
+                    ids, context["confidential_location_ids"]
+                )
+            serializer = s.ServiceDetailSerializer if full else s.ServiceSerializer
+            contents = serializer(services, many=True, context=context).data
+        return Response(
+            p.page_wrapper(contents, total=result.total, page=result.page, per_page=result.per_page)
+        )
+
+    @extend_schema(
+        summary="Services (paginated), found by Enlace's search",
+        parameters=[SEARCH, PAGE, PER_PAGE, FULL, LANG, *_SEARCH_EXTENSIONS],
+        responses=_page_schema("ServicePage", s.ServiceSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        return self._respond(request, request.query_params)
+
+
+class ServiceSearchView(ServiceListView):
+    """POST /services/search: the same parameters in a JSON body (HSDS 3.1's secure search), so
+    that a person's situation need not travel in a URL, a log line or a browser history."""
+
+    cacheable = False
+
+    def _params(self, request: Request) -> Any:
+        data = request.data
+        if not isinstance(data, dict):
+            raise SearchParamError("body", _("Send the parameters as a JSON object."))
+        return data
+
+    @extend_schema(
+        summary="Search services with the parameters in a JSON body",
+        request=inline_serializer(
+            "ServiceSearchBody",
+            {
+                "search": serializers.CharField(required=False),
+                "lat": serializers.FloatField(required=False),
+                "lon": serializers.FloatField(required=False),
+                "radius_km": serializers.FloatField(required=False),
+                "place": serializers.CharField(required=False),
+                "taxonomy_term_id": serializers.ListField(
+                    child=serializers.CharField(), required=False
+                ),
+                "page": serializers.IntegerField(required=False),
+                "per_page": serializers.IntegerField(required=False),
+                "lang": serializers.CharField(required=False),
+            },
+        ),
+        responses=_page_schema("ServiceSearchPage", s.ServiceSerializer),
+    )
+    def post(self, request: Request) -> Response:
+        return self._respond(request, self._params(request))
+
+
+class ServiceDetailView(PublicApiView):
+    @extend_schema(
+        summary="One fully nested service", parameters=[LANG], responses=s.ServiceDetailSerializer
+    )
+    def get(self, request: Request, pk: str) -> Any:
+        key = _uuid(pk)
+        if not Service.objects.published().filter(pk=key).exists():
+            return self.moved(request, "service", key, "service-detail")
+        service = load_services([key])[key]
+        prefetch_full_services([service])
+        self.changed_objects = [service]
+        context = self.context()
+        context["attributes"] = self.attributes_for(
+            [service.id, *(sal.id for sal in service.service_at_locations.all())],
+            context["confidential_location_ids"],
+        )
+        return Response(s.ServiceDetailSerializer(service, context=context).data)
+
+
+def _organization_queryset() -> Any:
+    return Organization.objects.all()
+
+
+def _prefetch_organizations(organizations: list[Organization]) -> None:
+    prefetch_related_objects(
+        organizations,
+        "funding",
+        "contacts__phones__languages",
+        "phones__languages",
+        "programs",
+        "organization_identifiers",
+        Prefetch("locations", queryset=Location.objects.defer("point")),
+        *_location_prefetches("locations__"),
+    )
+
+
+class OrganizationListView(PublicApiView):
+    @extend_schema(
+        summary="Organisations (paginated)",
+        parameters=[
+            SEARCH,
+            PAGE,
+            PER_PAGE,
+            FULL,
+            OpenApiParameter("full_service", bool, description="With fully nested services."),
+            LANG,
+        ],
+        responses=_page_schema("OrganizationPage", s.OrganizationSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        data = request.query_params
+        paging = p.paging(data)
+        full = p.flag(data, "full")
+        full_service = p.flag(data, "full_service")
+        queryset = _organization_queryset()
+        text = data.get("search", "").strip()
+        if text:
+            queryset = queryset.filter(Q(name__icontains=text) | Q(alternate_name__icontains=text))
+        total = queryset.count()
+        organizations = list(
+            queryset.order_by("name", "id")[paging.offset : paging.offset + paging.per_page]
+        )
+        self.changed_objects = organizations
+        context = self.context()
+        if full or full_service:
+            _prefetch_organizations(organizations)
+            context.update(self._services_of(organizations, full_service))
+            context["attributes"] = self.attributes_for(
+                [o.id for o in organizations], context["confidential_location_ids"]
+            )
+            serializer = s.OrganizationDetailSerializer
+        else:
+            serializer = s.OrganizationSerializer
+        contents = serializer(organizations, many=True, context=context).data
+        return Response(
+            p.page_wrapper(contents, total=total, page=paging.page, per_page=paging.per_page)
+        )
+
+    def _services_of(self, organizations: list[Organization], full: bool) -> dict[str, Any]:
+        services = list(
+            Service.objects.published()
+            .filter(organization__in=organizations)
+            .select_related("organization", "program")
+            .prefetch_related("schedules", "service_at_locations__location__schedules")
+        )
+        if full:
+            prefetch_full_services(services)
+        self.changed_objects = [*self.changed_objects, *services]
+        grouped: dict[Any, list] = {}
+        for service in services:
+            grouped.setdefault(service.organization_id, []).append(service)
+        return {"organization_services": grouped, "full_service": full}
+
+
+class OrganizationDetailView(OrganizationListView):
+    @extend_schema(
+        summary="One fully nested organisation",
+        parameters=[
+            OpenApiParameter("full_service", bool, description="With fully nested services."),
+            LANG,
+        ],
+        responses=s.OrganizationDetailSerializer,
+    )
+    def get(self, request: Request, pk: str) -> Any:
+        key = _uuid(pk)
+        organization = _organization_queryset().filter(pk=key).first()
+        if organization is None:
+            return self.moved(request, "organization", key, "organization-detail")
+        full_service = p.flag(request.query_params, "full_service")
+        _prefetch_organizations([organization])
+        self.changed_objects = [organization]
+        context = self.context()
+        context.update(self._services_of([organization], full_service))
+        context["attributes"] = self.attributes_for(
+            [organization.id], context["confidential_location_ids"]
+        )
+        return Response(s.OrganizationDetailSerializer(organization, context=context).data)
+
+
+class ServiceAtLocationListView(PublicApiView):
+    """Services at locations. Filters are the service search's; `page` and `per_page` count the
+    services found (each one brings all its locations), so that the order and totals are the
+    search's own."""
+
+    @extend_schema(
+        summary="Services at locations (paginated by service)",
+        parameters=[SEARCH, PAGE, PER_PAGE, FULL, LANG, *_SEARCH_EXTENSIONS],
+        responses=_page_schema("ServiceAtLocationPage", s.ServiceAtLocationSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        data = request.query_params
+        full = p.flag(data, "full")
+        result = search(parse_search_params(data), lang=self.lang)
+        services = [hit.service for hit in result.hits]
+        prefetch_related_objects(
+            services,
+            "program",
+            "service_at_locations__contacts__phones__languages",
+            "service_at_locations__phones__languages",
+            *_location_prefetches("service_at_locations__location__"),
+        )
+        sals = []
+        for service in services:
+            for sal in sorted(service.service_at_locations.all(), key=lambda x: str(x.id)):
+                sal.service = service
+                sals.append(sal)
+        self.changed_objects = services
+        context = self.context()
+        if full:
+            context["attributes"] = self.attributes_for(
+                [x.id for x in sals], context["confidential_location_ids"]
+            )
+        serializer = s.ServiceAtLocationDetailSerializer if full else s.ServiceAtLocationSerializer
+        contents = serializer(sals, many=True, context=context).data
+        return Response(
+            p.page_wrapper(contents, total=result.total, page=result.page, per_page=result.per_page)
+        )
+
+
+class ServiceAtLocationDetailView(PublicApiView):
+    @extend_schema(
+        summary="One service at a location, with its location and service",
+        parameters=[LANG],
+        responses=s.ServiceAtLocationDetailSerializer,
+    )
+    def get(self, request: Request, pk: str) -> Any:
+        key = _uuid(pk)
+        sal = (
+            ServiceAtLocation.objects.filter(
+                pk=key, service__in=Service.objects.published().values("id")
+            )
+            .select_related("service__organization", "service__program")
+            .prefetch_related(
+                "contacts__phones__languages",
+                "phones__languages",
+                "schedules",
+                "service__schedules",
+                Prefetch("location", queryset=Location.objects.defer("point")),
+                *_location_prefetches("location__"),
+            )
+            .first()
+        )
+        if sal is None:
+            raise exceptions.NotFound()
+        self.changed_objects = [sal]
+        context = self.context()
+        context["attributes"] = self.attributes_for([sal.id], context["confidential_location_ids"])
+        return Response(s.ServiceAtLocationDetailSerializer(sal, context=context).data)
+
+
+class TaxonomyListView(PublicApiView):
+    @extend_schema(
+        summary="Taxonomies (paginated)",
+        parameters=[SEARCH, PAGE, PER_PAGE, LANG],
+        responses=_page_schema("TaxonomyPage", s.TaxonomySerializer),
+    )
+    def get(self, request: Request) -> Response:
+        data = request.query_params
+        paging = p.paging(data)
+        queryset = Taxonomy.objects.all()
+        text = data.get("search", "").strip()
+        if text:
+            queryset = queryset.filter(name__icontains=text)
+        total = queryset.count()
+        rows = list(
+            queryset.order_by("name", "id")[paging.offset : paging.offset + paging.per_page]
+        )
+        self.changed_objects = rows
+        contents = s.TaxonomySerializer(rows, many=True, context=self.context()).data
+        return Response(
+            p.page_wrapper(contents, total=total, page=paging.page, per_page=paging.per_page)
+        )
+
+
+class TaxonomyDetailView(PublicApiView):
+    @extend_schema(summary="One taxonomy", parameters=[LANG], responses=s.TaxonomySerializer)
+    def get(self, request: Request, pk: str) -> Response:
+        taxonomy = Taxonomy.objects.filter(pk=_uuid(pk)).first()
+        if taxonomy is None:
+            raise exceptions.NotFound()
+        self.changed_objects = [taxonomy]
+        return Response(s.TaxonomySerializer(taxonomy, context=self.context()).data)
+
+
+class TaxonomyTermListView(PublicApiView):
+    @extend_schema(
+        summary="Taxonomy terms (paginated)",
+        parameters=[
+            SEARCH,
+            PAGE,
+            PER_PAGE,
+            OpenApiParameter("taxonomy_id", str, description="Terms of this taxonomy."),
+            OpenApiParameter("parent_id", str, description="Children of this term."),
+            OpenApiParameter("top_only", bool, description="Only terms without a parent."),
+            LANG,
+        ],
+        responses=_page_schema("TaxonomyTermPage", s.TaxonomyTermSerializer),
+    )
+    def get(self, request: Request) -> Response:
+        data = request.query_params
+        paging = p.paging(data)
+        queryset = TaxonomyTerm.objects.select_related("taxonomy")
+        text = data.get("search", "").strip()
+        if text:
+            match = Q(code__icontains=text)
+            for code in p.content_languages():
+                match |= Q(**{f"name_{code}__icontains": text})
+            queryset = queryset.filter(match)
+        for name, column in (("taxonomy_id", "taxonomy_id"), ("parent_id", "parent_id")):
+            value = data.get(name, "").strip()
+            if value:
+                try:
+                    queryset = queryset.filter(**{column: uuid.UUID(value)})
+                except ValueError:
+                    raise SearchParamError(name, _("This is not a valid id.")) from None
+        if p.flag(data, "top_only"):
+            queryset = queryset.filter(parent__isnull=True)
+        total = queryset.count()
+        rows = list(
+            queryset.order_by("code", "id")[paging.offset : paging.offset + paging.per_page]
+        )
+        self.changed_objects = rows
+        contents = s.TaxonomyTermSerializer(rows, many=True, context=self.context()).data
+        return Response(
+            p.page_wrapper(contents, total=total, page=paging.page, per_page=paging.per_page)
+        )
+
+
+class TaxonomyTermDetailView(PublicApiView):
+    @extend_schema(
+        summary="One taxonomy term", parameters=[LANG], responses=s.TaxonomyTermSerializer
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        term = TaxonomyTerm.objects.select_related("taxonomy").filter(pk=_uuid(pk)).first()
+        if term is None:
+            raise exceptions.NotFound()
+        self.changed_objects = [term]
+        return Response(s.TaxonomyTermSerializer(term, context=self.context()).data)
+
+
+def docs_csp(response: HttpResponse) -> HttpResponse:
+    """Swagger UI styles some elements inline; the page still loads nothing from elsewhere."""
+    response["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; object-src 'none'; form-action 'none'"
+    )
+    return response
