@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -84,21 +84,26 @@ def localized(obj, field: str) -> Localized:
     return Localized(text or "", lang, page_lang)
 
 
-@register.filter
-def language_name(code: str) -> str:
-    """A language's name in the page's language ("inglés" on a Spanish page)."""
-    code = (code or "").lower()
+def _language_name(code: str) -> str:
     names = dict(settings.CONTENT_LANGUAGES)
     if code in names:
         return str(names[code])
     if code in _EXTRA_LANGUAGE_NAMES:
         return str(_EXTRA_LANGUAGE_NAMES[code])
-    from django.utils.translation import get_language_info
-
     try:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's name in the page's language ("inglés" on a Spanish page: Spanish writes
+    language names in lower case, English capitalises them)."""
+    name = _language_name((code or "").lower())
+    if (get_language() or "")[:2] == "es" and name:
+        return name[0].lower() + name[1:]
+    return name
 
 
 def _dial_digits(number: str) -> str:
