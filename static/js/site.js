@@ -4,7 +4,11 @@
 (function () {
   "use strict";
 
-  var root = document.documentElement;
+  function meta(name) {
+    var element = document.querySelector('meta[name="' + name + '"]');
+    return element ? element.getAttribute("content") : null;
+  }
+  var EXIT_URL = meta("enlace-exit");
   var EXIT_FLAG = "enlace-quick-exit";
 
   function setFlag() {
@@ -23,7 +27,7 @@
   function leave() {
     setFlag();
     if (document.body) { document.body.hidden = true; }
-    window.location.replace(root.getAttribute("data-exit"));
+    window.location.replace(EXIT_URL);
   }
 
   function navigationType() {
@@ -48,7 +52,7 @@
      JavaScript off and sets no cookie; here we drop the query from this history entry before
      anything is drawn. (Browsers may still list the original address in their history; the
      privacy page says so and suggests a private window.) */
-  if (root.hasAttribute("data-strip-query") && window.location.search && window.history.replaceState) {
+  if (meta("enlace-strip-query") && window.location.search && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.pathname + window.location.hash);
   }
 

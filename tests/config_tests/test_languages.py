@@ -1,5 +1,8 @@
 import pytest
 
+# The home page reads the directory (countries, needs), so it needs the database.
+pytestmark = pytest.mark.django_db
+
 
 def test_the_bare_root_redirects_to_a_language_prefix_spanish_by_default(client):
     response = client.get("/")

@@ -1,3 +1,7 @@
+import pytest
+
+
+@pytest.mark.django_db  # the home page reads the directory
 def test_pages_forbid_third_parties_inline_code_and_referrers(client):
     response = client.get("/es/")
     csp = response["Content-Security-Policy"]

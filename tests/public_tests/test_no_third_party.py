@@ -127,4 +127,5 @@ def test_the_script_sends_nothing_anywhere():
         assert call not in js
     assert "new Image" not in js
     # The only place it navigates to on its own is the quick-exit target from the page.
-    assert 'location.replace(root.getAttribute("data-exit"))' in js
+    assert 'EXIT_URL = meta("enlace-exit")' in js
+    assert "window.location.replace(EXIT_URL);" in js
