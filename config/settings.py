@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
 # steward; only pairs at or above the auto-merge score (unset: never) merge without one.
 DUPLICATES_MIN_SCORE = float(env_str("DUPLICATES_MIN_SCORE", "0.75"))
 DUPLICATES_AUTO_MERGE_SCORE = float(env_str("DUPLICATES_AUTO_MERGE_SCORE", "0")) or None
+# Where admin uploads for HSDS imports wait for the worker (shared by web and worker).
+HSDS_IMPORT_DIR = Path(env_str("HSDS_IMPORT_DIR", str(BASE_DIR / ".local" / "imports")))
 
 # Celery: JSON only (no pickle), tasks acknowledged after they finish and requeued when a worker
 # dies mid-task, so that nothing is lost; tasks take ids only and are idempotent.

@@ -13,6 +13,8 @@ export, import into an empty database, export again gives identical files.
 Everything is sorted by id, so two exports of the same data are byte for byte identical.
 """
 
+# ruff: noqa: S608 - SQL here is built from the model's own table and column names and constant
+# fragments; values are always query parameters.
 from __future__ import annotations
 
 import csv
@@ -30,25 +32,65 @@ from services.hsds import values as v
 from services.hsds.spec import BY_NAME, TABLES, Table, content_languages
 
 BATCH = 1000
+# Who edited a listing is staff's business; a public export names the directory instead.
+PUBLIC_EDITOR = "Enlace"
 Progress = Callable[[int], None]
 
 _CONFIDENTIAL = (
     "EXISTS (SELECT 1 FROM services_location cl WHERE cl.id = {column} AND cl.is_confidential)"
 )
+# A contact at a confidential location is hidden, and so are its phones.
+_HIDDEN_CONTACT = (
+    "EXISTS (SELECT 1 FROM services_contact hc JOIN services_location cl ON cl.id = hc.location_id "
+    "WHERE hc.id = {column} AND cl.is_confidential)"
+)
+_PUBLIC_PHONE = (
+    f"((t.is_intake OR NOT {_CONFIDENTIAL.format(column='t.location_id')}) "
+    f"AND NOT {_HIDDEN_CONTACT.format(column='t.contact_id')})"
+)
+_HIDDEN_PHONE = (
+    "EXISTS (SELECT 1 FROM services_phone hp WHERE hp.id = {column} AND ((NOT hp.is_intake AND "
+    + _CONFIDENTIAL.format(column="hp.location_id")
+    + ") OR "
+    + _HIDDEN_CONTACT.format(column="hp.contact_id")
+    + "))"
+)
+_AT_CONFIDENTIAL = (
+    "EXISTS (SELECT 1 FROM {table} h JOIN services_location cl ON cl.id = h.location_id "
+    "WHERE h.id = {column} AND cl.is_confidential)"
+)
+
+
+def _hidden_record(column: str) -> str:
+    """A row of any kind the public may not see, by id (for metadata and attributes)."""
+    parts = [
+        _CONFIDENTIAL.format(column=column),
+        _HIDDEN_CONTACT.format(column=column),
+        _HIDDEN_PHONE.format(column=column),
+        *(
+            _AT_CONFIDENTIAL.format(table=table, column=column)
+            for table in (
+                "services_address",
+                "services_schedule",
+                "services_language",
+                "services_accessibility",
+            )
+        ),
+    ]
+    return "NOT (" + " OR ".join(parts) + ")"
+
+
 # Rows the public may not see, per table (public exports only).
 _PUBLIC_FILTERS = {
     "addresses": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
-    "phones": f"(t.is_intake OR NOT {_CONFIDENTIAL.format(column='t.location_id')})",
+    "phones": _PUBLIC_PHONE,
     "contacts": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
     "schedules": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
-    "languages": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
+    "languages": f"NOT {_CONFIDENTIAL.format(column='t.location_id')} "
+    f"AND NOT {_HIDDEN_PHONE.format(column='t.phone_id')}",
     "accessibility": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
-    "attributes": f"NOT {_CONFIDENTIAL.format(column='t.link_id')}",
-    "metadata": (
-        f"NOT {_CONFIDENTIAL.format(column='t.resource_id')} AND NOT EXISTS ("  # noqa: S608
-        "SELECT 1 FROM services_address ca JOIN services_location cl ON cl.id = ca.location_id "
-        "WHERE ca.id = t.resource_id AND cl.is_confidential)"
-    ),
+    "attributes": _hidden_record("t.link_id"),
+    "metadata": _hidden_record("t.resource_id"),
 }
 # Location columns the public never sees for a confidential location.
 _CONFIDENTIAL_LOCATION_HIDDEN = {
@@ -111,10 +153,7 @@ class _Reader:
 
     def sql(self, extra: str = "") -> str:
         where = f"{self.where} AND {extra}" if extra else self.where
-        return (
-            f"SELECT {self.select} FROM {_qn(self.table.db_table)} t "  # noqa: S608
-            f"WHERE {where} ORDER BY t.id"
-        )
+        return f"SELECT {self.select} FROM {_qn(self.table.db_table)} t WHERE {where} ORDER BY t.id"
 
     def row(self, values: tuple[Any, ...]) -> dict[str, Any]:
         raw = dict(zip(self.keys, values, strict=True))
@@ -143,6 +182,8 @@ class _Reader:
                 texts.pop("description", None)
                 texts.pop("transportation", None)
             out["translations"] = {c: t for c, t in out["translations"].items() if t}
+        if self.public and table.name == "metadata":
+            out["updated_by"] = PUBLIC_EDITOR
         if out.get("area"):
             out["area"] = json.loads(out["area"])
         return out
@@ -220,9 +261,7 @@ def _fetch(reader: _Reader, extra: str, params: list[Any]) -> list[dict]:
 
 def _count(table: Table, reader: _Reader) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {_qn(table.db_table)} t WHERE {reader.where}"  # noqa: S608
-        )
+        cursor.execute(f"SELECT count(*) FROM {_qn(table.db_table)} t WHERE {reader.where}")
         return cursor.fetchone()[0]
 
 
@@ -233,8 +272,9 @@ def export_csv(path: Path, *, include_confidential: bool = False, progress: Prog
     """Writes the tabular package: one CSV per table and datapackage.json."""
     path.mkdir(parents=True, exist_ok=True)
     resources = []
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        _snapshot()
+        _snapshot(outermost)
         for table in TABLES:
             reader = _Reader(table, public=not include_confidential)
             header = list(table.all_columns)
@@ -286,10 +326,12 @@ def _resource(table: Table) -> dict[str, Any]:
     }
 
 
-def _snapshot() -> None:
-    # One consistent picture of the directory, however long the export takes.
-    with connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+def _snapshot(outermost: bool) -> None:
+    # One consistent picture of the directory, however long the export takes (when the export
+    # owns its transaction; inside a caller's, the caller's snapshot rules).
+    if outermost:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def count_rows(*, include_confidential: bool = False) -> int:
@@ -498,8 +540,9 @@ def export_json(
         ("locations", _nest_locations(nester)),
         ("services", _nest_services(nester)),
     ]
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        _snapshot()
+        _snapshot(outermost)
         for name, nest in plans:
             table = BY_NAME[name]
             _write_ndjson(path / f"{name}.ndjson", table, _documents(table, nester, nest), progress)

@@ -766,15 +766,16 @@ class Importer:
         return services
 
     def _ensure_temp(self, plan: _TablePlan) -> None:
+        # Created on every use: a temporary table made in a transaction that was then rolled
+        # back (a refused chunk) is gone again.
+        columns = ", ".join(_qn(c) for c in plan.insert_columns)
         with connection.cursor() as cursor:
-            if plan.tmp not in self._temp_tables:
-                columns = ", ".join(_qn(c) for c in plan.insert_columns)
-                cursor.execute(
-                    f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # noqa: S608
-                    f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
-                )
-                self._temp_tables.add(plan.tmp)
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # noqa: S608
+                f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
+            )
             cursor.execute(f"TRUNCATE {_qn(plan.tmp)}")
+        self._temp_tables.add(plan.tmp)
 
     def _upsert(
         self, plan: _TablePlan, present: frozenset[str], rows: list[_Row], now: dt.datetime
@@ -810,7 +811,9 @@ class Importer:
                     if values.get("last_modified") is None and "last_modified" in columns:
                         record[columns.index("last_modified")] = now
                     copy.write_row(record)
-            params = None if plan.table.name == "metadata" else self._provenance_params(plan)
+            params = None
+            if plan.table.name != "metadata":
+                params = {**self._provenance_params(plan), "now": now}
             cursor.execute(self._upsert_sql(plan, present), params)
             return dict(cursor.fetchall())
 
@@ -887,7 +890,7 @@ class Importer:
             "INSERT INTO services_metadata (id, created_at, last_modified, resource_id, "
             "resource_type, last_action_date, last_action_type, field_name, previous_value, "
             "replacement_value, updated_by, source, import_run_id) "
-            "SELECT gen_random_uuid(), now(), now(), id, %(object)s, now(), "
+            "SELECT gen_random_uuid(), %(now)s, %(now)s, id, %(object)s, %(now)s, "
             "CASE WHEN created THEN 'create' ELSE 'update' END, '', '', '', %(by)s, %(source)s, "
             "%(run)s FROM written RETURNING 1) "
             "SELECT id, created FROM written"

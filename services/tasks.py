@@ -1,0 +1,35 @@
+"""Celery tasks of the directory's open-data side."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from celery import shared_task
+from django.utils import translation
+
+from services.hsds.runner import import_path
+from services.hsds.sources import SourceError
+from services.hsds.spec import content_languages
+from services.models import ImportRun
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def run_import(run_id: str, language: str = "es") -> None:
+    """Runs the import an ImportRun describes (its source is a path on the shared import volume).
+
+    Idempotent: a finished run is left alone, and a run interrupted by a dying worker is simply
+    run again when the broker re-delivers it (the import updates records by id)."""
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None or run.status in (ImportRun.Status.FINISHED, ImportRun.Status.FAILED):
+        return
+    if language not in content_languages():
+        language = "es"
+    username = run.started_by.get_username() if run.started_by else "import"
+    with translation.override("es"):
+        try:
+            import_path(Path(run.source), run=run, language=language, updated_by=username)
+        except SourceError:
+            logger.info("import run %s: the source could not be read", run_id)
