@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 # The function lives in a migration (0003); this copy is what the migration installs, so that
 # the SQL is reviewed once, here.
@@ -42,33 +42,81 @@ RETURNS geography LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     END
 $$;
 
-CREATE OR REPLACE FUNCTION enlace_week_spans(
-    byday text, opens time, closes time
-) RETURNS int4multirange LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    -- Minutes of the week (Monday 00:00 = 0) a weekly rule is open; see hours.weekly_minutes.
-    WITH days AS (
-        SELECT array_position(ARRAY['MO','TU','WE','TH','FR','SA','SU'],
-                              regexp_replace(d, '^[+-]?[0-9]*', '')) - 1 AS day
-        FROM unnest(CASE WHEN coalesce(replace(byday, ' ', ''), '') = ''
-                         THEN ARRAY['MO','TU','WE','TH','FR','SA','SU']
-                         ELSE string_to_array(upper(replace(byday, ' ', '')), ',') END) AS d
-    ), m AS (
-        SELECT day * 1440 AS base,
-               extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int AS o,
-               extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int AS c
-        FROM days WHERE day IS NOT NULL
-    ), spans AS (
-        SELECT int4range(base, base + 1440) AS r FROM m WHERE o = c
-        UNION ALL SELECT int4range(base + o, base + c) FROM m WHERE o < c
-        UNION ALL SELECT int4range(base + o, base + 1440) FROM m WHERE o > c
-        UNION ALL SELECT int4range((base + 1440) % 10080, (base + 1440) % 10080 + c)
-                  FROM m WHERE o > c
-    )
-    SELECT coalesce(range_agg(r), '{}'::int4multirange) FROM spans
+CREATE OR REPLACE FUNCTION enlace_known_zone(zone text)
+RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+-- Whether this server can convert to the zone (pg_timezone_names takes seconds to read).
+BEGIN
+    IF coalesce(zone, '') = '' THEN
+        RETURN false;
+    END IF;
+    PERFORM now() AT TIME ZONE zone;
+    RETURN true;
+EXCEPTION WHEN invalid_parameter_value THEN
+    RETURN false;
+END
 $$;
 
-CREATE OR REPLACE FUNCTION enlace_refresh_services(target uuid[])
-RETURNS integer LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION enlace_week_spans(
+    byday text, opens time, closes time
+) RETURNS int4multirange LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+-- Minutes of the week (Monday 00:00 = 0) a weekly rule is open; see hours.weekly_minutes.
+DECLARE
+    week text[] := ARRAY['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+    items text[];
+    item text;
+    base int;
+    o int := extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int;
+    c int := extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int;
+    spans int4multirange := '{}';
+BEGIN
+    IF coalesce(replace(byday, ' ', ''), '') = '' THEN
+        items := week;
+    ELSE
+        items := string_to_array(upper(replace(byday, ' ', '')), ',');
+    END IF;
+    FOREACH item IN ARRAY items LOOP
+        base := (array_position(week, regexp_replace(item, '^[+-]?[0-9]*', '')) - 1) * 1440;
+        CONTINUE WHEN base IS NULL;
+        IF o = c THEN
+            spans := spans + int4multirange(int4range(base, base + 1440));
+        ELSIF o < c THEN
+            spans := spans + int4multirange(int4range(base + o, base + c));
+        ELSE
+            spans := spans + int4multirange(int4range(base + o, base + 1440),
+                int4range((base + 1440) % 10080, (base + 1440) % 10080 + c));
+        END IF;
+    END LOOP;
+    RETURN spans;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION enlace_refresh_words() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- The typo lexicon, from the services in enlace_refresh_ids: accent-free words of names,
+    -- organisations and term labels and keywords.
+    INSERT INTO services_searchword (word)
+    SELECT DISTINCT w FROM (
+        SELECT regexp_split_to_table(lower(unaccent(concat_ws(' ', s.name_es, s.name_en,
+                                                             s.name, o.name))), '[^a-z0-9]+') AS w
+        FROM services_service s
+        JOIN enlace_refresh_ids t ON t.id = s.id
+        JOIN services_organization o ON o.id = s.organization_id
+        UNION ALL
+        SELECT regexp_split_to_table(lower(unaccent(concat_ws(' ', tt.name_es, tt.name_en,
+                                                             tt.keywords))), '[^a-z0-9]+')
+        FROM services_taxonomyterm tt
+        WHERE tt.id IN (SELECT unnest(s.term_ids) FROM services_service s
+                        JOIN enlace_refresh_ids t ON t.id = s.id)
+    ) AS words
+    WHERE length(w) >= 4
+    ON CONFLICT DO NOTHING;
+END
+$$;
+
+DROP FUNCTION IF EXISTS enlace_refresh_services(uuid[]);
+-- JIT would spend seconds compiling this large statement on every call.
+CREATE OR REPLACE FUNCTION enlace_refresh_services(target uuid[], with_words boolean DEFAULT true)
+RETURNS integer LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     changed integer;
 BEGIN
@@ -175,7 +223,7 @@ BEGIN
                              ELSE ST_Multi(loc.pts)::geography END,
         is_accessible = coalesce(loc.accessible, false),
         -- A zone PostgreSQL does not know would break every "open now" query.
-        time_zone = CASE WHEN coalesce(loc.tz, area.tz) IN (SELECT name FROM pg_timezone_names)
+        time_zone = CASE WHEN enlace_known_zone(coalesce(loc.tz, area.tz))
                          THEN coalesce(loc.tz, area.tz) ELSE '' END,
         region_ids = coalesce(ancestors.ids, '{}'),
         area_region_ids = coalesce(area.regions, '{}'),
@@ -209,43 +257,45 @@ BEGIN
     WHERE s.id = t.id;
     GET DIAGNOSTICS changed = ROW_COUNT;
 
-    -- The typo lexicon: accent-free words of names, organisations and term labels/keywords.
-    INSERT INTO services_searchword (word)
-    SELECT DISTINCT w FROM (
-        SELECT regexp_split_to_table(lower(unaccent(concat_ws(' ', s.name_es, s.name_en,
-                                                             s.name, o.name))), '[^a-z0-9]+') AS w
-        FROM services_service s
-        JOIN enlace_refresh_ids t ON t.id = s.id
-        JOIN services_organization o ON o.id = s.organization_id
-        UNION ALL
-        SELECT regexp_split_to_table(lower(unaccent(concat_ws(' ', tt.name_es, tt.name_en,
-                                                             tt.keywords))), '[^a-z0-9]+')
-        FROM services_taxonomyterm tt
-        WHERE tt.id IN (SELECT unnest(s.term_ids) FROM services_service s
-                        JOIN enlace_refresh_ids t ON t.id = s.id)
-    ) AS words
-    WHERE length(w) >= 4
-    ON CONFLICT DO NOTHING;
+    IF with_words THEN
+        PERFORM enlace_refresh_words();
+    END IF;
     RETURN changed;
 END
 $$;
 """
 
 REFRESH_FUNCTION_REVERSE = """
-DROP FUNCTION IF EXISTS enlace_refresh_services(uuid[]);
+DROP FUNCTION IF EXISTS enlace_refresh_services(uuid[], boolean);
+DROP FUNCTION IF EXISTS enlace_refresh_words();
+DROP FUNCTION IF EXISTS enlace_known_zone(text);
 DROP FUNCTION IF EXISTS enlace_week_spans(text, time, time);
 DROP FUNCTION IF EXISTS enlace_public_point(geography, boolean);
 """
 
 
-def refresh_services(ids: Iterable[uuid.UUID | str] | None = None) -> int:
-    """Recomputes the search columns of these services (None: every service)."""
+def refresh_services(ids: Iterable[uuid.UUID | str] | None = None, *, words: bool = True) -> int:
+    """Recomputes the search columns of these services (None: every service). `words=False`
+    skips the typo lexicon, which parallel bulk refreshes fill once at the end
+    (refresh_words)."""
     with connection.cursor() as cursor:
         if ids is None:
-            cursor.execute("SELECT enlace_refresh_services(NULL)")
+            cursor.execute("SELECT enlace_refresh_services(NULL, %s)", [words])
         else:
             id_list = [uuid.UUID(str(i)) for i in ids]
             if not id_list:
                 return 0
-            cursor.execute("SELECT enlace_refresh_services(%s::uuid[])", [id_list])
+            cursor.execute("SELECT enlace_refresh_services(%s::uuid[], %s)", [id_list, words])
         return cursor.fetchone()[0]
+
+
+def refresh_words() -> None:
+    """Adds the words of every service to the typo lexicon."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS enlace_refresh_ids (id uuid PRIMARY KEY)"
+            " ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE enlace_refresh_ids")
+        cursor.execute("INSERT INTO enlace_refresh_ids SELECT id FROM services_service")
+        cursor.execute("SELECT enlace_refresh_words()")

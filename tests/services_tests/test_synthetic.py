@@ -1,0 +1,18 @@
+"""generate_directory: COPY-loaded synthetic services that search can find."""
+
+from services.models import Service
+from services.search import SearchParams, search
+from services.synthetic import generate
+
+
+def test_generates_searchable_services(base) -> None:
+    # One worker: the refresh must run inside the test's transaction.
+    timings = generate(60, seed=3, workers=1, log=lambda _line: None)
+    assert timings["total_s"] >= 0
+    synthetic = Service.objects.filter(name_es__endswith="(synthetic)")
+    assert synthetic.count() == 60
+    assert not synthetic.filter(search_vector=None).exists()
+    one = synthetic.exclude(search_points=None).first()
+    point = one.search_points[0]
+    result = search(SearchParams(lat=point.y, lon=point.x, radius_km=1, per_page=100), lang="es")
+    assert one.id in {h.service.id for h in result.hits}
