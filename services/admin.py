@@ -376,21 +376,6 @@ class MetadataAdmin(admin.ModelAdmin):
     raw_id_fields = ["import_run"]
 
 
-@admin.register(m.ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["source", "status", "processed", "total", "started_at", "finished_at"]
-    list_filter = ["status"]
-    search_fields = ["source"]
-    raw_id_fields = ["started_by"]
-
-
-@admin.register(m.DuplicateCandidate)
-class DuplicateCandidateAdmin(admin.ModelAdmin):
-    list_display = ["record_type", "first_id", "second_id", "score", "decision"]
-    list_filter = ["record_type", "decision"]
-    raw_id_fields = ["decided_by"]
-
-
 @admin.register(m.MergedRecord)
 class MergedRecordAdmin(admin.ModelAdmin):
     list_display = ["old_id", "record_type", "new_id", "merged_at"]
