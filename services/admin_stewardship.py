@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from services import duplicates
@@ -295,7 +295,11 @@ class StewardDuplicateAdmin(admin.ModelAdmin):
         for candidate in queryset.filter(decision=DuplicateCandidate.Decision.OPEN):
             duplicates.dismiss(candidate, actor=request.user)
             count += 1
-        messages.success(request, gettext("%(count)d pairs dismissed.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)d pair dismissed.", "%(count)d pairs dismissed.", count)
+            % {"count": count},
+        )
 
     def get_urls(self) -> list:
         return [

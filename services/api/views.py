@@ -52,7 +52,8 @@ class _NoFormatSuffix(DefaultContentNegotiation):
     """HSDS uses `format` for its own purpose (json or ndjson); it never picks a renderer."""
 
     def select_renderer(self, request: Request, renderers: list, format_suffix: Any = None):
-        return super().select_renderer(request, renderers, None)
+        renderer = renderers[0]  # JSON is all we speak
+        return renderer, renderer.media_type
 
 
 def _public_addresses() -> Prefetch:
@@ -132,7 +133,7 @@ class PublicApiView(APIView):
             translation.activate(self.lang)
         fmt = data.get("format")
         if fmt and str(fmt).strip().lower() != "json":
-            raise SearchParamError("format", _("Only json is available; page through results."))
+            raise SearchParamError("format", _("Only json is available: page through the results."))
         self.changed_objects: list[Any] = []
 
     def _params(self, request: Request) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from services.hsds.importer import MAX_STORED_PROBLEMS, Importer, ImportReport, Problem
 from services.hsds.sources import SourceError, open_source
@@ -80,7 +81,11 @@ def import_path(
     if hidden > 0:
         problems.append(
             _problem_dict(
-                _("%(count)d more problems are not listed here (the first %(shown)d are).")
+                ngettext(
+                    "%(count)d more problem is not listed here (the first %(shown)d are).",
+                    "%(count)d more problems are not listed here (the first %(shown)d are).",
+                    hidden,
+                )
                 % {"count": hidden, "shown": MAX_STORED_PROBLEMS},
                 level="warning",
             )

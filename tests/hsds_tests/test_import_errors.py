@@ -114,7 +114,7 @@ def test_a_record_the_database_refuses_is_reported_and_the_rest_imported(db, tmp
     assert report.error_count == 1
     problem = report.errors[0]
     assert problem.file == "service_at_locations.ndjson"
-    assert "already linked" in problem.reason
+    assert problem.reason == "este servicio ya está vinculado a este lugar con otro id"
     assert m.ServiceAtLocation.objects.count() == 1
     assert m.Service.objects.filter(pk=SERVICE_OK).exists()
 

@@ -1,0 +1,45 @@
+"""Fixtures for the public API: an anonymous client (no cookie jar is ever filled), the small
+directory, and schema validation against the official HSDS 3.0 schemas."""
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests.hsds_tests.directory import build_directory, spec_dir
+
+
+@pytest.fixture(autouse=True)
+def generous_rate(settings):
+    # Throttling has its own tests; everywhere else a suite's requests must not be limited.
+    settings.API_THROTTLE_RATE = "100000/minute"
+
+
+@pytest.fixture
+def api() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def directory(db):
+    return build_directory()
+
+
+@pytest.fixture
+def hsds_spec() -> Path:
+    found = spec_dir()
+    if found is None:
+        pytest.skip("../shared/hsds-3.0 (the HSDS 3.0 specification) is not on this machine")
+    return found
+
+
+@pytest.fixture
+def valid(hsds_spec):
+    """valid(document, kind) asserts the document passes the extended official schema."""
+    from services.hsds import validation
+
+    def check(document: dict, kind: str) -> None:
+        problems = validation.problems(document, kind)
+        assert problems == [], f"{kind}: {problems[:5]}"
+
+    return check

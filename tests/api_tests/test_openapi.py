@@ -1,0 +1,36 @@
+"""The OpenAPI description and its documentation page, served from here only."""
+
+import re
+
+
+def test_the_schema_describes_the_public_api(api, db):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    paths = set(schema["paths"])
+    for expected in ("/api/v1/services", "/api/v1/services/{id}", "/api/v1/services/search",
+                     "/api/v1/organizations", "/api/v1/service_at_locations",
+                     "/api/v1/taxonomies", "/api/v1/taxonomy_terms/{id}"):  # fmt: skip
+        assert expected in paths
+    assert all(path.startswith("/api/v1/") for path in paths)
+    names = {p["name"] for p in schema["paths"]["/api/v1/services"]["get"]["parameters"]}
+    assert {"search", "page", "per_page", "lat", "lon", "radius_km", "open_now", "lang"} <= names
+
+
+def test_the_docs_page_loads_nothing_from_elsewhere(api, db):
+    page = api.get("/api/docs/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    assert not [s for s in sources if s.startswith(("http:", "https:", "//"))]
+    assert "<script>" not in html.replace(" ", "")  # no inline script: it runs under our CSP
+    script = api.get("/api/docs/?script=")
+    assert script.status_code == 200 and b"validatorUrl" in script.content
+    assert (
+        "'unsafe-inline'"
+        not in page["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    )
