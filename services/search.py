@@ -15,6 +15,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -527,21 +528,31 @@ def _run(
 
 
 def correct_words(text: str) -> str:
-    """Each word of four letters or more replaced by the nearest listing word by trigrams
-    ("albege" → "albergue"); one query."""
+    """Each word of four letters or more replaced by the nearest listing word ("albege" →
+    "albergue"), in one query: trigrams find a few candidates through the index, and the closest
+    spelling among them wins (trigrams alone rank "alberto" above "albergue")."""
     words = normalize(text).split()
     long_words = [w for w in words if len(w) >= 4]
     if not long_words:
         return ""
     rows = _fetch(
         """
-        SELECT q.w, (SELECT sw.word FROM services_searchword sw WHERE sw.word %% q.w
-                     ORDER BY similarity(sw.word, q.w) DESC, sw.word LIMIT 1)
-        FROM unnest(%(words)s::text[]) AS q(w)
+        SELECT q.w, c.word FROM unnest(%(words)s::text[]) AS q(w)
+        CROSS JOIN LATERAL (
+            SELECT sw.word FROM services_searchword sw WHERE sw.word %% q.w
+            ORDER BY similarity(sw.word, q.w) DESC, sw.word LIMIT 8
+        ) AS c
         """,
         {"words": long_words},
     )
-    fixes = {w: fix for w, fix in rows if fix}
+    candidates: dict[str, list[str]] = {}
+    for word, candidate in rows:
+        candidates.setdefault(word, []).append(candidate)
+    fixes = {
+        word: max(options, key=lambda c: (SequenceMatcher(None, word, c).ratio(), -len(c)))
+        for word, options in candidates.items()
+        if word not in options
+    }
     corrected = " ".join(fixes.get(w, w) for w in words)
     return corrected if corrected != " ".join(words) else ""
 

@@ -121,6 +121,12 @@ class Service(HsdsRecord, Translated):
             GinIndex(fields=["region_ids"], name="service_region_ids_gin"),
             GinIndex(fields=["area_region_ids"], name="service_area_region_ids_gin"),
             GinIndex(fields=["populations"], name="service_populations_gin"),
+            # published(): a bare count becomes an index-only scan (an expression index
+            # cannot serve one).
+            models.Index(
+                fields=["status", "last_verified_at", "last_modified"],
+                name="service_published_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
