@@ -104,6 +104,7 @@ def store_upload(upload: Any, target: Path) -> Path:
     return unpacked
 
 
+@admin.register(ImportRun)
 class StewardImportRunAdmin(admin.ModelAdmin):
     list_display = [
         "started_at",
@@ -245,6 +246,7 @@ def _start(request: HttpRequest, source: Path, language: str) -> ImportRun:
     return run
 
 
+@admin.register(DuplicateCandidate)
 class StewardDuplicateAdmin(admin.ModelAdmin):
     list_display = ["pair", "record_type", "score", "reasons_summary", "decision", "decided_at"]
     list_filter = ["decision", "record_type"]
@@ -385,17 +387,3 @@ def _describe(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def register(site: admin.AdminSite = admin.site) -> None:
-    """Puts these admins in place of any plain registration of the same models."""
-    for model, model_admin in (
-        (ImportRun, StewardImportRunAdmin),
-        (DuplicateCandidate, StewardDuplicateAdmin),
-    ):
-        if site.is_registered(model):
-            site.unregister(model)
-        site.register(model, model_admin)
-
-
-register()
