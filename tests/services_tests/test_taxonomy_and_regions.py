@@ -1,0 +1,54 @@
+"""The vocabulary and the regions load idempotently, with Spanish and English names."""
+
+from services.models import Region, TaxonomyTerm
+from services.regions_data import ADMIN1_TO_ISO, load_regions
+from services.taxonomy_data import TERMS, load_taxonomy
+
+
+def test_taxonomy_is_hierarchical_bilingual_and_idempotent(base) -> None:
+    _taxonomy, changed = load_taxonomy()
+    assert changed == 0
+    shelter = TaxonomyTerm.objects.get(code="trafficking-shelter")
+    assert shelter.parent.code == "emergency-shelter"
+    assert shelter.parent.parent.code == "housing"
+    assert (shelter.name_es, shelter.name_en) == (
+        "Albergue especializado en trata",
+        "Trafficking-specialised shelter",
+    )
+    assert TaxonomyTerm.objects.get(code="emergency-shelter").open_eligibility_code == (
+        "human_services:housing:emergency_shelter"
+    )
+    codes = {t.code for t in TERMS}
+    for needed in (
+        "t-visa",
+        "u-visa",
+        "asylum",
+        "continued-presence",
+        "tps",
+        "crisis-line",
+        "labour-rights",
+        "repatriation",
+        "family-reunification",
+        "substance-use",
+    ):
+        assert needed in codes
+
+
+def test_regions_have_iso_codes_names_in_both_languages_and_towns(base) -> None:
+    peru = Region.objects.get(code="PE")
+    assert (peru.name_es, peru.name_en) == ("Perú", "Peru")
+    assert Region.objects.get(code="US-TX").parent == Region.objects.get(code="US")
+    cucuta = Region.objects.filter(level=2, name="Cúcuta").get()
+    assert cucuta.parent.code == "CO-NSA" and cucuta.population > 500_000
+    assert cucuta.time_zone == "America/Bogota"
+    before = Region.objects.count()
+    assert load_regions(("CO",))["municipalities"] == 0
+    assert Region.objects.count() == before
+
+
+def test_every_geonames_first_level_code_maps_to_a_loaded_subdivision(base) -> None:
+    for country, mapping in ADMIN1_TO_ISO.items():
+        if not Region.objects.filter(code=country).exists():
+            continue
+        for suffix in mapping.values():
+            assert Region.objects.filter(code=f"{country}-{suffix}").exists(), suffix
