@@ -1,5 +1,7 @@
 """factory_boy factories for the directory. Parts add theirs below."""
 
+import datetime
+
 import factory
 from django.contrib.gis.geos import Point
 
@@ -70,3 +72,57 @@ class LocationFactory(factory.django.DjangoModelFactory):
     location_type = m.Location.LocationType.PHYSICAL
     point = factory.LazyFunction(lambda: Point(-72.5078, 7.8939, srid=4326))  # Cúcuta
     time_zone = "America/Bogota"
+
+
+class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ServiceAtLocation
+
+    service = factory.SubFactory(ServiceFactory)
+    location = factory.SubFactory(
+        LocationFactory, organization=factory.SelfAttribute("..service.organization")
+    )
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Phone
+
+    number = factory.Sequence(lambda n: f"+57 601 555 01{n % 100:02d}")  # fictional range
+    type = m.Phone.PhoneType.VOICE
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """Weekdays 08:00–17:00 (HSDS weekly rule)."""
+
+    class Meta:
+        model = m.Schedule
+
+    freq = "WEEKLY"
+    byday = "MO,TU,WE,TH,FR"
+    opens_at = datetime.time(8)
+    closes_at = datetime.time(17)
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Language
+
+    code = "es"
+    name = "Español"
+
+
+class ServiceTermFactory(factory.django.DjangoModelFactory):
+    """Tags a service with a taxonomy term (an HSDS attribute). Call
+    services.search_index.refresh_services([service.id]) before searching."""
+
+    class Meta:
+        model = m.Attribute
+
+    class Params:
+        service = factory.SubFactory(ServiceFactory)
+
+    link_id = factory.SelfAttribute("service.id")
+    link_entity = "service"
+    link_type = "service"
+    taxonomy_term = factory.SubFactory(TaxonomyTermFactory)
