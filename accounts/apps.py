@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Staff accounts")
+    default = True
+
+    def ready(self) -> None:
+        from accounts import signals  # noqa: F401  (audit of sign-ins and failures)
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with a site that requires two factors and asks accounts.permissions."""
+
+    default = False  # named explicitly in INSTALLED_APPS; "accounts" alone means AccountsConfig
+    default_site = "accounts.admin_site.StaffAdminSite"

@@ -1,5 +1,10 @@
+import hashlib
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +16,123 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("staff user")
         verbose_name_plural = _("staff users")
+
+
+class Role(models.TextChoices):
+    """A member's job in one organisation. Operators are superusers and need no role."""
+
+    CASEWORKER = "caseworker", _("caseworker")
+    HOTLINE = "hotline", _("hotline staff")
+    INTAKE = "intake", _("intake staff")
+    ORG_ADMIN = "org_admin", _("organisation admin")
+    STEWARD = "steward", _("directory steward")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation of the directory. Deactivated, never deleted, so that
+    the audit log's ids keep pointing somewhere."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_one_per_organization"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "role", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+def hash_token(token: str) -> str:
+    """Invitation tokens are 256 random bits: a plain SHA-256 is enough to make a stolen table
+    useless, and lets the link be found by an index."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self) -> "InvitationQuerySet":
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def by_token(self, token: str) -> "Invitation | None":
+        return self.usable().filter(token_hash=hash_token(token)).first() if token else None
+
+
+class Invitation(models.Model):
+    """An expiring, single-use link that makes its holder a member. Only the token's hash is
+    stored; the token itself exists only in the e-mail."""
+
+    organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.organization}"
+
+    @property
+    def status(self) -> Any:
+        if self.accepted_at:
+            return _("accepted")
+        if self.revoked_at:
+            return _("revoked")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("pending")
+
+    @property
+    def is_pending(self) -> bool:
+        return not (self.accepted_at or self.revoked_at) and self.expires_at > timezone.now()

@@ -12,10 +12,13 @@ urlpatterns = [
     path("api/v1/", include("services.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),
+    path("api/staff/", include("accounts.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("staff/audit/", include("audit.urls")),
+    path("staff/", include("accounts.urls")),
     path("", include("services.urls")),
     prefix_default_language=True,
 )

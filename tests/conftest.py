@@ -18,3 +18,53 @@ def celery_worker(transactional_db):
         celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10
     ) as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Lets Django empty audit_auditevent between transactional tests: the table refuses
+    TRUNCATE unless a superuser session sets this (audit/migrations/0002_append_only.py)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER DATABASE {name} SET enlace.allow_audit_truncate = 'on'")
+        connection.close()  # new connections read the database's settings
+
+
+# Named staff (healthchecks' convention): alice is the admin of organisation A, bob a caseworker
+# on A, charlie the admin of organisation B, outside A. Both organisations are verified partners.
+@pytest.fixture
+def org_a(db):
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Organización A", is_verified_partner=True)
+
+
+@pytest.fixture
+def org_b(db):
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Organización B", is_verified_partner=True)
+
+
+@pytest.fixture
+def alice(org_a):
+    from tests.factories import member
+
+    return member("alice", org_a, "org_admin")
+
+
+@pytest.fixture
+def bob(org_a):
+    from tests.factories import member
+
+    return member("bob", org_a, "caseworker")
+
+
+@pytest.fixture
+def charlie(org_b):
+    from tests.factories import member
+
+    return member("charlie", org_b, "org_admin")

@@ -74,6 +74,68 @@ class LocationFactory(factory.django.DjangoModelFactory):
     time_zone = "America/Bogota"
 
 
+# --- accounts -------------------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """Staff users without a usable password (Argon2 is slow on purpose); tests that sign in
+    with a password set one."""
+
+    class Meta:
+        model = "accounts.User"
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}@example.org")
+    email = factory.LazyAttribute(
+        lambda u: u.username if "@" in u.username else f"{u.username}@example.org"
+    )
+    password = factory.django.Password(None)  # make_password(None): unusable
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "caseworker"
+
+
+def member(username: str, organization, role: str):
+    """A user with one active membership."""
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organization=organization, role=role)
+    return user
+
+
+def second_factor(user):
+    """The user's confirmed authenticator (made if missing)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def sign_in(client, user):
+    """Signs `client` in as `user` with both factors, as the sign-in pages would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = second_factor(user)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def verified(user):
+    """`user` as OTPMiddleware leaves it after a second factor: what permission rules expect."""
+    device = second_factor(user)
+    user.otp_device = device
+    user.is_verified = lambda: True
+    return user
+
+
 class ServiceAtLocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.ServiceAtLocation

@@ -1,0 +1,367 @@
+"""Every access rule in Enlace, in one place. Pages, the admin and the API all ask these functions.
+
+Rules are object-level: *this* user, *this* organisation, *this* record. A user counts only when
+signed in with both factors in this session (`is_signed_in`); roles come from active memberships.
+
+- Operators (Django superusers) may do everything.
+- Stewards edit every listing, import and merge, and read the whole audit log.
+- Organisation admins manage their own organisation's members (any role but steward), edit its
+  listings and read its audit events.
+- Caseworkers and hotline staff of a verified partner make referrals for it; its intake staff
+  receive them. Staff of verified partners may see confidential locations.
+
+Views must turn "may not see" into 404 (see the *_or_404 helpers), not 403, so that ids of other
+organisations' records cannot be probed.
+"""
+
+import contextlib
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.models import Invitation, Membership, Role
+
+# Which roles, in their own organisation, do what. Rules and the querysets below both read these,
+# so that a page listing records and a check on one record cannot disagree.
+REFERRING_ROLES = frozenset({Role.CASEWORKER, Role.HOTLINE})
+RECEIVING_ROLES = frozenset({Role.INTAKE})
+MANAGING_ROLES = frozenset({Role.ORG_ADMIN})  # members and invitations
+LISTING_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own listings
+AUDIT_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own audit events
+DIRECTORY_ROLES = frozenset({Role.STEWARD})  # every listing, imports, merges, the whole log
+_CACHE = "_enlace_access"
+
+
+# --- who is this user -------------------------------------------------------------------------
+
+
+def is_signed_in(user: Any) -> bool:
+    """Authenticated, active, and verified by a second factor in this session.
+
+    A user object that did not come through OTPMiddleware (no `is_verified`) is not verified.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if not user.is_active:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return bool(callable(is_verified) and is_verified())
+
+
+def _access(user: Any) -> tuple[dict[uuid.UUID, str], frozenset[uuid.UUID]]:
+    """(role by organisation id, ids of those organisations that are verified partners), read
+    once per user object, which is once per request."""
+    if not is_signed_in(user):
+        return {}, frozenset()
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        rows = Membership.objects.filter(user_id=user.pk, is_active=True).values_list(
+            "organization_id", "role", "organization__is_verified_partner"
+        )
+        cached = (
+            {org_id: role for org_id, role, _partner in rows},
+            frozenset(org_id for org_id, _role, partner in rows if partner),
+        )
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drops the cached roles after a change within the same request."""
+    with contextlib.suppress(AttributeError):
+        delattr(user, _CACHE)
+
+
+def _org_id(organization: Any) -> uuid.UUID | None:
+    if organization is None:
+        return None
+    value = getattr(organization, "pk", organization)
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def roles(user: Any) -> dict[uuid.UUID, str]:
+    return _access(user)[0]
+
+
+def role_in(user: Any, organization: Any) -> str | None:
+    return roles(user).get(_org_id(organization))
+
+
+def is_operator(user: Any) -> bool:
+    return is_signed_in(user) and bool(user.is_superuser)
+
+
+def is_steward(user: Any) -> bool:
+    return bool(DIRECTORY_ROLES.intersection(roles(user).values()))
+
+
+def organizations_with_role(user: Any, *wanted: str) -> set[uuid.UUID]:
+    return {org_id for org_id, role in roles(user).items() if role in wanted}
+
+
+# --- the staff area and the admin -------------------------------------------------------------
+
+
+def may_use_staff_area(user: Any) -> bool:
+    return is_operator(user) or bool(roles(user))
+
+
+def may_use_admin(user: Any) -> bool:
+    return is_signed_in(user) and bool(user.is_staff)
+
+
+# --- members and invitations ------------------------------------------------------------------
+
+
+def may_manage_members(user: Any, organization: Any) -> bool:
+    return is_operator(user) or role_in(user, organization) in MANAGING_ROLES
+
+
+def assignable_roles(user: Any, organization: Any) -> list[str]:
+    """Roles `user` may give in `organization`. Steward is directory-wide: operators only."""
+    if is_operator(user):
+        return list(Role.values)
+    if role_in(user, organization) in MANAGING_ROLES:
+        return [role for role in Role.values if role not in DIRECTORY_ROLES]
+    return []
+
+
+def may_invite(user: Any, organization: Any, role: str) -> bool:
+    return role in assignable_roles(user, organization)
+
+
+def may_change_role(user: Any, membership: Membership, role: str) -> bool:
+    allowed = assignable_roles(user, membership.organization_id)
+    return membership.role in allowed and role in allowed
+
+
+def may_deactivate_member(user: Any, membership: Membership) -> bool:
+    return membership.role in assignable_roles(user, membership.organization_id)
+
+
+def may_reactivate_member(user: Any, membership: Membership) -> bool:
+    return membership.role in assignable_roles(user, membership.organization_id)
+
+
+def may_revoke_invitation(user: Any, invitation: Invitation) -> bool:
+    return invitation.role in assignable_roles(user, invitation.organization_id)
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+
+def listing_organization_id(record: Any) -> uuid.UUID | None:
+    """The organisation that owns a directory record, following HSDS parents
+    (a phone of a location of an organisation...). None for records no organisation owns."""
+    if record is None:
+        return None
+    if record._meta.label_lower == "services.organization":
+        return record.pk
+    own = getattr(record, "organization_id", None)
+    if own:
+        return own
+    for parent in ("service", "location", "service_at_location", "contact", "program"):
+        if getattr(record, f"{parent}_id", None):
+            return listing_organization_id(getattr(record, parent))
+    return None
+
+
+def may_edit_organization(user: Any, organization: Any) -> bool:
+    return is_operator(user) or is_steward(user) or role_in(user, organization) in LISTING_ROLES
+
+
+def may_edit_listing(user: Any, record: Model) -> bool:
+    if is_operator(user) or is_steward(user):
+        return True
+    owner = listing_organization_id(record)
+    return owner is not None and role_in(user, owner) in LISTING_ROLES
+
+
+def may_import_listings(user: Any) -> bool:
+    return is_operator(user) or is_steward(user)
+
+
+def may_merge_duplicates(user: Any) -> bool:
+    return is_operator(user) or is_steward(user)
+
+
+def may_verify_partners(user: Any) -> bool:
+    return is_operator(user) or is_steward(user)
+
+
+def organizations_editable_by(user: Any, queryset: QuerySet) -> QuerySet:
+    """Organisations whose listings `user` may edit, from a queryset of Organization."""
+    if is_operator(user) or is_steward(user):
+        return queryset
+    return queryset.filter(pk__in=organizations_with_role(user, *LISTING_ROLES))
+
+
+# --- confidential locations -------------------------------------------------------------------
+
+
+def may_view_confidential_locations(user: Any) -> bool:
+    """Staff of a verified partner organisation, stewards and operators."""
+    return is_operator(user) or is_steward(user) or bool(_access(user)[1])
+
+
+def may_view_confidential_location(user: Any, location: Any) -> bool:
+    """As above, and also the staff of the organisation that runs the location."""
+    if may_view_confidential_locations(user):
+        return True
+    owner = listing_organization_id(location)
+    return owner is not None and owner in roles(user)
+
+
+# --- referrals --------------------------------------------------------------------------------
+
+
+def may_make_referrals(user: Any, organization: Any) -> bool:
+    """Caseworkers and hotline staff, for their own organisation if it is a verified partner."""
+    org_id = _org_id(organization)
+    return role_in(user, org_id) in REFERRING_ROLES and org_id in _access(user)[1]
+
+
+def may_receive_referrals(user: Any, organization: Any) -> bool:
+    """Intake staff, for their own organisation if it is a verified partner."""
+    org_id = _org_id(organization)
+    return role_in(user, org_id) in RECEIVING_ROLES and org_id in _access(user)[1]
+
+
+def referring_organization_ids(user: Any) -> set[uuid.UUID]:
+    return {
+        org for org in organizations_with_role(user, *REFERRING_ROLES) if org in _access(user)[1]
+    }
+
+
+def receiving_organization_ids(user: Any) -> set[uuid.UUID]:
+    return {
+        org for org in organizations_with_role(user, *RECEIVING_ROLES) if org in _access(user)[1]
+    }
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+
+def may_read_all_audit(user: Any) -> bool:
+    return is_operator(user) or is_steward(user)
+
+
+def audit_organization_ids(user: Any) -> set[uuid.UUID]:
+    """Organisations whose events `user` reads as their admin."""
+    return organizations_with_role(user, *AUDIT_ROLES)
+
+
+def may_read_audit(user: Any, organization: Any = None) -> bool:
+    """Any audit events at all (organization None), or those of one organisation."""
+    if may_read_all_audit(user):
+        return True
+    if organization is None:
+        return bool(audit_organization_ids(user))
+    return _org_id(organization) in audit_organization_ids(user)
+
+
+def audit_events_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
+    """Operators and stewards read everything. An organisation admin reads the events of their
+    organisation, and the account events (sign-ins, failures, second factors) of its current
+    members, which belong to no organisation."""
+    if may_read_all_audit(user):
+        return queryset
+    org_ids = audit_organization_ids(user)
+    if not org_ids:
+        return queryset.none()
+    members = Membership.objects.filter(organization_id__in=org_ids, is_active=True)
+    return queryset.filter(
+        Q(organization_id__in=org_ids)
+        | Q(
+            organization_id__isnull=True,
+            action__startswith="accounts.",
+            actor_id__in=members.values("user_id"),
+        )
+    )
+
+
+# --- reads that start from the rules ----------------------------------------------------------
+
+
+def organizations_managed_by(user: Any, queryset: QuerySet) -> QuerySet:
+    if is_operator(user):
+        return queryset
+    return queryset.filter(pk__in=organizations_with_role(user, *MANAGING_ROLES))
+
+
+def memberships_visible_to(user: Any) -> QuerySet:
+    queryset = Membership.objects.select_related("user", "organization")
+    if is_operator(user):
+        return queryset
+    return queryset.filter(organization_id__in=organizations_with_role(user, *MANAGING_ROLES))
+
+
+def invitations_visible_to(user: Any) -> QuerySet:
+    if is_operator(user):
+        return Invitation.objects.all()
+    return Invitation.objects.filter(
+        organization_id__in=organizations_with_role(user, *MANAGING_ROLES)
+    )
+
+
+def managed_organization_or_404(user: Any, queryset: QuerySet, organization_id: Any) -> Any:
+    """The organisation, if `user` manages its members; otherwise 404 whether or not it exists."""
+    try:
+        return organizations_managed_by(user, queryset).get(pk=organization_id)
+    except (queryset.model.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+
+
+def membership_or_404(user: Any, organization_id: Any, membership_id: Any) -> Membership:
+    try:
+        return memberships_visible_to(user).get(pk=membership_id, organization_id=organization_id)
+    except (Membership.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+
+
+def invitation_or_404(user: Any, organization_id: Any, invitation_id: Any) -> Invitation:
+    try:
+        return invitations_visible_to(user).get(pk=invitation_id, organization_id=organization_id)
+    except (Invitation.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+
+
+# --- the same rules for Django REST framework -------------------------------------------------
+
+
+class StaffOnly(BasePermission):
+    """Signed in with both factors and a member of some organisation (or an operator)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return may_use_staff_area(request.user)
+
+
+class ManagesMembers(BasePermission):
+    """Object-level: memberships and invitations of organisations the user manages. Views start
+    from memberships_visible_to(), so others' records are 404 before this is asked."""
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        return may_manage_members(request.user, obj.organization_id)
+
+
+class ReadsAudit(BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return request.method in SAFE_METHODS and may_read_audit(request.user)
+
+
+class EditsListing(BasePermission):
+    """Listings are public to read; writing asks may_edit_listing for the record."""
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        return request.method in SAFE_METHODS or may_edit_listing(request.user, obj)
+
+
+def all_rules() -> Iterable[str]:
+    """Names of the rule functions, for the permission-matrix test to check it covers them."""
+    return sorted(
+        name for name, value in globals().items() if name.startswith("may_") and callable(value)
+    )

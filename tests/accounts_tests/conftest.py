@@ -1,0 +1,73 @@
+"""A cast for the permission matrix: one member of organisation A per role, an operator and an
+outsider; and for each of A ("own") and B ("other") the records a rule can be asked about."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, hash_token
+from services.models import Location, Organization, Phone, Service
+from tests.factories import (
+    LocationFactory,
+    OrganizationFactory,
+    ServiceFactory,
+    UserFactory,
+    member,
+)
+
+ROLES = ("caseworker", "hotline", "intake", "org_admin", "steward")
+PEOPLE = (*ROLES, "operator", "outsider")
+
+
+@dataclass
+class Side:
+    organization: Organization
+    service: Service
+    location: Location
+    phone: Phone
+    membership: Membership  # a caseworker of this organisation, the one acted upon
+    invitation: Invitation
+
+
+@dataclass
+class Cast:
+    users: dict
+    own: Side
+    other: Side
+
+    def side(self, name: str) -> Side:
+        return self.own if name == "own" else self.other
+
+
+def _side(organization: Organization, label: str) -> Side:
+    location = LocationFactory(organization=organization)
+    target = member(f"target-{label}", organization, "caseworker")
+    # B needs an admin of its own, as every organisation has.
+    if label == "b":
+        member("admin-b", organization, "org_admin")
+    return Side(
+        organization=organization,
+        service=ServiceFactory(organization=organization),
+        location=location,
+        phone=Phone.objects.create(location=location, number="+57 300 000 0000"),
+        membership=target.memberships.get(),
+        invitation=Invitation.objects.create(
+            organization=organization,
+            email=f"invited-{label}@example.org",
+            role="caseworker",
+            token_hash=hash_token(f"token-{label}"),
+            expires_at=timezone.now() + timedelta(hours=72),
+        ),
+    )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    a = OrganizationFactory(name="Organización A", is_verified_partner=True)
+    b = OrganizationFactory(name="Organización B", is_verified_partner=True)
+    users = {role: member(f"{role}-a", a, role) for role in ROLES}
+    users["operator"] = UserFactory(username="operator", is_superuser=True, is_staff=True)
+    users["outsider"] = UserFactory(username="outsider")
+    return Cast(users=users, own=_side(a, "a"), other=_side(b, "b"))
