@@ -218,6 +218,9 @@ class Importer:
         self.plans = {table.name: _TablePlan(table) for table in TABLES}
         self.regions: dict[str, int] = dict(Region.objects.values_list("code", "id"))
         self.deferred: list[_Deferred] = []
+        # Services whose search columns the import changed, refreshed once at the end: a service
+        # touched by ten tables is recomputed once, not ten times.
+        self.touched: set[uuid.UUID] = set()
         self.unknown_keys: set[tuple[str, str, str]] = set()
         self._temp_tables: set[str] = set()
 
@@ -263,6 +266,7 @@ class Importer:
                 if self.on_progress:
                     self.on_progress(processed, self.report)
             self._resolve_deferred()
+            self._refresh_search()
             self._report_unknown_keys()
         finally:
             self._drop_temp_tables()
@@ -731,7 +735,7 @@ class Importer:
                     row for row in shape_rows if row.id in changed
                 )
         if written:
-            refresh_services(self._touched_services(written))
+            self.touched.update(self._touched_services(written))
         return created, updated, unchanged
 
     @staticmethod
@@ -961,8 +965,14 @@ class Importer:
                         [targets, targets],
                     )
                     touched.update(r[0] for r in cursor.fetchall())
-            if touched:
-                refresh_services(touched)
+            self.touched.update(touched)
+
+    def _refresh_search(self, batch: int = 20_000) -> None:
+        ids = sorted(self.touched)
+        for start in range(0, len(ids), batch):
+            with transaction.atomic():
+                refresh_services(ids[start : start + batch])
+        self.touched.clear()
 
     def _report_unknown_keys(self) -> None:
         for file, object_name, key in sorted(self.unknown_keys):

@@ -41,3 +41,15 @@ def test_an_undocumented_field_fails_validation(hsds_spec):
                 "secret_note": "nope"}  # fmt: skip
 
     assert any("secret_note" in problem for problem in validation.problems(document, "service"))
+
+
+def test_every_extension_field_is_documented():
+    from pathlib import Path
+
+    from services.hsds.extensions import EXTENSIONS
+
+    text = (Path(validation.__file__).parent / "EXTENSIONS.md").read_text()
+    missing = {
+        field for fields in EXTENSIONS.values() for field in fields if f"`{field}`" not in text
+    }
+    assert not missing
