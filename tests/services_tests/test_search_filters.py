@@ -95,6 +95,17 @@ def test_organization_and_modified_after(listings) -> None:
     }
     future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     assert search(parse_search_params({"modified_after": future}), lang="es").total == 0
+    past = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    assert search(parse_search_params({"modified_after": past}), lang="es").total == 3
+
+
+def test_taxonomy_id(listings) -> None:
+    from services.models import Taxonomy
+
+    ours = Taxonomy.objects.get(name="Enlace")
+    other = Taxonomy.objects.create(name="Other", description="x")
+    assert search(parse_search_params({"taxonomy_id": str(ours.id)}), lang="es").total == 3
+    assert search(parse_search_params({"taxonomy_id": str(other.id)}), lang="es").total == 0
 
 
 def test_accessible(listings) -> None:
