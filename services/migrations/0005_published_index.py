@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0004_refresh_functions'),
+        ("services", "0004_refresh_functions"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='service',
-            index=models.Index(fields=['status', 'last_verified_at', 'last_modified'], name='service_published_idx'),
+            model_name="service",
+            index=models.Index(
+                fields=["status", "last_verified_at", "last_modified"], name="service_published_idx"
+            ),
         ),
     ]
