@@ -17,7 +17,9 @@ def username_digest(request: HttpRequest, credentials: dict[str, Any] | None) ->
     typed = source.get("username")
     if not typed:
         return None
-    return salted_hmac("enlace.axes.username", str(typed).strip().casefold()).hexdigest()
+    return salted_hmac(
+        "enlace.axes.username", str(typed).strip().casefold(), algorithm="sha256"
+    ).hexdigest()
 
 
 def client_address(request: HttpRequest) -> str | None:

@@ -130,7 +130,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         audit.record(actor=user, action="accounts.second_factor_failed", request=request)
         form.add_error(
             None,
-            gettext("Too many wrong codes. Wait a minute and try again.")
+            gettext("Too many wrong codes. Wait a moment and try again.")
             if throttled
             else gettext("That code is not valid."),
         )

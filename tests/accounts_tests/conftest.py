@@ -71,3 +71,27 @@ def cast(db) -> Cast:
     users["operator"] = UserFactory(username="operator", is_superuser=True, is_staff=True)
     users["outsider"] = UserFactory(username="outsider")
     return Cast(users=users, own=_side(a, "a"), other=_side(b, "b"))
+
+
+PASSWORD = "Correct-Horse-Battery-42"
+
+
+def with_password(user):
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def current_code(device) -> str:
+    """What the member's authenticator app shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def password_step(client, username: str, password: str = PASSWORD, **extra):
+    from django.urls import reverse
+
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, **extra
+    )
