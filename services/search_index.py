@@ -140,7 +140,15 @@ BEGIN
                     l.location_type <> 'physical', l.id)
                     FILTER (WHERE coalesce(nullif(l.time_zone, ''), r.time_zone, '') <> ''))[1]
                     AS tz,
-               array_agg(DISTINCT l.region_id) FILTER (WHERE l.region_id IS NOT NULL) AS regions
+               -- A location imported without a region counts in the town nearest to its
+               -- public point (within 40 km), so that region filters still find it.
+               array_agg(DISTINCT coalesce(l.region_id, (
+                   SELECT near.id FROM services_region near
+                   WHERE near.level = 2 AND l.public_point IS NOT NULL
+                     AND ST_DWithin(near.centre, l.public_point, 40000)
+                   ORDER BY near.centre <-> l.public_point LIMIT 1)))
+                   FILTER (WHERE l.region_id IS NOT NULL OR l.public_point IS NOT NULL)
+                   AS regions
         FROM services_serviceatlocation sal
         JOIN enlace_refresh_ids t ON t.id = sal.service_id
         JOIN services_location l ON l.id = sal.location_id

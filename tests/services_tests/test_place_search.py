@@ -56,3 +56,9 @@ def test_a_state_lists_what_is_in_it_nearest_to_its_main_town_first(make_service
     make_service("Miami", at=(25.77, -80.19), region=town("Miami", "US"))
     result = search(SearchParams(place="Texas"), lang="es")
     assert [h.service.name_es for h in result.hits] == ["Houston", "Dallas"]
+
+
+def test_a_location_without_region_counts_in_the_nearest_town(make_service) -> None:
+    make_service("Importado sin región", at=(7.90, -72.51))
+    result = search(SearchParams(region="CO-NSA"), lang="es")
+    assert [h.service.name_es for h in result.hits] == ["Importado sin región"]
