@@ -49,7 +49,11 @@ def lockout_response(
     response = TemplateResponse(
         request,
         "accounts/login.html",
-        {"form": SignInForm(request), "locked_out": True},
+        {
+            "form": SignInForm(request),
+            "locked_out": True,
+            "minutes": round(settings.AXES_COOLOFF_TIME * 60),
+        },
         status=429,
     )
     response.render()
