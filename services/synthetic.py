@@ -140,6 +140,8 @@ def _drop_search_indexes(cursor: Any) -> None:
 
 def _create_search_indexes(cursor: Any) -> None:
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # GIN builds are several times faster when the whole posting list fits in memory.
+    cursor.execute("SET maintenance_work_mem = '512MB'")
     with connection.schema_editor() as editor:
         for index in m.Service._meta.indexes:
             editor.add_index(m.Service, index)
