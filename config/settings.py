@@ -225,6 +225,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Referral handoffs: the master key wraps each handoff's data key; it never enters the database.
 HANDOFF_MASTER_KEY = env_secret("HANDOFF_MASTER_KEY")
 HANDOFF_MASTER_KEY_ID = env_str("HANDOFF_MASTER_KEY_ID", "v1")
+# Days a finished referral's handoff is kept before it is shredded (0 = at once; at most 7).
+HANDOFF_PURGE_GRACE_DAYS = min(env_int("HANDOFF_PURGE_GRACE_DAYS", 0), 7)
+REFERRAL_REMINDER_HOURS = env_int("REFERRAL_REMINDER_HOURS", 48)
+REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 7)
+# Referral metadata older than this is reduced to aggregate counts.
+REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 24)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -301,6 +307,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str(
 )
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-expired-sessions": {"task": "accounts.tasks.purge_expired_sessions", "schedule": 3600.0},
+    "deliver-notifications": {"task": "referrals.tasks.deliver_pending_notifications", "schedule": 60.0},
+    "purge-due-handoffs": {"task": "referrals.tasks.purge_due_handoffs", "schedule": 300.0},
+    "expire-unanswered-referrals": {"task": "referrals.tasks.expire_unanswered_referrals", "schedule": 900.0},
+    "remind-unanswered-referrals": {"task": "referrals.tasks.remind_unanswered_referrals", "schedule": 900.0},
+    "reduce-old-referrals": {"task": "referrals.tasks.reduce_old_referrals", "schedule": 86400.0},
 }
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -348,3 +348,43 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.referral_id}"
+
+
+class ReferralCount(models.Model):
+    """What remains of old referrals once their retention period ends: counts, no rows."""
+
+    month = models.DateField(_("month"))
+    referring_organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("referring organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    receiving_organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("receiving organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("referral count")
+        verbose_name_plural = _("referral counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "referring_organization",
+                    "receiving_organization",
+                    "status",
+                    "outcome",
+                ],
+                name="referral_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.status} {self.count}"
