@@ -243,6 +243,60 @@ def receiving_organization_ids(user: Any) -> set[uuid.UUID]:
     }
 
 
+def _referral_org_ids(referral: Any) -> tuple[uuid.UUID, uuid.UUID]:
+    return referral.referring_organization_id, referral.receiving_organization_id
+
+
+def may_act_for_referring_side(user: Any, referral: Any) -> bool:
+    """Caseworkers, hotline staff and admins of the referring organisation (a verified partner)."""
+    org_id = _referral_org_ids(referral)[0]
+    return (
+        role_in(user, org_id) in (REFERRING_ROLES | {Role.ORG_ADMIN}) and org_id in _access(user)[1]
+    )
+
+
+def may_act_for_receiving_side(user: Any, referral: Any) -> bool:
+    """Intake staff and admins of the receiving organisation (a verified partner)."""
+    org_id = _referral_org_ids(referral)[1]
+    return (
+        role_in(user, org_id) in (RECEIVING_ROLES | {Role.ORG_ADMIN}) and org_id in _access(user)[1]
+    )
+
+
+def may_read_handoff(user: Any, referral: Any) -> bool:
+    """Only the receiving organisation's intake staff, only once they have accepted, and only if
+    the client's consent covers contact details and has not been revoked. Never the referring
+    side, admins, stewards or operators."""
+    if role_in(user, referral.receiving_organization_id) not in RECEIVING_ROLES:
+        return False
+    if referral.receiving_organization_id not in _access(user)[1]:
+        return False
+    if referral.status not in ("accepted", "connected"):
+        return False
+    consent = getattr(referral, "consent", None)
+    return bool(consent and consent.shares_contact and consent.revoked_at is None)
+
+
+def referrals_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
+    """Referrals of the organisations whose referring or receiving staff `user` is. Operators and
+    stewards see counts only (ReferralCount), never referral rows."""
+    referring = {
+        org
+        for org in organizations_with_role(user, *REFERRING_ROLES, Role.ORG_ADMIN)
+        if org in _access(user)[1]
+    }
+    receiving = {
+        org
+        for org in organizations_with_role(user, *RECEIVING_ROLES, Role.ORG_ADMIN)
+        if org in _access(user)[1]
+    }
+    if not referring and not receiving:
+        return queryset.none()
+    return queryset.filter(
+        Q(referring_organization_id__in=referring) | Q(receiving_organization_id__in=receiving)
+    )
+
+
 # --- the audit log ----------------------------------------------------------------------------
 
 
