@@ -38,6 +38,7 @@ class AuditEventList(generics.ListAPIView):
     serializer_class = AuditEventSerializer
     permission_classes = [permissions.StaffOnly, permissions.ReadsAudit]
     pagination_class = NewestFirst
+    schema = None  # staff only: not part of the public API's schema
 
     def get_queryset(self) -> Any:
         queryset = AuditEvent.objects.visible_to(self.request.user)

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, viewsets
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,8 +13,10 @@ from accounts import actions, permissions
 from accounts.api.serializers import MembershipSerializer, OwnMembershipSerializer
 
 
+# The staff API stays out of the public HSDS schema: staff tools only, behind two factors.
 @api_view(["GET"])
 @permission_classes([permissions.StaffOnly])
+@schema(None)
 def me(request: Request) -> Response:
     user = request.user
     memberships = user.memberships.filter(is_active=True).select_related("organization")
@@ -37,6 +39,7 @@ class MembershipViewSet(
 
     serializer_class = MembershipSerializer
     permission_classes = [permissions.StaffOnly, permissions.ManagesMembers]
+    schema = None
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
