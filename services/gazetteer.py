@@ -9,12 +9,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.contrib.gis.db.models.functions import GeometryDistance
 from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Case, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
 
 from services.models import Region
 
@@ -113,13 +112,13 @@ def resolve_place(text: str, *, country: str | None = None) -> ResolvedPlace | N
 
 def region_at(point: Point) -> Region | None:
     """The municipality whose centre is nearest to `point` (within REVERSE_MAX_KM), used to tell
-    which regions' services serve a bare coordinate."""
-    return (
-        Region.objects.select_related("parent__parent")
-        .filter(
-            level=Region.Level.MUNICIPALITY,
-            centre__dwithin=(point, D(km=REVERSE_MAX_KM)),
-        )
-        .order_by(GeometryDistance("centre", point))
-        .first()
+    which regions' services serve a bare coordinate. One query; plain SQL because the ORM's
+    geography distance lookups first read spatial_ref_sys (a query on the first call only, which
+    would make the number of queries per search vary)."""
+    nearest = RawSQL(
+        "SELECT id FROM services_region WHERE level = 2"
+        " AND ST_DWithin(centre, %s::geography, %s)"
+        " ORDER BY centre <-> %s::geography LIMIT 1",
+        [point.ewkt, REVERSE_MAX_KM * 1000.0, point.ewkt],
     )
+    return Region.objects.select_related("parent__parent").filter(id__in=nearest).first()
