@@ -10,6 +10,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # The public HSDS API and its description: no language prefix, no cookie.
     path("api/v1/", include("services.api.urls")),
+    # The staff referral API: session with two factors (StaffAccessMiddleware), not public.
+    path("api/v1/staff/", include("referrals.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),
     path("api/staff/", include("accounts.api.urls")),
@@ -18,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("staff/audit/", include("audit.urls")),
+    path("staff/referrals/", include("referrals.urls")),
     path("staff/", include("accounts.urls")),
     path("", include("services.urls")),
     prefix_default_language=True,

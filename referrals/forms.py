@@ -1,0 +1,173 @@
+"""Forms of the staff referral pages. Contact fields are plain form fields that reach only
+make_referral's HandoffInput: they are never put in a model form, a message or a log."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from referrals.models import AgeBand, Consent, DeclineReason, Gender, Outcome, Status, Urgency
+from services.models import TaxonomyTerm
+
+SCRIPT_LANGUAGES = (("es", _("Spanish")), ("en", _("English")))
+
+
+def consent_script(language: str) -> str:
+    """The standard consent script, read to the client in their language (es or en)."""
+    language = language if language in dict(SCRIPT_LANGUAGES) else "es"
+    with translation.override(language):
+        return str(
+            _(
+                "We would like to refer you to another organisation that can help you. "
+                "With your permission we will tell them what kind of help you need. "
+                "If you agree, we will also give them a way to contact you, and only the way "
+                "you choose. We will not share anything else about you. "
+                "You can say no, and you can change your mind at any time: just tell us or "
+                "them, and your contact details will be deleted. Do you agree?"
+            )
+        )
+
+
+def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
+    return [("", label), *list(choices)]
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_blank(Status.choices, _("any"))
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=_blank(Urgency.choices, _("any"))
+    )
+    age = forms.ChoiceField(
+        label=_("Waiting"),
+        required=False,
+        choices=[
+            ("", _("any time")),
+            ("today", _("less than a day")),
+            ("2d", _("less than 48 hours")),
+            ("old", _("more than 48 hours")),
+        ],
+    )
+
+
+class MoveForm(forms.Form):
+    """One transition. `version` is the one the user saw, so a stale page loses cleanly."""
+
+    move = forms.ChoiceField(
+        choices=[(m, m) for m in ("accept", "decline", "connect", "close", "withdraw", "revoke")],
+        widget=forms.HiddenInput,
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=_("Reason"), required=False, choices=_blank(DeclineReason.choices, "—")
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=_blank(Outcome.choices, "—")
+    )
+    method = forms.ChoiceField(
+        label=_("How the client revoked consent"),
+        required=False,
+        choices=_blank(Consent.Method.choices, "—"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        move = data.get("move")
+        if move == "decline" and not data.get("reason"):
+            self.add_error("reason", _("Choose why the referral is declined."))
+        if move == "close" and not data.get("outcome"):
+            self.add_error("outcome", _("Choose the outcome."))
+        if move == "revoke" and not data.get("method"):
+            self.add_error("method", _("Choose how the client revoked consent."))
+        return data
+
+    def reason_for_move(self) -> str:
+        move = self.cleaned_data["move"]
+        if move == "decline":
+            return self.cleaned_data["reason"]
+        if move == "revoke":
+            return self.cleaned_data["method"]
+        return ""
+
+
+class ServiceSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a service"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True, "type": "search"}),
+    )
+    client_language = forms.ChoiceField(
+        label=_("Client's language"), choices=SCRIPT_LANGUAGES, initial="es"
+    )
+
+
+class ReferralForm(forms.Form):
+    organization = forms.TypedChoiceField(
+        label=_("Referring organisation"), coerce=uuid.UUID, choices=()
+    )
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Needs"),
+        queryset=TaxonomyTerm.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    client_language = forms.ChoiceField(
+        label=_("Client's language"), choices=settings.CONTENT_LANGUAGES
+    )
+    interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age band (optional)"),
+        required=False,
+        choices=_blank(AgeBand.choices, _("not given")),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"), required=False, choices=_blank(Gender.choices, _("not given"))
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How the client gave consent"), choices=Consent.Method.choices
+    )
+    shares_needs = forms.BooleanField(
+        label=_("The client agrees to share their needs"), required=False, initial=True
+    )
+    shares_contact = forms.BooleanField(
+        label=_("The client agrees to share a way to contact them"), required=False
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("How they may be contacted"),
+        required=False,
+        choices=_blank(Consent.Channel.choices, "—"),
+    )
+    contact_name = forms.CharField(label=_("Name or alias"), required=False, max_length=200)
+    contact_phone = forms.CharField(
+        label=_("Phone or safe channel"), required=False, max_length=200
+    )
+    safe_times = forms.CharField(label=_("Safe times to call"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("Note for the receiving intake"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    script_language = forms.ChoiceField(choices=SCRIPT_LANGUAGES, widget=forms.HiddenInput)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organizations: list, terms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(str(o.pk), o.name) for o in organizations]
+        if len(organizations) == 1:
+            self.fields["organization"].widget = forms.HiddenInput()
+            self.fields["organization"].initial = str(organizations[0].pk)
+        self.fields["needs"].queryset = terms
+        self.fields["urgency"].widget.attrs["autofocus"] = True
+
+    def contact_given(self) -> bool:
+        return any(
+            self.cleaned_data.get(name)
+            for name in ("contact_name", "contact_phone", "safe_times", "note")
+        )

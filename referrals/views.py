@@ -1,0 +1,278 @@
+"""Staff pages of the referral workflow. Every view fetches through referrals.staff, which asks
+accounts.permissions: a referral the user may not see is a 404. URLs carry the referral's UUID
+only, never its code or anything about the client."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language, gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts import permissions
+from referrals import crypto, staff
+from referrals.actions import CONSENT_SCRIPT_VERSION, read_handoff
+from referrals.forms import (
+    SCRIPT_LANGUAGES,
+    InboxFilterForm,
+    MoveForm,
+    ReferralForm,
+    ServiceSearchForm,
+    consent_script,
+)
+from referrals.models import Consent, DeclineReason, Outcome, Referral
+from referrals.transitions import TransitionError
+from services.search import SearchParamError, parse_search_params, search
+
+REASON_LABELS = {**dict(DeclineReason.choices), **dict(Outcome.choices)}
+METHOD_LABELS = dict(Consent.Method.choices)
+
+
+def _list(request: HttpRequest, queryset: Any, template: str, title: str) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    queryset = staff.filter_inbox(queryset, data)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(request, template, {"form": form, "page": page, "title": title})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Referrals to the services of the organisations where the user is intake staff."""
+    if not permissions.may_use_staff_area(request.user):
+        raise Http404
+    return _list(
+        request, staff.received_by(request.user), "referrals/list.html", gettext("Received")
+    )
+
+
+@login_required
+def sent(request: HttpRequest) -> HttpResponse:
+    if not permissions.may_use_staff_area(request.user):
+        raise Http404
+    return _list(request, staff.sent_by(request.user), "referrals/list.html", gettext("Sent"))
+
+
+def _events(referral: Referral) -> list[dict[str, Any]]:
+    rows = []
+    for event in referral.events.select_related("actor_organization"):
+        reason = ""
+        if event.reason:
+            label = REASON_LABELS.get(event.reason) or METHOD_LABELS.get(event.reason)
+            reason = str(label) if label else ""
+        rows.append(
+            {
+                "at": event.at,
+                "to": event.get_to_status_display(),
+                "organization": event.actor_organization.name if event.actor_organization else "",
+                "reason": reason,
+            }
+        )
+    return rows
+
+
+def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    user = request.user
+    return {
+        "referral": referral,
+        "events": _events(referral),
+        "moves": staff.moves_for(user, referral),
+        "move_form": MoveForm(),
+        "may_read_handoff": permissions.may_read_handoff(user, referral),
+        "is_referring": permissions.may_act_for_referring_side(user, referral),
+        "needs": list(referral.needs.all()),
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = staff.referral_or_404(request.user, pk)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = staff.referral_or_404(request.user, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, referral)
+        context["move_form"] = form
+        context["errors"] = [e for errors in form.errors.values() for e in errors]
+        return render(request, "referrals/detail.html", context, status=400)
+    name = form.cleaned_data["move"]
+    try:
+        staff.make_move(
+            request.user,
+            referral,
+            name,
+            version=form.cleaned_data["version"],
+            reason=form.reason_for_move(),
+            outcome=form.cleaned_data.get("outcome") or "",
+        )
+    except PermissionDenied:
+        raise
+    except TransitionError as refused:
+        # A stale version or a lost race: say so, and show the referral as it is now.
+        referral = staff.referral_or_404(request.user, pk)
+        context = _detail_context(request, referral)
+        context["errors"] = [refused.message]
+        return render(request, "referrals/detail.html", context, status=409)
+    messages.success(request, gettext("Saved."))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@login_required
+@require_POST
+@never_cache
+def contact(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The receiving intake opens the contact details: POST so that no prefetch or history
+    replays it, every opening audited (read_handoff), and never stored by the browser."""
+    referral = staff.referral_or_404(request.user, pk)
+    if not permissions.may_read_handoff(request.user, referral):
+        raise Http404
+    try:
+        details = read_handoff(actor=request.user, referral=referral)
+    except crypto.HandoffUnreadable:
+        details = None
+    response = render(request, "referrals/contact.html", {"referral": referral, "details": details})
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+# --- making a referral ------------------------------------------------------------------------
+
+
+def _referrer_orgs_or_404(request: HttpRequest) -> list:
+    organizations = staff.referring_organizations(request.user)
+    if not organizations:
+        raise Http404
+    return organizations
+
+
+def _client_language(request: HttpRequest) -> str:
+    value = request.GET.get("client_language") or request.POST.get("script_language") or ""
+    if value in dict(SCRIPT_LANGUAGES):
+        return value
+    return "es" if (get_language() or "es").startswith("es") else "en"
+
+
+@login_required
+def new(request: HttpRequest) -> HttpResponse:
+    """Screen one: find the service (the public search), or go straight on with ?service=."""
+    _referrer_orgs_or_404(request)
+    language = _client_language(request)
+    if request.GET.get("service"):
+        try:
+            service_id = uuid.UUID(request.GET["service"])
+        except ValueError as bad:
+            raise Http404 from bad
+        url = reverse("referrals:create", kwargs={"service_id": service_id})
+        return redirect(f"{url}?client_language={language}")
+    form = ServiceSearchForm(request.GET or None, initial={"client_language": language})
+    result = None
+    error = ""
+    if request.GET.get("q"):
+        try:
+            params = parse_search_params({"q": request.GET["q"]})
+            result = search(params, lang=get_language() or "es")
+        except SearchParamError as invalid:
+            error = invalid.message
+    return render(
+        request,
+        "referrals/new.html",
+        {"form": form, "result": result, "error": error, "client_language": language},
+    )
+
+
+@login_required
+def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """Screen two: one form. Screen three is the confirmation with the code."""
+    organizations = _referrer_orgs_or_404(request)
+    service = staff.referable_services().filter(pk=service_id).first()
+    if service is None:
+        raise Http404
+    language = _client_language(request)
+    terms = staff.terms_for(service)
+    if request.method == "POST":
+        form = ReferralForm(request.POST, organizations=organizations, terms=terms)
+        if form.is_valid():
+            data = form.cleaned_data
+            organization = next(o for o in organizations if o.pk == data["organization"])
+            try:
+                referral = staff.submit_referral(
+                    user=request.user, organization=organization, service=service, data=data
+                )
+            except TransitionError as refused:
+                form.add_error(None, refused.message)
+            else:
+                return redirect("referrals:made", pk=referral.pk)
+    else:
+        form = ReferralForm(
+            organizations=organizations,
+            terms=terms,
+            initial={
+                "client_language": language,
+                "script_language": language,
+                "urgency": "routine",
+                "shares_needs": True,
+                "consent_method": "verbal",
+                # A fresh key per rendered form: a double submit or a retry makes one referral.
+                "idempotency_key": uuid.uuid4(),
+            },
+        )
+    return render(
+        request,
+        "referrals/create.html",
+        {
+            "form": form,
+            "service": service,
+            "service_name": service.localized("name", get_language() or "es")[0] or service.name,
+            "script": consent_script(language),
+            "script_language": language,
+            "script_version": CONSENT_SCRIPT_VERSION,
+        },
+    )
+
+
+def _referring_referral_or_404(request: HttpRequest, pk: uuid.UUID) -> Referral:
+    referral = staff.referral_or_404(request.user, pk)
+    if not permissions.may_act_for_referring_side(request.user, referral):
+        raise Http404
+    return referral
+
+
+@login_required
+def made(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    referral = _referring_referral_or_404(request, pk)
+    return render(request, "referrals/made.html", {"referral": referral})
+
+
+@login_required
+def slip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """A printable slip in the client's language: the service's public name and phone and the
+    code. Nothing about the client."""
+    referral = _referring_referral_or_404(request, pk)
+    language = referral.client_language
+    service = referral.service
+    with translation.override(language):
+        response = render(
+            request,
+            "referrals/slip.html",
+            {
+                "referral": referral,
+                "language": language,
+                "service_name": service.localized("name", language)[0] or service.name,
+                "phone": staff.public_phone(service),
+            },
+        )
+    return response
