@@ -3,6 +3,7 @@ outsider; and for each of A ("own") and B ("other") the records a rule can be as
 
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -29,6 +30,10 @@ class Side:
     phone: Phone
     membership: Membership  # a caseworker of this organisation, the one acted upon
     invitation: Invitation
+    # Referrals as the rules see them (ids, status, consent): sent by this organisation to the
+    # other one, and received by it from the other one, accepted, with contact consent.
+    referral_out: SimpleNamespace | None = None
+    referral_in: SimpleNamespace | None = None
 
 
 @dataclass
@@ -70,7 +75,22 @@ def cast(db) -> Cast:
     users = {role: member(f"{role}-a", a, role) for role in ROLES}
     users["operator"] = UserFactory(username="operator", is_superuser=True, is_staff=True)
     users["outsider"] = UserFactory(username="outsider")
-    return Cast(users=users, own=_side(a, "a"), other=_side(b, "b"))
+    own, other = _side(a, "a"), _side(b, "b")
+    for this, that in ((own, other), (other, own)):
+        consent = SimpleNamespace(shares_contact=True, revoked_at=None)
+        this.referral_out = SimpleNamespace(
+            referring_organization_id=this.organization.pk,
+            receiving_organization_id=that.organization.pk,
+            status="sent",
+            consent=consent,
+        )
+        this.referral_in = SimpleNamespace(
+            referring_organization_id=that.organization.pk,
+            receiving_organization_id=this.organization.pk,
+            status="accepted",
+            consent=consent,
+        )
+    return Cast(users=users, own=own, other=other)
 
 
 PASSWORD = "Correct-Horse-Battery-42"

@@ -48,6 +48,10 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "may_receive_referrals": {"own": {"intake"}, "other": set()},
     "may_read_all_audit": DIRECTORY_WIDE,
     "may_read_audit": EDITORS,
+    # A referral sent by / received by the organisation; operators and stewards act on none.
+    "may_act_for_referring_side": {"own": {"caseworker", "hotline", "org_admin"}, "other": set()},
+    "may_act_for_receiving_side": {"own": {"intake", "org_admin"}, "other": set()},
+    "may_read_handoff": {"own": {"intake"}, "other": set()},
 }
 
 RULES = {
@@ -75,6 +79,13 @@ RULES = {
     "may_receive_referrals": lambda u, s: permissions.may_receive_referrals(u, s.organization),
     "may_read_all_audit": lambda u, s: permissions.may_read_all_audit(u),
     "may_read_audit": lambda u, s: permissions.may_read_audit(u, s.organization),
+    "may_act_for_referring_side": lambda u, s: permissions.may_act_for_referring_side(
+        u, s.referral_out
+    ),
+    "may_act_for_receiving_side": lambda u, s: permissions.may_act_for_receiving_side(
+        u, s.referral_in
+    ),
+    "may_read_handoff": lambda u, s: permissions.may_read_handoff(u, s.referral_in),
 }
 
 
@@ -255,3 +266,14 @@ def test_api_audit_events_follow_the_table(client, cast, person, side):
         assert event.pk not in ids
         assert response.status_code in (200, 403)
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_handoff_opens_only_after_acceptance_and_while_consent_stands(cast):
+    intake = verified(cast.users["intake"])
+    referral = cast.own.referral_in
+    assert permissions.may_read_handoff(intake, referral)
+    referral.status = "sent"
+    assert not permissions.may_read_handoff(intake, referral)
+    referral.status = "accepted"
+    referral.consent.revoked_at = "2026-11-23T10:00:00Z"
+    assert not permissions.may_read_handoff(intake, referral)
