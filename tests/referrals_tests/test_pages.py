@@ -277,3 +277,20 @@ def test_the_slip_is_in_the_clients_language_and_only_for_the_referring_side(wor
     assert 'lang="en"' in text and "Refuge House B" in text and referral.code in text
     assert_no_canary(text)
     assert client_for(world["intake-b"]).get(url("slip", pk=referral.pk)).status_code == 404
+
+
+def test_the_hotline_flow_starts_from_search_or_a_service_link_and_the_nav_shows_it(world):
+    hotline = client_for(world["hotline-a"])
+    searched = hotline.get(url("new") + "?q=Casa+Refugio&client_language=en")
+    assert searched.status_code == 200
+    assert "autofocus" in searched.content.decode()
+    direct = hotline.get(url("new") + f"?service={world.service_b.pk}&client_language=en")
+    assert direct.status_code == 302
+    form_page = hotline.get(direct["Location"])
+    text = form_page.content.decode()
+    from referrals.forms import consent_script
+
+    assert consent_script("en") in text and 'lang="en"' in text
+    assert 'name="idempotency_key"' in text
+    assert url("inbox") in hotline.get(reverse("accounts:dashboard")).content.decode()
+    assert client_for(world["intake-b"]).get(url("new")).status_code == 404
