@@ -258,7 +258,8 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
     "corsheaders.middleware.CorsMiddleware",
 )
-CORS_URLS_REGEX = r"^/api/v1/.*$"
+# The staff API under /api/v1/staff/ stays same-origin.
+CORS_URLS_REGEX = r"^/api/v1/(?!staff/).*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")

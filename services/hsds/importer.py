@@ -20,6 +20,8 @@ Self-references (parent organisation, parent term) may point forward in the sour
 after the last chunk.
 """
 
+# ruff: noqa: S608 - SQL here is built from the models' own table and column names and constant
+# fragments; every value from a source travels as a query parameter or through COPY.
 from __future__ import annotations
 
 import datetime as dt
@@ -592,7 +594,7 @@ class Importer:
         with connection.cursor() as cursor:
             for name, ids in wanted.items():
                 cursor.execute(
-                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",  # noqa: S608
+                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",
                     [list(ids)],
                 )
                 found[name] = {r[0] for r in cursor.fetchall()}
@@ -734,40 +736,7 @@ class Importer:
                 written.setdefault(table.name, []).extend(
                     row for row in shape_rows if row.id in changed
                 )
-        if written:
-            self.touched.update(self._touched_services(written))
         return created, updated, unchanged
-
-    @staticmethod
-    def _touched_services(written: dict[str, list[_Row]]) -> set[uuid.UUID]:
-        """The services whose search columns a write may have changed."""
-        services: set[uuid.UUID] = {row.id for row in written.get("services", [])}
-        locations: set[uuid.UUID] = {row.id for row in written.get("locations", [])}
-        sals: set[uuid.UUID] = {row.id for row in written.get("service_at_locations", [])}
-        organizations = {row.id for row in written.get("organizations", [])}
-        terms = {row.id for row in written.get("taxonomy_terms", [])}
-        for name, rows in written.items():
-            for row in rows:
-                if row.refs.get("service_id"):
-                    services.add(row.refs["service_id"])
-                if name != "locations" and row.refs.get("location_id"):
-                    locations.add(row.refs["location_id"])
-                if row.refs.get("service_at_location_id"):
-                    sals.add(row.refs["service_at_location_id"])
-                if name == "attributes" and row.values.get("link_id"):
-                    services.add(row.values["link_id"])
-        if not (locations or sals or organizations or terms):
-            return services
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT service_id FROM services_serviceatlocation "
-                "WHERE location_id = ANY(%s) OR id = ANY(%s) "
-                "UNION SELECT id FROM services_service WHERE organization_id = ANY(%s) "
-                "UNION SELECT link_id FROM services_attribute WHERE taxonomy_term_id = ANY(%s)",
-                [list(locations), list(sals), list(organizations), list(terms)],
-            )
-            services.update(r[0] for r in cursor.fetchall())
-        return services
 
     def _ensure_temp(self, plan: _TablePlan) -> None:
         # Created on every use: a temporary table made in a transaction that was then rolled
@@ -775,7 +744,7 @@ class Importer:
         columns = ", ".join(_qn(c) for c in plan.insert_columns)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # noqa: S608
+                f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "
                 f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
             )
             cursor.execute(f"TRUNCATE {_qn(plan.tmp)}")
@@ -826,7 +795,7 @@ class Importer:
         names = ", ".join(_qn(c) for c in columns)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, {names} FROM {_qn(plan.table.db_table)} WHERE id = ANY(%s)",  # noqa: S608
+                f"SELECT id, {names} FROM {_qn(plan.table.db_table)} WHERE id = ANY(%s)",
                 [[row.id for row in rows]],
             )
             stored = {r[0]: r[1:] for r in cursor.fetchall()}
@@ -881,7 +850,7 @@ class Importer:
         else:
             where = "WHERE false"
         upsert = (
-            f"INSERT INTO {table} AS t ({', '.join(insert)}) "  # noqa: S608
+            f"INSERT INTO {table} AS t ({', '.join(insert)}) "
             f"SELECT {', '.join(select)} FROM {tmp} "
             f"ON CONFLICT (id) DO UPDATE SET {', '.join(sets)} {where} "
             "RETURNING t.id, (t.xmax = 0) AS created"
@@ -890,7 +859,7 @@ class Importer:
             return upsert
         # Every identifier above comes from the model's metadata, never from the source.
         return (
-            f"WITH written AS ({upsert}), provenance AS ("  # noqa: S608
+            f"WITH written AS ({upsert}), provenance AS ("
             "INSERT INTO services_metadata (id, created_at, last_modified, resource_id, "
             "resource_type, last_action_date, last_action_type, field_name, previous_value, "
             "replacement_value, updated_by, source, import_run_id) "
@@ -926,7 +895,7 @@ class Importer:
         with transaction.atomic(), connection.cursor() as cursor:
             for name, ids in wanted.items():
                 cursor.execute(
-                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",  # noqa: S608
+                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",
                     [list(ids)],
                 )
                 found[name] = {r[0] for r in cursor.fetchall()}
@@ -951,7 +920,7 @@ class Importer:
                 if not ids:
                     continue
                 cursor.execute(
-                    f"UPDATE {_qn(table.db_table)} AS t SET {_qn(column)} = u.target "  # noqa: S608
+                    f"UPDATE {_qn(table.db_table)} AS t SET {_qn(column)} = u.target "
                     "FROM unnest(%s::uuid[], %s::uuid[]) AS u(id, target) "
                     f"WHERE t.id = u.id AND t.{_qn(column)} IS DISTINCT FROM u.target",
                     [ids, targets],
@@ -968,6 +937,12 @@ class Importer:
             self.touched.update(touched)
 
     def _refresh_search(self, batch: int = 20_000) -> None:
+        """Recomputes the search columns of every service this run changed, directly or through
+        a location, link, phone, language, schedule, area, tag or organisation: found from the
+        run's provenance entries in one query, each service once."""
+        with connection.cursor() as cursor:
+            cursor.execute(_TOUCHED_BY_RUN, {"run": self.run.pk})
+            self.touched.update(row[0] for row in cursor.fetchall())
         ids = sorted(self.touched)
         for start in range(0, len(ids), batch):
             with transaction.atomic():
@@ -1020,6 +995,56 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
     if chunk:
         yield chunk
 
+
+def _through(table: str, object_name: str, join: str) -> str:
+    return f"SELECT {join} FROM {table} x JOIN md ON md.t = '{object_name}' AND x.id = md.id"
+
+
+_AT_LOCATION = "JOIN services_serviceatlocation sal ON sal.location_id = x.location_id"
+_TOUCHED_BY_RUN = (
+    "WITH md AS MATERIALIZED (SELECT resource_id AS id, resource_type AS t "
+    "FROM services_metadata WHERE import_run_id = %(run)s) "
+    "SELECT id FROM services_service WHERE id IN ("
+    + " UNION ".join(
+        [
+            "SELECT id FROM md WHERE t = 'service'",
+            "SELECT s.id FROM services_service s JOIN md ON md.t = 'organization' "
+            "AND s.organization_id = md.id",
+            "SELECT sal.service_id FROM services_serviceatlocation sal JOIN md "
+            "ON md.t = 'service_at_location' AND sal.id = md.id",
+            "SELECT sal.service_id FROM services_serviceatlocation sal JOIN md "
+            "ON md.t = 'location' AND sal.location_id = md.id",
+            "SELECT a.link_id FROM services_attribute a JOIN md "
+            "ON md.t = 'taxonomy_term' AND a.taxonomy_term_id = md.id",
+            _through("services_attribute", "attribute", "x.link_id"),
+            *(
+                _through(table, name, "x.service_id")
+                for table, name in (
+                    ("services_phone", "phone"),
+                    ("services_language", "language"),
+                    ("services_schedule", "schedule"),
+                    ("services_servicearea", "service_area"),
+                    ("services_costoption", "cost_option"),
+                    ("services_requireddocument", "required_document"),
+                    ("services_contact", "contact"),
+                    ("services_funding", "funding"),
+                )
+            ),
+            *(
+                f"{_through(table, name, 'sal.service_id')} {_AT_LOCATION}"
+                for table, name in (
+                    ("services_language", "language"),
+                    ("services_schedule", "schedule"),
+                    ("services_accessibility", "accessibility"),
+                    ("services_phone", "phone"),
+                )
+            ),
+            _through("services_schedule", "schedule", "sal.service_id")
+            + " JOIN services_serviceatlocation sal ON sal.id = x.service_at_location_id",
+        ]
+    )
+    + ")"
+)
 
 _CONSTRAINT_REASONS = {
     "service_at_location_unique": lambda: _(

@@ -73,7 +73,7 @@ def test_cors_preflight_allows_get_only(api, db):
 
 
 def test_cors_stays_off_outside_the_public_api(api, db):
-    for url in ("/es/", "/api/schema/", "/healthz"):
+    for url in ("/es/", "/api/schema/", "/healthz", "/api/v1/staff/referrals/"):
         response = api.get(url, HTTP_ORIGIN="https://211.example.org")
         assert "Access-Control-Allow-Origin" not in response, url
 

@@ -33,6 +33,8 @@ def many(directory):
         m.Language.objects.create(phone=phone, code="es")
         m.Phone.objects.create(service=service, number="+57 3")
         m.Contact.objects.create(location=location, name="x")
+        contact = m.Contact.objects.create(service=service, name="y")
+        m.Phone.objects.create(contact=contact, number="+57 4")
         m.Schedule.objects.create(service=service, freq="WEEKLY", byday="MO",
                                   opens_at=dt.time(8), closes_at=dt.time(9))  # fmt: skip
         m.Attribute.objects.create(link_id=service.id, link_entity="service",
@@ -46,7 +48,6 @@ def many(directory):
     [
         "/api/v1/services?per_page={n}",
         "/api/v1/services?full=true&per_page={n}",
-        "/api/v1/services?lat=7.89&lon=-72.5&radius_km=20&full=true&per_page={n}",
         "/api/v1/service_at_locations?full=true&per_page={n}",
         "/api/v1/organizations?full=true&full_service=true&per_page={n}",
     ],
