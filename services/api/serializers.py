@@ -70,7 +70,12 @@ class PublicSerializer(serializers.Serializer):
 
     def public_phones(self, phones: Iterable[Any]) -> list[dict[str, Any]]:
         secret = self.confidential_ids()
-        visible = [p for p in phones if p.is_intake or p.location_id not in secret]
+        hidden_contacts = self.context.get("hidden_contact_ids", set())
+        visible = [
+            p
+            for p in phones
+            if (p.is_intake or p.location_id not in secret) and p.contact_id not in hidden_contacts
+        ]
         return PhoneSerializer(sorted(visible, key=_by_id), many=True, context=self.context).data
 
     def public_rows(self, rows: Iterable[Any], serializer: type[serializers.Serializer]) -> list:

@@ -35,6 +35,7 @@ from services.api.throttling import AnonymousApiThrottle
 from services.models import (
     Address,
     Attribute,
+    Contact,
     Location,
     MergedRecord,
     Organization,
@@ -97,9 +98,8 @@ def prefetch_full_services(services: list[Service]) -> None:
     )
 
 
-def _changed_at(objects: Iterable[Any]) -> Any:
-    """The latest `last_modified` among the objects and everything loaded with them."""
-    latest = None
+def _walk(objects: Iterable[Any]) -> Iterable[Any]:
+    """Every model instance loaded with `objects` (prefetched and selected relations)."""
     seen: set[int] = set()
     stack = list(objects)
     while stack:
@@ -107,13 +107,36 @@ def _changed_at(objects: Iterable[Any]) -> Any:
         if obj is None or id(obj) in seen or not hasattr(obj, "_state"):
             continue
         seen.add(id(obj))
-        moment = getattr(obj, "__dict__", {}).get("last_modified")
-        if moment is not None and (latest is None or moment > latest):
-            latest = moment
+        yield obj
         for cached in getattr(obj, "_prefetched_objects_cache", {}).values():
             stack.extend(cached)
         stack.extend(obj._state.fields_cache.values())
-    return latest
+
+
+def _changed_at(objects: Iterable[Any]) -> Any:
+    """The latest `last_modified` among the objects and everything loaded with them."""
+    moments = [
+        obj.__dict__["last_modified"]
+        for obj in _walk(objects)
+        if obj.__dict__.get("last_modified") is not None
+    ]
+    return max(moments, default=None)
+
+
+def _confidential_among(objects: Iterable[Any]) -> set[Any]:
+    """The confidential locations among those the response may mention (one small query)."""
+    ids = set()
+    for obj in _walk(objects):
+        if isinstance(obj, Location):
+            ids.add(obj.pk)
+        location_id = obj.__dict__.get("location_id")
+        if location_id is not None:
+            ids.add(location_id)
+    if not ids:
+        return set()
+    return set(
+        Location.objects.filter(pk__in=ids, is_confidential=True).values_list("id", flat=True)
+    )
 
 
 class PublicApiView(APIView):
@@ -140,10 +163,20 @@ class PublicApiView(APIView):
         return request.query_params
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        confidential = set(
-            Location.objects.filter(is_confidential=True).values_list("id", flat=True)
-        )
-        return {"lang": self.lang, "confidential_location_ids": confidential, **extra}
+        """Call once everything to show is loaded into `self.changed_objects`."""
+        confidential = _confidential_among(self.changed_objects)
+        # A contact at a confidential location is never shown, nor are its phones elsewhere.
+        hidden_contacts = {
+            obj.pk
+            for obj in _walk(self.changed_objects)
+            if isinstance(obj, Contact) and obj.location_id in confidential
+        }
+        return {
+            "lang": self.lang,
+            "confidential_location_ids": confidential,
+            "hidden_contact_ids": hidden_contacts,
+            **extra,
+        }
 
     def attributes_for(self, ids: Iterable[Any], confidential: set[Any]) -> dict[Any, list]:
         grouped: dict[Any, list] = {}
@@ -446,10 +479,12 @@ class OrganizationListView(PublicApiView):
             queryset.order_by("name", "id")[paging.offset : paging.offset + paging.per_page]
         )
         self.changed_objects = organizations
-        context = self.context()
+        extra: dict[str, Any] = {}
         if full or full_service:
             _prefetch_organizations(organizations)
-            context.update(self._services_of(organizations, full_service))
+            extra = self._services_of(organizations, full_service)
+        context = self.context(**extra)
+        if full or full_service:
             context["attributes"] = self.attributes_for(
                 [o.id for o in organizations], context["confidential_location_ids"]
             )
@@ -494,8 +529,7 @@ class OrganizationDetailView(OrganizationListView):
         full_service = p.flag(request.query_params, "full_service")
         _prefetch_organizations([organization])
         self.changed_objects = [organization]
-        context = self.context()
-        context.update(self._services_of([organization], full_service))
+        context = self.context(**self._services_of([organization], full_service))
         context["attributes"] = self.attributes_for(
             [organization.id], context["confidential_location_ids"]
         )

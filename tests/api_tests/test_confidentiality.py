@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from services import models as m
 from services.confidential import public_point
 from tests.hsds_tests.directory import INTAKE_PHONE, SECRET_PHONE, SECRET_STREET
 
@@ -26,10 +27,15 @@ def _urls(directory) -> list[str]:
 
 
 SECRETS = (SECRET_STREET, SECRET_PHONE, "Coordinadora", "barrio Latino", "Bus 12", "Rampa",
-           "casa@x.org", "540001")  # fmt: skip
+           "casa@x.org", "540001", "+57 300 444 4444")  # fmt: skip
 
 
 def test_no_response_carries_a_secret(api, directory):
+    # The house's coordinator's own line, also listed on the service: hidden with her.
+    coordinator = m.Contact.objects.get(location=directory.safe_house)
+    m.Phone.objects.create(
+        contact=coordinator, service=directory.shelter, number="+57 300 444 4444"
+    )
     exact = directory.safe_house.point
     for url in _urls(directory):
         response = api.get(url)
