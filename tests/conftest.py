@@ -20,6 +20,16 @@ def celery_worker(transactional_db):
         yield worker
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (the test Redis database), so that throttling
+    counters from one test never answer 429 in another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Lets Django empty audit_auditevent between transactional tests: the table refuses
