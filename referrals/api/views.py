@@ -35,6 +35,7 @@ class ReferralList(generics.ListCreateAPIView):
     an Idempotency-Key header (or field) makes a retried request return the first referral."""
 
     permission_classes = [permissions.StaffOnly]
+    schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     def get_queryset(self) -> Any:
         return _detailed(staff.visible_referrals(self.request.user)).order_by("-created_at")
@@ -85,6 +86,7 @@ class ReferralList(generics.ListCreateAPIView):
 
 class ReferralDetail(generics.RetrieveAPIView):
     permission_classes = [permissions.StaffOnly]
+    schema = None  # described by the staff schema only (referrals/api/schema.py)
     serializer_class = ReferralSerializer
 
     def get_queryset(self) -> Any:
@@ -95,6 +97,7 @@ class ReferralTransition(APIView):
     """POST {move, version, reason, outcome}: 409 when someone changed it first."""
 
     permission_classes = [permissions.StaffOnly]
+    schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     @extend_schema(
         request=TransitionSerializer,
@@ -140,6 +143,7 @@ class ReferralHandoff(APIView):
     consent; for anyone else a 404. Every opening is audited; the answer is never cached."""
 
     permission_classes = [permissions.StaffOnly]
+    schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     @extend_schema(responses={200: HandoffSerializer, 404: ErrorSerializer})
     def get(self, request: Request, pk: Any) -> Response:
