@@ -372,6 +372,7 @@ class ServiceListView(PublicApiView):
         )
 
     @extend_schema(
+        operation_id="services_list",
         summary="Services (paginated), found by Enlace's search",
         parameters=[SEARCH, PAGE, PER_PAGE, FULL, LANG, *_SEARCH_EXTENSIONS],
         responses=_page_schema("ServicePage", s.ServiceSerializer),
@@ -385,6 +386,8 @@ class ServiceSearchView(ServiceListView):
     that a person's situation need not travel in a URL, a log line or a browser history."""
 
     cacheable = False
+    # POST only: a GET here would put the situation back into the URL.
+    http_method_names = ["post", "options"]
 
     def _params(self, request: Request) -> Any:
         data = request.data
@@ -393,6 +396,7 @@ class ServiceSearchView(ServiceListView):
         return data
 
     @extend_schema(
+        operation_id="services_search",
         summary="Search services with the parameters in a JSON body",
         request=inline_serializer(
             "ServiceSearchBody",
@@ -418,7 +422,10 @@ class ServiceSearchView(ServiceListView):
 
 class ServiceDetailView(PublicApiView):
     @extend_schema(
-        summary="One fully nested service", parameters=[LANG], responses=s.ServiceDetailSerializer
+        operation_id="services_retrieve",
+        summary="One fully nested service",
+        parameters=[LANG],
+        responses=s.ServiceDetailSerializer,
     )
     def get(self, request: Request, pk: str) -> Any:
         key = _uuid(pk)
@@ -454,6 +461,7 @@ def _prefetch_organizations(organizations: list[Organization]) -> None:
 
 class OrganizationListView(PublicApiView):
     @extend_schema(
+        operation_id="organizations_list",
         summary="Organisations (paginated)",
         parameters=[
             SEARCH,
@@ -514,6 +522,7 @@ class OrganizationListView(PublicApiView):
 
 class OrganizationDetailView(OrganizationListView):
     @extend_schema(
+        operation_id="organizations_retrieve",
         summary="One fully nested organisation",
         parameters=[
             OpenApiParameter("full_service", bool, description="With fully nested services."),
@@ -542,6 +551,7 @@ class ServiceAtLocationListView(PublicApiView):
     search's own."""
 
     @extend_schema(
+        operation_id="service_at_locations_list",
         summary="Services at locations (paginated by service)",
         parameters=[SEARCH, PAGE, PER_PAGE, FULL, LANG, *_SEARCH_EXTENSIONS],
         responses=_page_schema("ServiceAtLocationPage", s.ServiceAtLocationSerializer),
@@ -578,6 +588,7 @@ class ServiceAtLocationListView(PublicApiView):
 
 class ServiceAtLocationDetailView(PublicApiView):
     @extend_schema(
+        operation_id="service_at_locations_retrieve",
         summary="One service at a location, with its location and service",
         parameters=[LANG],
         responses=s.ServiceAtLocationDetailSerializer,
@@ -609,6 +620,7 @@ class ServiceAtLocationDetailView(PublicApiView):
 
 class TaxonomyListView(PublicApiView):
     @extend_schema(
+        operation_id="taxonomies_list",
         summary="Taxonomies (paginated)",
         parameters=[SEARCH, PAGE, PER_PAGE, LANG],
         responses=_page_schema("TaxonomyPage", s.TaxonomySerializer),
@@ -632,7 +644,12 @@ class TaxonomyListView(PublicApiView):
 
 
 class TaxonomyDetailView(PublicApiView):
-    @extend_schema(summary="One taxonomy", parameters=[LANG], responses=s.TaxonomySerializer)
+    @extend_schema(
+        operation_id="taxonomies_retrieve",
+        summary="One taxonomy",
+        parameters=[LANG],
+        responses=s.TaxonomySerializer,
+    )
     def get(self, request: Request, pk: str) -> Response:
         taxonomy = Taxonomy.objects.filter(pk=_uuid(pk)).first()
         if taxonomy is None:
@@ -643,6 +660,7 @@ class TaxonomyDetailView(PublicApiView):
 
 class TaxonomyTermListView(PublicApiView):
     @extend_schema(
+        operation_id="taxonomy_terms_list",
         summary="Taxonomy terms (paginated)",
         parameters=[
             SEARCH,
@@ -687,7 +705,10 @@ class TaxonomyTermListView(PublicApiView):
 
 class TaxonomyTermDetailView(PublicApiView):
     @extend_schema(
-        summary="One taxonomy term", parameters=[LANG], responses=s.TaxonomyTermSerializer
+        operation_id="taxonomy_terms_retrieve",
+        summary="One taxonomy term",
+        parameters=[LANG],
+        responses=s.TaxonomyTermSerializer,
     )
     def get(self, request: Request, pk: str) -> Response:
         term = TaxonomyTerm.objects.select_related("taxonomy").filter(pk=_uuid(pk)).first()
