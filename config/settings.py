@@ -308,10 +308,19 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str(
 )
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-expired-sessions": {"task": "accounts.tasks.purge_expired_sessions", "schedule": 3600.0},
-    "deliver-notifications": {"task": "referrals.tasks.deliver_pending_notifications", "schedule": 60.0},
+    "deliver-notifications": {
+        "task": "referrals.tasks.deliver_pending_notifications",
+        "schedule": 60.0,
+    },
     "purge-due-handoffs": {"task": "referrals.tasks.purge_due_handoffs", "schedule": 300.0},
-    "expire-unanswered-referrals": {"task": "referrals.tasks.expire_unanswered_referrals", "schedule": 900.0},
-    "remind-unanswered-referrals": {"task": "referrals.tasks.remind_unanswered_referrals", "schedule": 900.0},
+    "expire-unanswered-referrals": {
+        "task": "referrals.tasks.expire_unanswered_referrals",
+        "schedule": 900.0,
+    },
+    "remind-unanswered-referrals": {
+        "task": "referrals.tasks.remind_unanswered_referrals",
+        "schedule": 900.0,
+    },
     "reduce-old-referrals": {"task": "referrals.tasks.reduce_old_referrals", "schedule": 86400.0},
 }
 
