@@ -121,3 +121,8 @@ def test_a_merged_id_redirects_to_the_survivor(api, directory):
     assert response.status_code == 301
     assert response["Location"] == f"/api/v1/services/{directory.legal.pk}?lang=en"
     assert api.get(response["Location"]).status_code == 200
+
+
+def test_the_secure_search_takes_no_get(api, db):
+    # A GET would put a person's situation back into the URL.
+    assert api.get("/api/v1/services/search", {"search": "albergue"}).status_code == 405
