@@ -552,7 +552,16 @@ def load_demo() -> dict[str, int]:
     load_taxonomy()
     # Spanish active: modeltranslation mirrors the default language into the plain columns.
     with translation.override("es"), transaction.atomic():
-        return _write()
+        created = _write()
+    if any(count for name, count in created.items() if name != "total_services"):
+        # Fresh tables have no statistics; without them the planner picks nested loops over
+        # 15,000 towns for the first pages served.
+        from django.db import connection
+
+        if not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    return created
 
 
 def _write() -> dict[str, int]:
