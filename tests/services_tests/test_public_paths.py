@@ -33,7 +33,7 @@ def _bodies(client: Client, service) -> list[tuple[str, bytes]]:
         reverse("services:service", kwargs={"pk": service.pk}),
         reverse("services:region", kwargs={"code": "CO-NSA"}),
         "/api/v1/services",
-        f"/api/v1/services/search?lat={EXACT[0]}&lon={EXACT[1]}&radius_km=5",
+        f"/api/v1/services?lat={EXACT[0]}&lon={EXACT[1]}&radius_km=5",
         f"/api/v1/services/{service.pk}",
         f"/api/v1/organizations/{service.organization_id}",
         "/api/v1/service_at_locations",
@@ -44,6 +44,14 @@ def _bodies(client: Client, service) -> list[tuple[str, bytes]]:
         response = client.get(url, HTTP_ACCEPT="application/json, text/html")
         assert response.status_code in (200, 404), url
         answers.append((url, response.content))
+    # The secure search takes its parameters in a JSON body (POST only).
+    response = client.post(
+        "/api/v1/services/search",
+        {"lat": EXACT[0], "lon": EXACT[1], "radius_km": 5},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    answers.append(("POST /api/v1/services/search", response.content))
     return answers
 
 
