@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "audit",
     "services",
     "referrals",
+    # Every change to a listing, with who, when and from what source (services/translation.py).
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     # A signed-in member without a verified second factor can only enrol or enter one; staff
     # responses are never cached.
     "accounts.middleware.StaffAccessMiddleware",
+    # Lets listing history record which staff member made a change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout response.

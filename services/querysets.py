@@ -9,26 +9,53 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-# A listing nobody has verified or edited for this long is hidden from the public until a steward
-# looks at it again (a wrong shelter address is worse than none).
-DEFAULT_PUBLIC_STALE_DAYS = 730
+# Ageing of listings (issue #8). A listing counts from its last verification (phone call, visit or
+# the organisation itself); one never verified counts from when it was created, so that an edit
+# alone does not make an unchecked listing look checked.
+# Past the warning age the public page says so and search ranks the listing after fresh ones;
+# past the public limit it leaves public search and the API until someone verifies it again (a
+# wrong shelter address is worse than none). Nothing is ever deleted for being old.
+DEFAULT_VERIFY_WARN_DAYS = 183
+DEFAULT_PUBLIC_STALE_DAYS = 365
+# SQL for the moment a listing's age counts from (search.py uses the same expression).
+FRESHNESS_SQL = "coalesce(s.last_verified_at, s.created_at)"
+
+
+def verify_warn_days() -> int:
+    return int(getattr(settings, "DIRECTORY_VERIFY_WARN_DAYS", DEFAULT_VERIFY_WARN_DAYS))
 
 
 def public_stale_days() -> int:
     return int(getattr(settings, "DIRECTORY_PUBLIC_STALE_DAYS", DEFAULT_PUBLIC_STALE_DAYS))
 
 
-def fresh_since() -> dt.datetime:
-    return timezone.now() - dt.timedelta(days=public_stale_days())
+def fresh_since(now: dt.datetime | None = None) -> dt.datetime:
+    """Listings counted from before this are out of public search."""
+    return (now or timezone.now()) - dt.timedelta(days=public_stale_days())
+
+
+def warn_since(now: dt.datetime | None = None) -> dt.datetime:
+    """Listings counted from before this carry a warning and sink in ranking."""
+    return (now or timezone.now()) - dt.timedelta(days=verify_warn_days())
 
 
 class ServiceQuerySet(models.QuerySet):
+    def with_freshness(self) -> ServiceQuerySet:
+        return self.alias(_freshness=Coalesce("last_verified_at", "created_at"))
+
     def published(self) -> ServiceQuerySet:
-        """Active services verified (or, when never verified, edited) within the public limit."""
+        """Active services verified (or, when never verified, created) within the public
+        limit."""
+        return (
+            self.filter(status="active").with_freshness().filter(_freshness__gte=fresh_since())
+        )
+
+    def due_for_verification(self, now: dt.datetime | None = None) -> ServiceQuerySet:
+        """Active listings past the warning age, including those already out of search."""
         return (
             self.filter(status="active")
-            .alias(_freshness=Coalesce("last_verified_at", "last_modified"))
-            .filter(_freshness__gte=fresh_since())
+            .with_freshness()
+            .filter(_freshness__lt=warn_since(now))
         )
 
 

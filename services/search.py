@@ -36,7 +36,7 @@ from services.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from services.querysets import fresh_since
+from services.querysets import FRESHNESS_SQL, fresh_since, warn_since
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -364,6 +364,8 @@ MINUTE_OF_WEEK = (
     f"((extract(isodow FROM {_LOCAL})::int - 1) * 1440"
     f" + extract(hour FROM {_LOCAL})::int * 60 + extract(minute FROM {_LOCAL})::int)"
 )
+# Listings past the verification warning age rank after fresh ones in every ordering (#8).
+STALE = f"({FRESHNESS_SQL} < %(warn)s)"
 SORT_NAME = {
     "en": "lower(coalesce(s.name_en, s.name_es, s.name))",
     "es": "lower(coalesce(s.name_es, s.name))",
@@ -380,11 +382,8 @@ class _Query:
 
 def _filters(params: SearchParams, now: dt.datetime) -> _Query:
     """The WHERE clauses every query of one search shares (fixed SQL, values as parameters)."""
-    where = [
-        "s.status = 'active'",
-        "coalesce(s.last_verified_at, s.last_modified) >= %(fresh)s",
-    ]
-    args: dict[str, Any] = {"fresh": fresh_since(), "now": now}
+    where = ["s.status = 'active'", f"{FRESHNESS_SQL} >= %(fresh)s"]
+    args: dict[str, Any] = {"fresh": fresh_since(now), "warn": warn_since(now), "now": now}
     if params.taxonomy_term:
         where.append("s.term_ids && %(term_ids)s::uuid[]")
         args["term_ids"] = term_ids_with_children(params.taxonomy_term)
@@ -486,17 +485,19 @@ def _run(
         rows = _fetch(
             f"""
             WITH near AS (
-                SELECT s.id, 0 AS grp, s.search_points <-> %(origin)s::geography AS d
+                SELECT s.id, {STALE} AS stale, 0 AS grp,
+                       s.search_points <-> %(origin)s::geography AS d
                 FROM services_service s WHERE {base} AND {query.near}
-                ORDER BY s.search_points <-> %(origin)s::geography, s.id LIMIT %(upto)s
+                ORDER BY stale, s.search_points <-> %(origin)s::geography, s.id LIMIT %(upto)s
             ), served AS (
-                SELECT s.id, 1 AS grp, ST_Distance(s.search_points, %(origin)s::geography) AS d
+                SELECT s.id, {STALE} AS stale, 1 AS grp,
+                       ST_Distance(s.search_points, %(origin)s::geography) AS d
                 FROM services_service s
                 WHERE {base} AND {query.serves} AND NOT coalesce({query.near}, false)
-                ORDER BY d NULLS LAST, s.id LIMIT %(upto)s
+                ORDER BY stale, d NULLS LAST, s.id LIMIT %(upto)s
             )
             SELECT id, d FROM (SELECT * FROM near UNION ALL SELECT * FROM served) AS x
-            ORDER BY grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s
+            ORDER BY stale, grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s
             """,
             args,
         )
@@ -508,10 +509,11 @@ def _run(
         rows = _fetch(
             f"""
             SELECT id, NULL FROM (
-                SELECT s.id, s.search_vector AS v, row_number() OVER (ORDER BY s.id) AS rn
+                SELECT s.id, s.search_vector AS v, {STALE} AS stale,
+                       row_number() OVER (ORDER BY s.id) AS rn
                 FROM services_service s WHERE {base} ORDER BY s.id LIMIT %(candidates)s
             ) AS m
-            ORDER BY rn > %(ranked)s,
+            ORDER BY rn > %(ranked)s, stale,
                      CASE WHEN rn <= %(ranked)s THEN ts_rank_cd(v, {TSQUERY}) END DESC, id
             OFFSET %(offset)s LIMIT %(limit)s
             """,
@@ -521,7 +523,7 @@ def _run(
     sort = SORT_NAME.get(lang, SORT_NAME["es"])
     rows = _fetch(
         f"SELECT s.id, NULL FROM services_service s WHERE {base}"
-        f" ORDER BY {sort}, s.id OFFSET %(offset)s LIMIT %(limit)s",
+        f" ORDER BY {STALE}, {sort}, s.id OFFSET %(offset)s LIMIT %(limit)s",
         args,
     )
     return total, rows

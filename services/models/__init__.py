@@ -13,6 +13,12 @@ from services.models.services import (
 )
 from services.models.stewardship import DuplicateCandidate, ImportRun, MergedRecord
 from services.models.taxonomy import Taxonomy, TaxonomyTerm
+from services.models.upkeep import (
+    Suggestion,
+    Verification,
+    VerificationMethod,
+    VerificationReminder,
+)
 
 __all__ = [
     "Accessibility",
@@ -43,5 +49,9 @@ __all__ = [
     "ServiceAtLocation",
     "Taxonomy",
     "TaxonomyTerm",
+    "Suggestion",
     "Translated",
+    "Verification",
+    "VerificationMethod",
+    "VerificationReminder",
 ]

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
@@ -5,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.utils.translation import gettext_lazy as _
 
 from services.models.base import HsdsRecord, Translated
+from services.models.upkeep import VerificationMethod
 from services.querysets import ServiceQuerySet
 
 
@@ -86,6 +90,20 @@ class Service(HsdsRecord, Translated):
     last_verified_at = models.DateTimeField(
         _("last verified at"), null=True, blank=True, db_index=True
     )
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_verified_method = models.CharField(
+        _("last verified how"),
+        max_length=20,
+        choices=VerificationMethod.choices,
+        blank=True,
+    )
 
     # Search columns, derived from the service's locations, areas, languages, schedules and
     # terms by the SQL function enlace_refresh_services() (services/search_index.py); never edited
@@ -124,7 +142,7 @@ class Service(HsdsRecord, Translated):
             # published(): a bare count becomes an index-only scan (an expression index
             # cannot serve one).
             models.Index(
-                fields=["status", "last_verified_at", "last_modified"],
+                fields=["status", "last_verified_at", "created_at"],
                 name="service_published_idx",
             ),
         ]
@@ -145,6 +163,11 @@ class Service(HsdsRecord, Translated):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def freshness_at(self) -> Any:
+        """When the listing's age counts from (querysets.FRESHNESS_SQL)."""
+        return self.last_verified_at or self.created_at
 
 
 class ServiceArea(HsdsRecord, Translated):
