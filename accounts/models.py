@@ -136,3 +136,62 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return not (self.accepted_at or self.revoked_at) and self.expires_at > timezone.now()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for the staff API, issued from a session signed in with two factors; it
+    stands in for that session. Only the SHA-256 of the token is kept (256 random bits need no
+    slow hash); its first characters are kept too, so that its holder can tell tokens apart."""
+
+    class RevokedBecause(models.TextChoices):
+        HOLDER = "holder", _("revoked by its holder")
+        PASSWORD = "password_changed", _("the password changed")
+        DEACTIVATED = "deactivated", _("the account was deactivated")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Django's session hash of the password at issue time: a token dies with the password even
+    # when the password is changed by a path that sends no signal (a queryset update).
+    password_fingerprint = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_because = models.CharField(
+        _("revoked because"), max_length=20, choices=RevokedBecause.choices, blank=True
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> Any:
+        if self.revoked_at:
+            return _("revoked")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("active")

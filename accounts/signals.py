@@ -1,12 +1,17 @@
-"""Audit of sign-in steps that Django signals. Second-factor steps are audited in views/auth.py."""
+"""Audit of sign-in steps that Django signals (second-factor steps are audited in views/auth.py),
+and the end of a member's API tokens when their password changes or their account is deactivated."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 import audit
+from accounts import tokens
+from accounts.models import ApiToken
 
 
 @receiver(user_login_failed, dispatch_uid="enlace_audit_signin_failed")
@@ -38,3 +43,36 @@ def record_password_accepted(sender: Any, request: Any, user: Any, **kwargs: Any
 def record_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         audit.record(actor=user, action="accounts.signed_out", request=request)
+
+
+# --- staff API tokens die with the password and with the account ------------------------------
+
+
+_TOKEN_FIELDS = frozenset({"password", "is_active"})
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="enlace_tokens_before_save")
+def note_password_or_activity_change(
+    sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """Compares with the stored row whichever path saves the user (pages, admin, shell)."""
+    instance._enlace_tokens_die = None
+    if instance.pk is None or (
+        update_fields is not None and not _TOKEN_FIELDS & set(update_fields)
+    ):
+        return
+    before = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if before is None:
+        return
+    if before["is_active"] and not instance.is_active:
+        instance._enlace_tokens_die = ApiToken.RevokedBecause.DEACTIVATED
+    elif before["password"] != instance.password:
+        instance._enlace_tokens_die = ApiToken.RevokedBecause.PASSWORD
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="enlace_tokens_after_save")
+def revoke_tokens_after_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    because = getattr(instance, "_enlace_tokens_die", None)
+    if because:
+        instance._enlace_tokens_die = None
+        tokens.revoke_all(user_id=instance.pk, because=because)

@@ -23,6 +23,9 @@ _LABELS: dict[str, Any] = {
     "accounts.role_changed": _("role changed"),
     "accounts.member_deactivated": _("member deactivated"),
     "accounts.member_reactivated": _("member reactivated"),
+    "accounts.api_token_issued": _("API token made"),
+    "accounts.api_token_revoked": _("API token revoked"),
+    "accounts.api_token_refused": _("API token refused"),
 }
 
 

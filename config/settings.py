@@ -146,6 +146,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 120) * 60
 INVITATION_VALID_HOURS = env_int("INVITATION_VALID_HOURS", 72)
+# Staff API bearer tokens (accounts.api.authentication) live this long after issue.
+API_TOKEN_VALID_DAYS = env_int("API_TOKEN_VALID_DAYS", 30)
 OTP_TOTP_ISSUER = "Enlace"
 # django-axes counts failures per (username, address) pair, and the same way whether or not the
 # account exists, so a lockout says nothing about existence; it keeps an HMAC of the typed name
@@ -249,7 +251,12 @@ ADMINS: list[tuple[str, str]] = []
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The staff API: a bearer token issued to a two-factor session, or that session itself.
+    # The public API names none (no cookie, no credentials).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
