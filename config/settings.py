@@ -245,6 +245,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Enlace <no-reply@localhost>")
+# A mail server that hangs must not hold a worker for ever (Django's default is no timeout).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# How long a worker's claim on a notification lasts before the sweep may retry it (a worker that
+# died mid-send). Longer than a send can take: connect and data each wait up to EMAIL_TIMEOUT.
+NOTIFICATION_LEASE_SECONDS = max(env_int("NOTIFICATION_LEASE_SECONDS", 300), 1)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Error e-mails would carry request data; errors go to the log (which is scrubbed) instead.
 ADMINS: list[tuple[str, str]] = []

@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from referrals.models import ContactHandoff, Outbox, Referral, Status
@@ -19,41 +20,76 @@ MAX_ATTEMPTS = 20
 def deliver_pending_notifications(limit: int = 200) -> int:
     """Sends undelivered outbox rows. Runs after each change and every minute from beat.
 
-    Each row is sent inside a transaction that holds its row lock (`skip_locked`, so two workers
-    never take the same row) and marked sent in that same transaction. A worker killed before
-    the commit leaves the row unsent and unlocked for the next sweep.
+    Three steps, so that no database transaction or row lock is held across the call to the
+    mail server: (1) claim a row in a short committed transaction (`skip_locked`, so two workers
+    never claim the same row), stamping `claimed_at` and counting the attempt; (2) send, with the
+    row's stable Message-ID as the idempotency key; (3) mark it sent only if our claim still
+    holds (compare-and-set on `claimed_at`).
+
+    A claim is a lease of NOTIFICATION_LEASE_SECONDS (longer than EMAIL_TIMEOUT allows a send to
+    take): a worker killed after claiming leaves the row to the sweep once the lease runs out, so
+    nothing is lost (at least once). The one window that can send twice is a worker killed after
+    the mail server accepted the message and before step 3; the retry then carries the same
+    Message-ID, which a relay or mailbox that deduplicates on it turns into exactly one. We chose
+    this over marking sent before sending, which would turn the same crash into a lost
+    notification: a duplicate "sign in to read it" is a nuisance, a lost new referral delays help.
     """
+    delivered = 0
+    for _ in range(limit):
+        item = _claim_next()
+        if item is None:
+            break
+        if _send(item):
+            delivered += 1
+        else:
+            # The mail server is failing: the rest wait for the next sweep instead of each
+            # waiting out EMAIL_TIMEOUT now. The failed row waits out its lease (the back-off).
+            break
+    return delivered
+
+
+def _claim_next() -> Outbox | None:
+    now = timezone.now()
+    lease_expired = now - timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+    with transaction.atomic():
+        item = (
+            Outbox.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("referral__service", "organization")
+            .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease_expired))
+            .order_by("created_at")
+            .first()
+        )
+        if item is None:
+            return None
+        item.attempts += 1
+        item.claimed_at = now
+        item.save(update_fields=["attempts", "claimed_at"])
+    return item
+
+
+def _send(item: Outbox) -> bool:
     from referrals.notifications import build_message
     from referrals.recipients import recipients_for
 
-    delivered = 0
-    for _ in range(limit):
-        with transaction.atomic():
-            item = (
-                Outbox.objects.select_for_update(skip_locked=True)
-                .select_related("referral__service", "organization")
-                .filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
-                .order_by("created_at")
-                .first()
-            )
-            if item is None:
-                break
-            item.attempts += 1
-            item.claimed_at = timezone.now()
-            recipients = recipients_for(item)
-            try:
-                if recipients:
-                    build_message(item, recipients).send()
-            except Exception as error:  # SMTP down: keep the row for the next sweep
-                item.last_error = type(error).__name__[:200]
-                item.save(update_fields=["attempts", "claimed_at", "last_error"])
-                logger.warning("notification %s not delivered (%s)", item.id, item.last_error)
-                continue
-            item.sent_at = timezone.now()
-            item.last_error = ""
-            item.save(update_fields=["attempts", "claimed_at", "sent_at", "last_error"])
-            delivered += 1
-    return delivered
+    recipients = recipients_for(item)
+    try:
+        if recipients:
+            build_message(item, recipients).send()
+    except Exception as error:  # the mail server is down or refused: retried after the lease
+        Outbox.objects.filter(pk=item.pk, claimed_at=item.claimed_at).update(
+            last_error=type(error).__name__[:200]
+        )
+        logger.warning("notification %s not delivered (%s)", item.id, type(error).__name__)
+        return False
+    marked = Outbox.objects.filter(
+        pk=item.pk, claimed_at=item.claimed_at, sent_at__isnull=True
+    ).update(sent_at=timezone.now(), last_error="")
+    if not marked:
+        # Our lease ran out mid-send and another worker claimed the row: it may send a copy
+        # with the same Message-ID.
+        logger.warning("notification %s: lease lost while sending", item.id)
+    return True
 
 
 @shared_task
