@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from referrals import crypto, staff
@@ -160,13 +160,19 @@ def _referrer_orgs_or_404(request: HttpRequest) -> list:
 
 
 def _client_language(request: HttpRequest) -> str:
-    value = request.GET.get("client_language") or request.POST.get("script_language") or ""
+    value = (
+        request.GET.get("client_language")
+        or request.POST.get("client_language")
+        or request.POST.get("script_language")
+        or ""
+    )
     if value in dict(SCRIPT_LANGUAGES):
         return value
     return "es" if (get_language() or "es").startswith("es") else "en"
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Screen one: find the service (the public search), or go straight on with ?service=."""
     _referrer_orgs_or_404(request)
@@ -178,12 +184,17 @@ def new(request: HttpRequest) -> HttpResponse:
             raise Http404 from bad
         url = reverse("referrals:create", kwargs={"service_id": service_id})
         return redirect(f"{url}?client_language={language}")
-    form = ServiceSearchForm(request.GET or None, initial={"client_language": language})
+    # The search words travel in a POST body: in a URL they would stay in the history of a
+    # shared phone or computer and in every access log on the way.
+    form = ServiceSearchForm(
+        request.POST if request.method == "POST" else None,
+        initial={"client_language": language},
+    )
     result = None
     error = ""
-    if request.GET.get("q"):
+    if form.is_valid() and form.cleaned_data["q"]:
         try:
-            params = parse_search_params({"q": request.GET["q"]})
+            params = parse_search_params({"q": form.cleaned_data["q"]})
             result = search(params, lang=get_language() or "es")
         except SearchParamError as invalid:
             error = invalid.message

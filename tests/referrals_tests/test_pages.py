@@ -281,7 +281,7 @@ def test_the_slip_is_in_the_clients_language_and_only_for_the_referring_side(wor
 
 def test_the_hotline_flow_starts_from_search_or_a_service_link_and_the_nav_shows_it(world):
     hotline = client_for(world["hotline-a"])
-    searched = hotline.get(url("new") + "?q=Casa+Refugio&client_language=en")
+    searched = hotline.post(url("new"), {"q": "Casa Refugio", "client_language": "en"})
     assert searched.status_code == 200
     assert "autofocus" in searched.content.decode()
     direct = hotline.get(url("new") + f"?service={world.service_b.pk}&client_language=en")
