@@ -203,6 +203,54 @@ def organizations_editable_by(user: Any, queryset: QuerySet) -> QuerySet:
 # --- confidential locations -------------------------------------------------------------------
 
 
+# --- keeping listings true (issue #8) ---------------------------------------------------------
+
+CAPACITY_ROLES = frozenset({Role.INTAKE, Role.ORG_ADMIN})  # free beds or places
+
+
+def may_verify_listing(user: Any, service: Any) -> bool:
+    """Record that a listing is still true: whoever may edit it."""
+    return may_edit_listing(user, service)
+
+
+def may_update_capacity(user: Any, service: Any) -> bool:
+    if is_operator(user) or is_steward(user):
+        return True
+    return role_in(user, service.organization_id) in CAPACITY_ROLES
+
+
+def may_suggest_edit(user: Any, service: Any) -> bool:
+    """Any member may suggest a change to any listing; a moderator decides."""
+    return may_use_staff_area(user)
+
+
+def may_moderate_suggestion(user: Any, suggestion: Any) -> bool:
+    """The listing's organisation admins and the stewards decide on suggested edits."""
+    return may_edit_listing(user, suggestion.service)
+
+
+def services_editable_by(user: Any, queryset: QuerySet) -> QuerySet:
+    """Services whose listing `user` may edit (and verify), from a queryset of Service."""
+    if is_operator(user) or is_steward(user):
+        return queryset
+    return queryset.filter(organization_id__in=organizations_with_role(user, *LISTING_ROLES))
+
+
+def services_with_capacity_for(user: Any, queryset: QuerySet) -> QuerySet:
+    if is_operator(user) or is_steward(user):
+        return queryset
+    return queryset.filter(organization_id__in=organizations_with_role(user, *CAPACITY_ROLES))
+
+
+def suggestions_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
+    """The moderation queue: suggestions on listings the user may edit."""
+    if is_operator(user) or is_steward(user):
+        return queryset
+    return queryset.filter(
+        service__organization_id__in=organizations_with_role(user, *LISTING_ROLES)
+    )
+
+
 def may_view_confidential_locations(user: Any) -> bool:
     """Staff of a verified partner organisation, stewards and operators."""
     return is_operator(user) or is_steward(user) or bool(_access(user)[1])

@@ -7,6 +7,7 @@ relaxed for development unless a variable says so.
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -301,6 +302,14 @@ SPECTACULAR_SETTINGS = {
 # steward; only pairs at or above the auto-merge score (unset: never) merge without one.
 DUPLICATES_MIN_SCORE = float(env_str("DUPLICATES_MIN_SCORE", "0.75"))
 DUPLICATES_AUTO_MERGE_SCORE = float(env_str("DUPLICATES_AUTO_MERGE_SCORE", "0")) or None
+# Ageing of listings (services/querysets.py): a public warning and a lower rank past the first,
+# out of public search (never deleted) past the second, until verified again.
+DIRECTORY_VERIFY_WARN_DAYS = env_int("DIRECTORY_VERIFY_WARN_DAYS", 183)
+DIRECTORY_PUBLIC_STALE_DAYS = env_int("DIRECTORY_PUBLIC_STALE_DAYS", 365)
+# Anonymous problem reports (services/public_reports.py), per hour.
+REPORTS_PER_ADDRESS_PER_HOUR = env_int("REPORTS_PER_ADDRESS_PER_HOUR", 5)
+REPORTS_PER_LISTING_PER_HOUR = env_int("REPORTS_PER_LISTING_PER_HOUR", 20)
+REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 300)
 # Where admin uploads for HSDS imports wait for the worker (shared by web and worker).
 HSDS_IMPORT_DIR = Path(env_str("HSDS_IMPORT_DIR", str(BASE_DIR / ".local" / "imports")))
 
@@ -338,6 +347,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 900.0,
     },
     "reduce-old-referrals": {"task": "referrals.tasks.reduce_old_referrals", "schedule": 86400.0},
+    # Monday 07:00 UTC: each organisation admin's listings due for verification (one per week).
+    "verification-reminders": {
+        "task": "services.tasks.send_verification_reminders",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("staff/audit/", include("audit.urls")),
     path("staff/referrals/", include("referrals.urls")),
+    path("staff/listings/", include("services.staff_urls")),
     path("staff/", include("accounts.urls")),
     path("", include("services.urls")),
     prefix_default_language=True,

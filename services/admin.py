@@ -22,6 +22,7 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from simple_history.admin import SimpleHistoryAdmin
 
 from services import models as m
 from services.search_index import refresh_services
@@ -189,7 +190,11 @@ class RefreshSearchMixin:
 
 
 @admin.register(m.Service)
-class ServiceAdmin(RefreshSearchMixin, TabbedTranslationAdmin):
+class ServiceAdmin(RefreshSearchMixin, SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """Listings, with their history (who, when, from what source, before and after) and a
+    restore of any earlier version (the history page's "Revert")."""
+
+    history_list_display = ["history_change_reason", "status", "last_verified_at"]
     list_display = ["name", "organization", "status", "is_free", "open_24_7", "last_verified_at"]
     list_filter = [
         "status",
@@ -212,10 +217,30 @@ class ServiceAdmin(RefreshSearchMixin, TabbedTranslationAdmin):
         CostOptionInline,
         RequiredDocumentInline,
     ]
-    readonly_fields = ["capacity_updated_at"]
+    readonly_fields = ["capacity_updated_at", "last_verified_by", "last_verified_method"]
 
     def affected_services(self, obj: Any) -> list:
         return [obj.pk]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Leaves the source on the history row and the change in the audit log. A restore
+        (simple_history's revert form) saves no inlines, so it refreshes search itself."""
+        import audit
+
+        match = getattr(request, "resolver_match", None)
+        version = match.kwargs.get("version_id") if match else None
+        obj._change_reason = f"restore of version {version}" if version else "staff edit (admin)"
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            organization=obj.organization_id,
+            action="services.version_restored" if version else "services.listing_edited",
+            obj=obj,
+            request=request,
+            details={"version": int(version)} if version else {"fields": form.changed_data},
+        )
+        if version:
+            refresh_services([obj.pk])
 
 
 @admin.register(m.Location)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,29 @@ class ServicesConfig(AppConfig):
         # modeltranslation's admin (and any page labelling a text's language) asks for it.
         from django.conf.locale import LANG_INFO
 
+        self._register_staff_pages()
         LANG_INFO.setdefault(
             "ht", {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl"}
         )
+
+    def _register_staff_pages(self) -> None:
+        from accounts import permissions
+        from accounts.navigation import NavItem, register
+
+        def keeps_listings(user: Any) -> bool:
+            return bool(
+                permissions.is_operator(user)
+                or permissions.is_steward(user)
+                or permissions.organizations_with_role(user, *permissions.LISTING_ROLES)
+            )
+
+        def counts_places(user: Any) -> bool:
+            return bool(
+                permissions.is_operator(user)
+                or permissions.is_steward(user)
+                or permissions.organizations_with_role(user, *permissions.CAPACITY_ROLES)
+            )
+
+        register(NavItem("listings:capacity_board", _("Free places"), counts_places, order=30))
+        register(NavItem("listings:index", _("Listings"), keeps_listings, order=31))
+        register(NavItem("listings:queue", _("Suggested edits"), keeps_listings, order=32))

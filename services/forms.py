@@ -152,3 +152,73 @@ class SearchForm(forms.Form):
         names = ["taxonomy_term_id", "region", "radius_km", "language", "population"]
         names += ["verified_within_days", *[name for name, _label in FLAG_FILTERS]]
         return sum(1 for name in names if self.data.get(name))
+
+
+class ProblemReportForm(forms.Form):
+    """The anonymous "something is wrong" form of a service page. It has no field for anything
+    about the visitor: what is wrong, which number, and the answer to a simple question."""
+
+    kind = forms.ChoiceField(
+        label=_("What is wrong?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("phone_not_working", _("This number does not work")),
+            ("closed", _("This place has closed")),
+        ],
+        error_messages={"required": _("Choose what is wrong.")},
+    )
+    phone = forms.ChoiceField(label=_("Which number?"), required=False, widget=forms.RadioSelect)
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=20,
+        error_messages={"required": _("Answer the question, so we know a person sent this.")},
+    )
+    t = forms.CharField(widget=forms.HiddenInput, max_length=500)
+
+    def __init__(self, service: Service, phones: list, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.phones = {str(phone.pk): phone for phone in phones}
+        self.fields["phone"].choices = [(key, p.number) for key, p in self.phones.items()]
+        self.sent = False
+        self.token_data: dict = {}
+        self.question = None
+        if self.is_bound:
+            from services.public_reports import question_for, read_token
+
+            data = read_token(self.data.get("t", ""), service.pk)
+            if data is not None:
+                self.question = question_for(data)
+
+    @classmethod
+    def blank(cls, service: Service, phones: list) -> "ProblemReportForm":
+        form = cls(service, phones)
+        form.refresh_challenge()
+        return form
+
+    def refresh_challenge(self) -> None:
+        """A new token and question for the next try (each token works once)."""
+        from services.public_reports import new_challenge
+
+        challenge = new_challenge(self.service.pk)
+        self.question = challenge.question
+        self.challenge_token = challenge.token
+
+    def clean(self) -> dict:
+        from services.public_reports import answer_is_right, read_token
+
+        data = super().clean()
+        token = read_token(self.data.get("t", ""), self.service.pk)
+        if token is None:
+            raise forms.ValidationError(
+                _("This form is too old. Please answer the new question and send it again."),
+                code="token",
+            )
+        self.token_data = token
+        if "answer" in data and not answer_is_right(token, data["answer"]):
+            self.add_error("answer", _("That is not the answer. Please try again."))
+        phone_key = data.get("phone") or ""
+        data["phone"] = self.phones.get(phone_key)
+        if data.get("kind") == "phone_not_working" and self.phones and data["phone"] is None:
+            self.add_error("phone", _("Choose the number that does not work."))
+        return data

@@ -46,17 +46,11 @@ class ServiceQuerySet(models.QuerySet):
     def published(self) -> ServiceQuerySet:
         """Active services verified (or, when never verified, created) within the public
         limit."""
-        return (
-            self.filter(status="active").with_freshness().filter(_freshness__gte=fresh_since())
-        )
+        return self.filter(status="active").with_freshness().filter(_freshness__gte=fresh_since())
 
     def due_for_verification(self, now: dt.datetime | None = None) -> ServiceQuerySet:
         """Active listings past the warning age, including those already out of search."""
-        return (
-            self.filter(status="active")
-            .with_freshness()
-            .filter(_freshness__lt=warn_since(now))
-        )
+        return self.filter(status="active").with_freshness().filter(_freshness__lt=warn_since(now))
 
 
 class LocationQuerySet(models.QuerySet):

@@ -33,3 +33,12 @@ def run_import(run_id: str, language: str = "es") -> None:
             import_path(Path(run.source), run=run, language=language, updated_by=username)
         except SourceError:
             logger.info("import run %s: the source could not be read", run_id)
+
+
+@shared_task(acks_late=True)
+def send_verification_reminders() -> int:
+    """Weekly (Celery beat): each organisation admin's listings due for verification. Takes no
+    arguments and is idempotent within a week (services/reminders.py)."""
+    from services.reminders import send_weekly_reminders
+
+    return send_weekly_reminders()

@@ -12,6 +12,7 @@ urlpatterns = [
     path(_("country/<str:country>/"), views.home, name="country"),
     path(_("search/"), views.results, name="results"),
     path(_("service/<uuid:pk>/"), views.service_detail, name="service"),
+    path(_("service/<uuid:pk>/report/"), views.report_problem, name="report"),
     path(_("regions/"), views.regions, name="regions"),
     path(_("regions/<str:code>/"), views.regions, name="region"),
     path(_("hotlines/"), views.hotlines, name="hotlines"),

@@ -15,18 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Func, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from services import hours
+from services import hours, public_reports, upkeep
 from services.confidential import PublicLocation, public_location
-from services.forms import SearchForm, countries_with_services
+from services.forms import ProblemReportForm, SearchForm, countries_with_services
 from services.models import (
     Contact,
     MergedRecord,
@@ -46,6 +48,7 @@ from services.search import (
     public_locations_prefetch,
     search,
 )
+from services.upkeep import capacity_is_current, listing_freshness
 
 # The big buttons on the home page: (taxonomy term code, label). Labels are ours, short and plain;
 # a button shows only when the directory has the term.
@@ -329,6 +332,10 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         if merged is None:
             raise
         return redirect("services:service", pk=merged.new_id, permanent=True)
+    return render(request, "services/service_detail.html", _detail_context(service, lang))
+
+
+def _detail_context(service: Service, lang: str, report: Any = None) -> dict[str, Any]:
     places = []
     for sal in service.service_at_locations.all():
         place = public_location(sal.location, lang=lang)
@@ -346,24 +353,68 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             }
         )
     own_schedules = list(service.schedules.all())
-    return render(
-        request,
-        "services/service_detail.html",
-        {
-            "service": service,
-            "places": places,
-            "open_now": hours.is_open_now(service),
-            "hours": hours.describe_hours(own_schedules, lang=lang),
-            "time_zone": hours.service_time_zone(service) if own_schedules else "",
-            "phones": _public_phones(service, None),
-            "areas": list(service.service_areas.all()),
-            "populations": [
-                label
-                for value, label in Service._meta.get_field("populations").base_field.choices
-                if value in service.populations
-            ],
-        },
+    phones = _public_phones(service, None)
+    return {
+        "service": service,
+        "freshness": listing_freshness(service),
+        "capacity_current": capacity_is_current(service),
+        "report": report or ProblemReportForm.blank(service, phones),
+        "places": places,
+        "open_now": hours.is_open_now(service),
+        "hours": hours.describe_hours(own_schedules, lang=lang),
+        "time_zone": hours.service_time_zone(service) if own_schedules else "",
+        "phones": phones,
+        "areas": list(service.service_areas.all()),
+        "populations": [
+            label
+            for value, label in Service._meta.get_field("populations").base_field.choices
+            if value in service.populations
+        ],
+    }
+
+
+@csrf_exempt  # public pages set no cookie, so no CSRF cookie: see services/public_reports.py
+@require_POST
+def report_problem(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """An anonymous report about a listing. Answers with the service page: a thank-you note, or
+    the form again with what to fix, in the visitor's language. Nothing is kept about the
+    visitor, and no cookie is set."""
+    lang = _lang()
+    if not public_reports.same_origin(request):
+        response = HttpResponse(gettext("This form must be sent from our own page."), status=403)
+        add_never_cache_headers(response)
+        return response
+    service = _load_service(pk)
+    phones = _public_phones(service, None)
+    form = ProblemReportForm(service, phones, request.POST)
+    status = 200
+    if not form.is_valid():
+        status = 400
+    elif public_reports.throttled(request, service.pk):
+        form.add_error(None, gettext("Too many reports right now. Please try again in an hour."))
+        status = 429
+    elif not public_reports.use_nonce(form.token_data):
+        form.add_error(
+            None, gettext("This form was already sent. Reload the page to send another.")
+        )
+        status = 400
+    else:
+        try:
+            upkeep.report_problem(
+                service=service, kind=form.cleaned_data["kind"], phone=form.cleaned_data["phone"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 400
+        else:
+            form.sent = True
+    if status != 200:
+        form.refresh_challenge()
+    response = render(
+        request, "services/service_detail.html", _detail_context(service, lang, form), status=status
     )
+    add_never_cache_headers(response)
+    return response
 
 
 def _maps_links(place: PublicLocation) -> dict[str, str] | None:

@@ -558,6 +558,12 @@ class ServiceDetailSerializer(ServiceSerializer):
     required_documents = serializers.SerializerMethodField()
     contacts = serializers.SerializerMethodField()
     attributes = serializers.SerializerMethodField()
+    metadata = serializers.SerializerMethodField()
+
+    def get_metadata(self, service: Any) -> list[dict[str, Any]]:
+        """HSDS provenance from the listing's history (services/api/metadata.py), loaded by
+        the view for every service of the response in one query."""
+        return self.context.get("metadata", {}).get(service.id, [])
 
     def get_phones(self, service: Any) -> list[dict[str, Any]]:
         return self.public_phones(service.phones.all())

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from services.api import params as p
 from services.api import serializers as s
+from services.api.metadata import history_metadata
 from services.api.throttling import AnonymousApiThrottle
 from services.models import (
     Address,
@@ -365,6 +366,7 @@ class ServiceListView(PublicApiView):
                 context["attributes"] = self.attributes_for(
                     ids, context["confidential_location_ids"]
                 )
+                context["metadata"] = history_metadata([x.id for x in services])
             serializer = s.ServiceDetailSerializer if full else s.ServiceSerializer
             contents = serializer(services, many=True, context=context).data
         return Response(
@@ -439,6 +441,7 @@ class ServiceDetailView(PublicApiView):
             [service.id, *(sal.id for sal in service.service_at_locations.all())],
             context["confidential_location_ids"],
         )
+        context["metadata"] = history_metadata([service.id])
         return Response(s.ServiceDetailSerializer(service, context=context).data)
 
 

@@ -10,6 +10,7 @@ import audit
 from accounts import permissions
 from accounts.models import Invitation, Membership
 from audit.models import AuditEvent
+from services.models import Suggestion
 from tests.accounts_tests.conftest import PEOPLE, ROLES
 from tests.factories import sign_in, verified
 
@@ -52,6 +53,13 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "may_act_for_referring_side": {"own": {"caseworker", "hotline", "org_admin"}, "other": set()},
     "may_act_for_receiving_side": {"own": {"intake", "org_admin"}, "other": set()},
     "may_read_handoff": {"own": {"intake"}, "other": set()},
+    "may_verify_listing": EDITORS,
+    "may_update_capacity": {
+        "own": {"intake", "org_admin", "steward", "operator"},
+        "other": {"steward", "operator"},
+    },
+    "may_suggest_edit": both(EVERYONE_STAFF),
+    "may_moderate_suggestion": EDITORS,
 }
 
 RULES = {
@@ -86,6 +94,12 @@ RULES = {
         u, s.referral_in
     ),
     "may_read_handoff": lambda u, s: permissions.may_read_handoff(u, s.referral_in),
+    "may_verify_listing": lambda u, s: permissions.may_verify_listing(u, s.service),
+    "may_update_capacity": lambda u, s: permissions.may_update_capacity(u, s.service),
+    "may_suggest_edit": lambda u, s: permissions.may_suggest_edit(u, s.service),
+    "may_moderate_suggestion": lambda u, s: permissions.may_moderate_suggestion(
+        u, Suggestion(service=s.service, kind="closed", source="public")
+    ),
 }
 
 
