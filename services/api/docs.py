@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import include, path
 from django.utils.decorators import method_decorator
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
@@ -18,10 +19,53 @@ from services.api.views import docs_csp
 urlpatterns = [path("api/v1/", include("services.api.urls"))]
 
 
+_ERROR = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "parameter": {"type": "string", "description": "The query parameter at fault."},
+    },
+    "required": ["detail"],
+}
+_ERROR_RESPONSES = {
+    "400": "A query parameter is not valid (the message is in the request's language).",
+    "404": "No such record, or not public.",
+    "429": "Too many requests from this address; see Retry-After.",
+}
+
+
+def document_errors(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """Every operation answers 400 for a bad parameter and 429 when throttled, and those with
+    an id 404: say so, so that clients (and schemathesis) expect them."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR
+    for path, item in result.get("paths", {}).items():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            for code, text in _ERROR_RESPONSES.items():
+                if code == "404" and "{" not in path:
+                    continue
+                responses.setdefault(
+                    code,
+                    {
+                        "description": text,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result
+
+
 class SchemaView(SpectacularAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     urlconf = "services.api.docs"
+    custom_settings = {
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "services.api.docs.document_errors",
+        ]
+    }
 
 
 def _with_docs_csp(view: Any) -> Any:
@@ -36,3 +80,22 @@ class DocsView(SpectacularSwaggerSplitView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     url_name = "api-schema"
+
+
+class PublicSerializerScheme(OpenApiSerializerExtension):
+    """The public serializers leave out empty optional values (HSDS refuses null, an empty
+    e-mail or URL), so only the fields they always send (`hsds_required`) are required in the
+    description; otherwise a client validating against it would reject correct answers."""
+
+    target_class = "services.api.serializers.PublicSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        always = set(getattr(self.target, "hsds_required", ()))
+        required = [name for name in schema.get("required", []) if name in always]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+        return schema

@@ -263,8 +263,14 @@ LANG = OpenApiParameter(
     description="Content language (es, en, pt, fr, ht); default from Accept-Language. "
     "Extension: each object's `text_language` says which language each text is in.",
 )
-PAGE = OpenApiParameter("page", int, description="Page number (from 1).")
-PER_PAGE = OpenApiParameter("per_page", int, description="Results per page (1 to 100, default 20).")
+PAGE = OpenApiParameter(
+    "page", {"type": "integer", "minimum": 1, "maximum": 100000}, description="Page number (from 1)."
+)
+PER_PAGE = OpenApiParameter(
+    "per_page",
+    {"type": "integer", "minimum": 1, "maximum": 100},
+    description="Results per page (1 to 100, default 20).",
+)
 SEARCH = OpenApiParameter("search", str, description="Full text search.")
 FULL = OpenApiParameter("full", bool, description="Fully nested objects in the list.")
 _SEARCH_EXTENSIONS = [
@@ -273,9 +279,9 @@ _SEARCH_EXTENSIONS = [
     OpenApiParameter("organization_id", str, description="Services of this organisation."),
     OpenApiParameter("modified_after", str, description="Changed on or after this date or time."),
     OpenApiParameter("minimal", bool, description="Only id and last_modified of each service."),
-    OpenApiParameter("lat", float, description="Extension: latitude of the person's position."),
-    OpenApiParameter("lon", float, description="Extension: longitude of the person's position."),
-    OpenApiParameter("radius_km", float, description="Extension: search radius in km (0.1–2000)."),
+    OpenApiParameter("lat", {"type": "number", "minimum": -90, "maximum": 90}, description="Extension: latitude of the person's position."),
+    OpenApiParameter("lon", {"type": "number", "minimum": -180, "maximum": 180}, description="Extension: longitude of the person's position."),
+    OpenApiParameter("radius_km", {"type": "number", "minimum": 0.1, "maximum": 2000}, description="Extension: search radius in km (0.1–2000)."),
     OpenApiParameter("place", str, description="Extension: a place name, e.g. Cúcuta."),
     OpenApiParameter("region", str, description="Extension: a region code, e.g. CO-NSA."),
     OpenApiParameter("language", str, description="Extension: a language spoken at the service (ISO 639-1)."),
@@ -293,7 +299,7 @@ _SEARCH_EXTENSIONS = [
             ("trafficking_specialised", "specialised in trafficking"),
         )
     ),
-    OpenApiParameter("verified_within_days", int, description="Extension: verified within this many days."),
+    OpenApiParameter("verified_within_days", {"type": "integer", "minimum": 1, "maximum": 3650}, description="Extension: verified within this many days."),
 ]  # fmt: skip
 
 
