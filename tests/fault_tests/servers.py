@@ -5,11 +5,13 @@ what reached it and can hold a connection at a chosen moment."""
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -97,6 +99,72 @@ class PrivateRedis:
 
     def queued(self, queue: str = "celery") -> int:
         return redis_client.Redis(port=self.port).llen(queue)
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own (initdb in a temp folder, PostGIS in template1), so a
+    test can restart or crash it without touching the shared cluster. initdb and postgres refuse
+    root, so when we are root they run as the `postgres` user."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="enlace-fault-pg-", dir="/var/tmp"))
+        self.data = self.directory / "data"
+
+    def _as_owner(self, *command: str) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+
+    def url(self, name: str) -> str:
+        return f"postgis://postgres@127.0.0.1:{self.port}/{name}"
+
+    def init(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self.directory.chmod(0o700)
+        subprocess.run(
+            self._as_owner(
+                str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                "-E", "UTF8", "--locale=C.UTF-8",
+            ),
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        self.start()
+        self.sql(
+            "template1",
+            "CREATE EXTENSION postgis; CREATE EXTENSION unaccent; CREATE EXTENSION pg_trgm;",
+        )
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(
+            self._as_owner(str(PG_BIN / "pg_ctl"), "-D", str(self.data), *args),
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        self._ctl("-l", str(self.directory / "postgres.log"), "-w", "-o", options, "start")
+
+    def crash_and_restart(self) -> None:
+        """`-m immediate`: every backend is killed with no checkpoint, as in a power cut; the
+        start replays the write-ahead log."""
+        self._ctl("-m", "immediate", "-w", "stop")
+        self.start()
+
+    def sql(self, database: str, statement: str) -> str:
+        result = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database,
+             "-v", "ON_ERROR_STOP=1", "-qAt", "-c", statement],
+            check=True, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            self._ctl("-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @dataclass
