@@ -285,9 +285,12 @@ def _apply(actor: Any, suggestion: Suggestion) -> None:
                 _("The report names no number; edit the listing instead."), code="no_phone"
             )
         phone = suggestion.phone
-        # Deleting keeps the number in the phone's history, where the admin can restore it.
+        # Deleting keeps the number in the phone's history, where the admin can restore it;
+        # the suggestion keeps the number it was about.
+        suggestion.previous_value = phone.number
         _provenance(phone, actor=actor, reason=reason)
         phone.delete()
+        suggestion.phone = None
     else:
         value = parse_value(suggestion.field_name, suggestion.proposed_value, service)
         setattr(service, suggestion.field_name, value)
@@ -309,7 +312,7 @@ def decide_suggestion(*, actor: Any, suggestion: Suggestion, to: str) -> Suggest
     suggestion.status = to
     suggestion.decided_by = actor
     suggestion.decided_at = timezone.now()
-    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    suggestion.save(update_fields=["status", "decided_by", "decided_at", "phone", "previous_value"])
     audit.record(
         actor=actor,
         organization=suggestion.service.organization_id,

@@ -15,7 +15,7 @@ from django.test import Client
 from audit.models import AuditEvent
 from services.models import Service, Verification, VerificationReminder
 from services.reminders import send_weekly_reminders
-from tests.listings_tests.conftest import CUCUTA, days_ago, url
+from tests.listings_tests.conftest import CUCUTA, days_ago
 
 
 @pytest.fixture
