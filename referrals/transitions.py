@@ -12,6 +12,7 @@ from enum import Enum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,11 @@ def transition(
                 code="state",
             )
         now = timezone.now()
+        # A clock that jumped back (an NTP correction, a VM restored from a snapshot) must not
+        # list this move before the previous one: a referral's history never runs backwards.
+        last_at = referral.events.aggregate(last=Max("at"))["last"]
+        if last_at is not None and last_at > now:
+            now = last_at
         previous = referral.status
         referral.status = move.to
         referral.version += 1
@@ -207,7 +213,7 @@ def transition(
         referral.save()
         try:
             with transaction.atomic():
-                ReferralEvent.objects.create(
+                event = ReferralEvent.objects.create(
                     referral=referral,
                     from_status=previous,
                     to_status=move.to,
@@ -221,6 +227,8 @@ def transition(
                 )
         except IntegrityError as error:
             raise Conflict(_("This change was already made."), code="duplicate") from error
+        if event.at < now:  # auto_now_add stamped the wall clock, which is behind
+            ReferralEvent.objects.filter(pk=event.pk).update(at=now)
         if move.purges_handoff:
             schedule_purge(
                 ContactHandoff.objects.filter(referral=referral).select_related("key").first(), now

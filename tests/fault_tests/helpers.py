@@ -29,7 +29,7 @@ def assert_consistent() -> None:
     for referral in Referral.objects.all():
         events = list(
             ReferralEvent.objects.filter(referral=referral)
-            .order_by("at", "id")
+            .order_by("id")  # the order they were written in
             .values_list("from_status", "to_status")
         )
         # One event per status entered, the events form a path ending at the current status.
