@@ -228,7 +228,9 @@ class ServiceAdmin(RefreshSearchMixin, SimpleHistoryAdmin, TabbedTranslationAdmi
         import audit
 
         match = getattr(request, "resolver_match", None)
-        version = match.kwargs.get("version_id") if match else None
+        version = None
+        if match is not None and (match.url_name or "").endswith("_simple_history"):
+            version = match.kwargs.get("version_id") or match.args[-1]
         obj._change_reason = f"restore of version {version}" if version else "staff edit (admin)"
         super().save_model(request, obj, form, change)
         audit.record(
@@ -237,7 +239,7 @@ class ServiceAdmin(RefreshSearchMixin, SimpleHistoryAdmin, TabbedTranslationAdmi
             action="services.version_restored" if version else "services.listing_edited",
             obj=obj,
             request=request,
-            details={"version": int(version)} if version else {"fields": form.changed_data},
+            details={"version": int(version)} if version else {"changed": len(form.changed_data)},
         )
         if version:
             refresh_services([obj.pk])

@@ -332,7 +332,12 @@ def restore_version(*, actor: Any, service: Service, history_id: int) -> Service
     if not permissions.may_edit_listing(actor, service):
         raise PermissionDenied
     version = service.history.get(history_id=history_id)
-    restored = version.instance
+    restored = Service.objects.select_for_update().get(pk=service.pk)
+    own = {f.attname for f in Service._meta.concrete_fields}
+    skip = {"id", "created_at", "last_modified"}
+    for field in version._meta.fields:
+        if field.attname in own and field.attname not in skip:
+            setattr(restored, field.attname, getattr(version, field.attname))
     _provenance(restored, actor=actor, reason=f"restore of version {history_id}")
     restored.save()
     audit.record(
