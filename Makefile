@@ -12,7 +12,7 @@ SERVICE_ENV := $(shell scripts/services.sh env)
 export DATABASE_URL ?= $(word 1,$(subst DATABASE_URL=,,$(filter DATABASE_URL=%,$(SERVICE_ENV))))
 LOCAL_REDIS := $(subst REDIS_URL=,,$(filter REDIS_URL=%,$(SERVICE_ENV)))
 
-.PHONY: run test stop clean lint bench system system-test venv services env messages messages-update migrate
+.PHONY: run test stop clean lint backup restore bench system system-test venv services env messages messages-update migrate
 
 system:
 	@scripts/system-deps.sh run
@@ -55,6 +55,16 @@ test: system-test venv env services messages
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Encrypted dump of the database (without the handoff data keys) into backups/ (BACKUP_DIR);
+# BACKUP_KEY (32 bytes, base64) comes from the environment. See README, "Backups".
+backup: venv
+	$(BIN)/python scripts/backup.py backup
+
+# make restore FILE=backups/enlace-….dump.enc TARGET=postgis://…/empty_db [KEYS_FROM=postgis://…/live_db]
+restore: venv
+	@test -n "$(FILE)" -a -n "$(TARGET)" || { echo "usage: make restore FILE=… TARGET=postgis://…/empty_db [KEYS_FROM=…]"; exit 2; }
+	$(BIN)/python scripts/backup.py restore "$(FILE)" --target "$(TARGET)" $(if $(KEYS_FROM),--keys-from "$(KEYS_FROM)")
 
 stop:
 	@if [ -f .local/run.pid ] && kill -0 "$$(cat .local/run.pid)" 2>/dev/null; then \
