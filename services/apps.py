@@ -36,6 +36,22 @@ class ServicesConfig(AppConfig):
                 or permissions.organizations_with_role(user, *permissions.CAPACITY_ROLES)
             )
 
+        from audit.labels import register as register_labels
+
+        register_labels(
+            {
+                "services.listing_verified": _("listing verified"),
+                "services.capacity_updated": _("free places updated"),
+                "services.problem_reported": _("problem reported by a visitor"),
+                "services.change_suggested": _("change suggested"),
+                "services.suggestion_accepted": _("suggestion accepted"),
+                "services.suggestion_rejected": _("suggestion rejected"),
+                "services.suggestion_visit": _("visit requested for a suggestion"),
+                "services.version_restored": _("earlier version restored"),
+                "services.listing_edited": _("listing edited in the admin"),
+                "services.verification_reminder_sent": _("verification reminder sent"),
+            }
+        )
         register(NavItem("listings:capacity_board", _("Free places"), counts_places, order=30))
         register(NavItem("listings:index", _("Listings"), keeps_listings, order=31))
         register(NavItem("listings:queue", _("Suggested edits"), keeps_listings, order=32))

@@ -62,7 +62,7 @@ def test_the_admin_shows_the_history_and_restores_an_earlier_version(shelter, al
     assert form_page.status_code == 200
     form = form_page.context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
