@@ -26,3 +26,6 @@ urlpatterns += i18n_patterns(
     path("", include("services.urls")),
     prefix_default_language=True,
 )
+
+# An unknown URL under /api/ answers JSON like the rest of the API.
+handler404 = "config.errors.not_found"

@@ -21,8 +21,15 @@ from referrals.models import (
 from services.models import TaxonomyTerm
 
 
+def _blank_or(choices: Any) -> serializers.ChoiceField:
+    """A read-only choice that may be empty. DRF drops allow_blank from read-only model
+    fields, and the schema's enum would then refuse the "" the API really sends."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
+
+
 class EventSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="actor_organization.name", default="")
+    from_status = _blank_or(ReferralEvent._meta.get_field("from_status").choices)
 
     class Meta:
         model = ReferralEvent
@@ -30,6 +37,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class ConsentSummarySerializer(serializers.ModelSerializer):
+    contact_channel = _blank_or(Consent.Channel.choices)
+    revocation_method = _blank_or(Consent.Method.choices)
+
     class Meta:
         model = Consent
         fields = [
@@ -57,6 +67,10 @@ class ReferralSerializer(serializers.ModelSerializer):
     consent = ConsentSummarySerializer(read_only=True)
     events = EventSerializer(many=True, read_only=True)
     allowed_moves = serializers.SerializerMethodField()
+    age_band = _blank_or(AgeBand.choices)
+    gender = _blank_or(Gender.choices)
+    decline_reason = _blank_or(DeclineReason.choices)
+    outcome = _blank_or(Outcome.choices)
 
     class Meta:
         model = Referral

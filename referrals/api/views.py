@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +24,14 @@ from referrals.api.serializers import (
     TransitionSerializer,
 )
 from referrals.transitions import Conflict, TransitionError
+
+# A 400 is either a refusal ({detail, code}) or DRF's per-field messages ({field: [text]}).
+BAD_REQUEST = {
+    "type": "object",
+    "description": "Either {detail, code}, or messages per field: {field: [message, ...]}.",
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
 
 
 def _detailed(queryset: Any) -> Any:
@@ -45,7 +53,7 @@ class ReferralList(generics.ListCreateAPIView):
 
     @extend_schema(
         request=ReferralCreateSerializer,
-        responses={201: ReferralSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={201: ReferralSerializer, 400: BAD_REQUEST, 404: ErrorSerializer},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -55,9 +63,12 @@ class ReferralList(generics.ListCreateAPIView):
         data = dict(serializer.validated_data)
         header = request.headers.get("Idempotency-Key")
         if header and "idempotency_key" not in data:
-            data["idempotency_key"] = (
-                ReferralCreateSerializer().fields["idempotency_key"].run_validation(header)
-            )
+            field = ReferralCreateSerializer().fields["idempotency_key"]
+            try:
+                data["idempotency_key"] = field.run_validation(header)
+            except ValidationError as invalid:
+                # Named like the body's messages, not a bare list.
+                raise ValidationError({"idempotency_key": invalid.detail}) from invalid
         organizations = staff.referring_organizations(user)
         if data.get("organization"):
             organizations = [o for o in organizations if o.pk == data["organization"]]
@@ -92,6 +103,18 @@ class ReferralDetail(generics.RetrieveAPIView):
     def get_queryset(self) -> Any:
         return _detailed(staff.visible_referrals(self.request.user))
 
+    def get_object(self) -> Any:
+        # The same translated "Not found." as every other 404 here, not Django's English
+        # message naming the model: absent and not-yours must read alike.
+        try:
+            return super().get_object()
+        except Http404 as missing:
+            raise NotFound from missing
+
+    @extend_schema(responses={200: ReferralSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
 
 class ReferralTransition(APIView):
     """POST {move, version, reason, outcome}: 409 when someone changed it first."""
@@ -103,7 +126,7 @@ class ReferralTransition(APIView):
         request=TransitionSerializer,
         responses={
             200: ReferralSerializer,
-            400: ErrorSerializer,
+            400: BAD_REQUEST,
             403: ErrorSerializer,
             404: ErrorSerializer,
             409: ErrorSerializer,

@@ -30,19 +30,22 @@ _ERROR = {
 _ERROR_RESPONSES = {
     "400": "A query parameter is not valid (the message is in the request's language).",
     "404": "No such record, or not public.",
+    "415": "The body is not in a media type the operation reads.",
     "429": "Too many requests from this address; see Retry-After.",
 }
 
 
 def document_errors(result: dict, generator: Any, request: Any, public: bool) -> dict:
-    """Every operation answers 400 for a bad parameter and 429 when throttled, and those with
-    an id 404: say so, so that clients (and schemathesis) expect them."""
+    """Every operation answers 400 for a bad parameter and 429 when throttled, those with an
+    id 404, those with a body 415: say so, so that clients (and schemathesis) expect them."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR
-    for path, item in result.get("paths", {}).items():
+    for route, item in result.get("paths", {}).items():
         for operation in item.values():
             responses = operation.setdefault("responses", {})
             for code, text in _ERROR_RESPONSES.items():
-                if code == "404" and "{" not in path:
+                if code == "404" and "{" not in route:
+                    continue
+                if code == "415" and "requestBody" not in operation:
                     continue
                 responses.setdefault(
                     code,
