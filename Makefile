@@ -83,6 +83,12 @@ else
 	@echo "This deletes the local database, Redis data and .venv. Run: make clean FORCE=1"; exit 1
 endif
 
+# The benchmark (bench/README.md): a synthetic directory of BENCH_SERVICES (100000) services in its
+# own database, gunicorn as in production, wrk at concurrency 1, 8 and 32; writes bench/results/.
+bench: venv env services messages
+	@scripts/system-deps.sh bench
+	REDIS_URL=$(LOCAL_REDIS) $(BIN)/python bench/run.py
+
 # Adds new messages to locale/es (translate them, then `make messages` compiles).
 messages-update: venv
 	$(BIN)/python manage.py makemessages -l es -d django -e html,txt,py --no-obsolete -i .venv -i .local -i tests -i bench

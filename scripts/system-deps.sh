@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the stack needs, or prints the exact command and fails where it
-# cannot (not root, or not Debian). Usage: system-deps.sh run|test
+# cannot (not root, or not Debian). Usage: system-deps.sh run|test|bench
 source "$(dirname "$0")/common.sh"
 purpose="${1:-run}"
 
@@ -15,6 +15,9 @@ if [ "$purpose" = test ]; then
   if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
     need+=(docker-compose)
   fi
+fi
+if [ "$purpose" = bench ]; then
+  command -v wrk >/dev/null || need+=(wrk)
 fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 

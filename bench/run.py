@@ -1,0 +1,726 @@
+"""`make bench`: build or reuse a synthetic directory of N services in its own database, serve it
+with gunicorn as production does (over plain HTTP on loopback), drive a fixed seeded mix of
+searches with wrk at several concurrency levels, measure the floor (the same SQL straight through
+psycopg), time generate_directory and an HSDS export/import round, and write
+bench/results/<date>-<N>.json plus a Markdown table.
+
+Settings come from the environment (see bench/README.md): BENCH_SERVICES (100000),
+BENCH_DURATION (seconds per level and kind, 10), BENCH_CONCURRENCY ("1,8,32"), BENCH_SEED (1),
+BENCH_IMPORT_SERVICES (services in the import round; default N, 0 skips it), BENCH_WORKERS
+(gunicorn workers; default 2 x cores + 1, config/gunicorn.py's rule), BENCH_PER_KIND (distinct
+searches per kind, 20), BENCH_DB (enlace_bench_<N>), BENCH_RESULTS (bench/results), BENCH_PORT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import floor, queries  # noqa: E402
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+LOCAL = ROOT / ".local" / "bench"
+
+# Targets of issue #9 (2 cores, 1,000,000 services, concurrency 8).
+TARGET_API_P95_MS = 50.0
+TARGET_PAGE_P95_MS = 60.0
+TARGET_OVERALL_RPS = 300.0
+TARGET_RATIO = 5.0
+TARGET_WORKER_MB = 250.0
+TARGET_IMPORT_1M_S = 20 * 60
+TARGET_GENERATE_1M_S = 15 * 60
+
+
+@dataclass
+class Config:
+    services: int
+    duration: float
+    levels: list[int]
+    seed: int
+    import_services: int
+    workers: int
+    per_kind: int
+    database: str
+    results: Path
+    port: int
+    base_url: str
+    redis_url: str
+    log: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_env(cls) -> Config:
+        n = int(os.environ.get("BENCH_SERVICES", "100000"))
+        cores = os.cpu_count() or 2
+        base = os.environ.get("DATABASE_URL") or _service_env("DATABASE_URL")
+        redis = os.environ.get("REDIS_URL") or _service_env("REDIS_URL")
+        redis_db = os.environ.get("BENCH_REDIS_DB", "3")
+        return cls(
+            services=n,
+            duration=float(os.environ.get("BENCH_DURATION", "10")),
+            levels=[int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8,32").split(",")],
+            seed=int(os.environ.get("BENCH_SEED", "1")),
+            import_services=int(os.environ.get("BENCH_IMPORT_SERVICES", str(n))),
+            workers=int(os.environ.get("BENCH_WORKERS", str(cores * 2 + 1))),
+            per_kind=int(os.environ.get("BENCH_PER_KIND", "20")),
+            database=os.environ.get("BENCH_DB", f"enlace_bench_{n}"),
+            results=Path(os.environ.get("BENCH_RESULTS", str(ROOT / "bench" / "results"))),
+            port=int(os.environ.get("BENCH_PORT", "0")) or _free_port(),
+            base_url=base,
+            redis_url=re.sub(r"/\d+$", f"/{redis_db}", redis),
+        )
+
+
+def _service_env(name: str) -> str:
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "services.sh"), "env"], capture_output=True, text=True, check=True
+    ).stdout
+    for line in out.splitlines():
+        if line.startswith(name + "="):
+            return line.split("=", 1)[1]
+    raise SystemExit(f"{name} unknown: run make services first")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- databases -------------------------------------------------------------------------------
+
+
+def url_for(base: str, database: str) -> str:
+    """The project cluster's URL with another database name (postgis:// for Django)."""
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path="/" + database))
+
+
+def dsn_for(base: str, database: str) -> str:
+    """The same, as psycopg wants it."""
+    parts = urlsplit(url_for(base, database))
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def django_env(cfg: Config, database: str, **extra: str) -> dict[str, str]:
+    """Production-like settings over plain HTTP on loopback, on the bench database and Redis db."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url_for(cfg.base_url, database),
+        REDIS_URL=cfg.redis_url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_COOKIES="0",
+        BEHIND_TLS_PROXY="0",
+        # wrk plays the proxy in front of production: each request names its own client, so the
+        # per-address throttle counts as it would for many visitors.
+        API_TRUSTED_PROXIES="1",
+        STATIC_ROOT=str(LOCAL / "static"),
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(cfg: Config, database: str, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(cfg, database),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def admin_query(cfg: Config, sql: str) -> list[tuple]:
+    with psycopg.connect(dsn_for(cfg.base_url, "postgres"), autocommit=True) as conn:
+        cursor = conn.execute(sql.encode())
+        return cursor.fetchall() if cursor.description else []
+
+
+def create_database(cfg: Config, database: str, *, fresh: bool) -> None:
+    exists = admin_query(cfg, f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+    if exists and fresh:
+        admin_query(cfg, f'DROP DATABASE "{database}" WITH (FORCE)')
+        exists = []
+    if not exists:
+        # template1 holds postgis, unaccent and pg_trgm (scripts/services.sh).
+        admin_query(cfg, f'CREATE DATABASE "{database}"')
+
+
+def db_query(cfg: Config, database: str, sql: str, params: Any = None) -> list[tuple]:
+    with psycopg.connect(dsn_for(cfg.base_url, database), autocommit=True) as conn:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def synthetic_count(cfg: Config, database: str) -> int:
+    return db_query(
+        cfg, database, "SELECT count(*) FROM services_service WHERE name LIKE '%%(synthetic)'"
+    )[0][0]
+
+
+def ensure_directory(cfg: Config, database: str, services: int) -> dict[str, Any]:
+    """The database with exactly `services` synthetic services (and the demo's 350), built with
+    generate_directory unless it is there already; returns the build's timing."""
+    create_database(cfg, database, fresh=False)
+    manage(cfg, database, "migrate", "--noinput", "-v", "0")
+    db_query(
+        cfg, database, "CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb)"
+    )
+    have = synthetic_count(cfg, database)
+    if have == services:
+        row = db_query(cfg, database, "SELECT value FROM bench_meta WHERE key = 'generate'")
+        say(f"reusing {database}: {have} synthetic services")
+        return {**(row[0][0] if row else {}), "reused": True}
+    if have:
+        say(f"{database} has {have} synthetic services, not {services}: rebuilding it")
+        create_database(cfg, database, fresh=True)
+        manage(cfg, database, "migrate", "--noinput", "-v", "0")
+        db_query(
+            cfg,
+            database,
+            "CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb)",
+        )
+    manage(cfg, database, "load_demo")
+    say(f"generate_directory --services {services} into {database}")
+    started = time.monotonic()
+    out = manage(
+        cfg, database, "generate_directory", "--services", str(services), "--seed", str(cfg.seed)
+    )
+    seconds = time.monotonic() - started
+    steps = {}
+    match = re.search(r"Generated \d+ services: (\{.*\})", out)
+    if match:
+        steps = json.loads(match.group(1).replace("'", '"'))
+    info = {
+        "services": services,
+        "seconds": round(seconds, 1),
+        "services_per_s": round(services / seconds, 1),
+        "steps": steps,
+        "load_during": os.getloadavg(),
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    db_query(
+        cfg,
+        database,
+        "INSERT INTO bench_meta VALUES ('generate', %s) ON CONFLICT (key) DO UPDATE"
+        " SET value = EXCLUDED.value",
+        [json.dumps(info)],
+    )
+    say(f"generated {services} services in {seconds:.1f} s")
+    return {**info, "reused": False}
+
+
+# --- the searches ----------------------------------------------------------------------------
+
+
+def search_paths(cfg: Config) -> list[dict[str, str]]:
+    towns = db_query(
+        cfg,
+        cfg.database,
+        "SELECT name, ST_Y(centre::geometry), ST_X(centre::geometry) FROM services_region"
+        " WHERE level = 2 AND centre IS NOT NULL ORDER BY population DESC NULLS LAST, code"
+        " LIMIT 60",
+    )
+    regions = [
+        r[0]
+        for r in db_query(
+            cfg,
+            cfg.database,
+            "SELECT code FROM services_region WHERE level < 2 ORDER BY level, code",
+        )
+    ]
+    import random
+
+    rng = random.Random(cfg.seed)
+    regions = sorted(rng.sample(regions, min(12, len(regions))))
+    mix = queries.build(cfg.seed, [tuple(t) for t in towns], regions, cfg.per_kind)
+    return [
+        {"surface": surface, "kind": kind, "path": queries.path(surface, params)}
+        for surface in queries.SURFACES
+        for kind in queries.KINDS
+        for params in mix[kind]
+    ]
+
+
+def capture(cfg: Config, paths: list[dict[str, str]], work: Path) -> list[dict[str, Any]]:
+    (work / "paths.json").write_text(json.dumps(paths))
+    result = subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "bench" / "capture.py"),
+            str(work / "paths.json"),
+            str(work / "sql.json"),
+        ],
+        cwd=ROOT,
+        env=django_env(cfg, cfg.database),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(f"capture failed:\n{result.stdout}\n{result.stderr}")
+    captured = json.loads((work / "sql.json").read_text())
+    bad = [c for c in captured if c["status"] != 200]
+    if bad:
+        raise SystemExit(
+            f"{len(bad)} searches did not answer 200, e.g. {bad[0]['path']}: {bad[0]['status']}"
+        )
+    return captured
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn with config/gunicorn.py, and a sampler of each worker's peak memory."""
+
+    def __init__(self, cfg: Config, work: Path) -> None:
+        self.cfg = cfg
+        self.url = f"http://127.0.0.1:{cfg.port}"
+        self.log = work / "gunicorn.log"
+        self.peaks: dict[int, int] = {}
+        self.stop_sampling = threading.Event()
+        env = django_env(
+            cfg,
+            cfg.database,
+            GUNICORN_BIND=f"127.0.0.1:{cfg.port}",
+            WEB_CONCURRENCY=str(cfg.workers),
+            GUNICORN_ACCESSLOG=str(work / "access.log"),
+        )
+        self.process = subprocess.Popen(
+            [GUNICORN, "-c", "config/gunicorn.py", "config.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200 and len(self.workers()) >= self.cfg.workers:
+                        self.sampler.start()
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise SystemExit(f"gunicorn not ready:\n{self.log.read_text()[-3000:]}")
+
+    def workers(self) -> list[int]:
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return children
+
+    def _sample(self) -> None:
+        while not self.stop_sampling.wait(0.5):
+            for pid in self.workers():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                match = re.search(r"VmHWM:\s+(\d+) kB", status)
+                if match:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), int(match.group(1)))
+
+    def stop(self) -> None:
+        self.stop_sampling.set()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def wrk(
+    cfg: Config, url: str, paths: list[str], concurrency: int, duration: float, work: Path
+) -> dict[str, Any]:
+    urls = work / "urls.txt"
+    out = work / "wrk.json"
+    urls.write_text("\n".join(paths) + "\n")
+    out.unlink(missing_ok=True)
+    threads = max(1, min(concurrency, os.cpu_count() or 2))
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{max(1, round(duration))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "urls.lua"),
+            url,
+        ],  # fmt: skip
+        env={**os.environ, "BENCH_URLS": str(urls), "BENCH_OUT": str(out)},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode or not out.exists():
+        raise SystemExit(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+    raw = json.loads(out.read_text())
+    seconds = raw["duration_us"] / 1e6
+    errors = sum(raw[k] for k in raw if k.startswith("errors_"))
+    return {
+        "requests": raw["requests"],
+        "seconds": round(seconds, 2),
+        "rps": round(raw["requests"] / seconds, 1) if seconds else 0.0,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "errors": errors,
+    }
+
+
+# --- HSDS export and import ------------------------------------------------------------------
+
+
+def time_import(cfg: Config) -> dict[str, Any] | None:
+    k = cfg.import_services
+    if k <= 0:
+        return None
+    source = cfg.database if k == cfg.services else f"enlace_bench_{k}"
+    if source != cfg.database:
+        ensure_directory(cfg, source, k)
+    folder = LOCAL / f"hsds-{source}"
+    marker = folder / ".complete"
+    export_s = None
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        say(f"export_hsds of {source} to {folder}")
+        started = time.monotonic()
+        manage(cfg, source, "export_hsds", str(folder), "--format", "json", "--no-progress")
+        export_s = round(time.monotonic() - started, 1)
+        marker.write_text(str(export_s))
+    else:
+        export_s = float(marker.read_text() or 0) or None
+    scratch = f"{cfg.database}_scratch"
+    create_database(cfg, scratch, fresh=True)
+    manage(cfg, scratch, "migrate", "--noinput", "-v", "0")
+    manage(cfg, scratch, "load_regions")
+    say(f"import_hsds of {k} services into {scratch}")
+    load = os.getloadavg()
+    started = time.monotonic()
+    out = manage(cfg, scratch, "import_hsds", str(folder), "--no-progress")
+    seconds = time.monotonic() - started
+    match = re.search(r"(\d+) records read: (\d+) rows created", out)
+    records = int(match.group(1)) if match else 0
+    rows = int(match.group(2)) if match else 0
+    imported = synthetic_count(cfg, scratch)
+    admin_query(cfg, f'DROP DATABASE "{scratch}" WITH (FORCE)')
+    say(f"imported {imported} services ({rows} rows) in {seconds:.1f} s")
+    return {
+        "services": k,
+        "services_imported": imported,
+        "records": records,
+        "rows": rows,
+        "seconds": round(seconds, 1),
+        "records_per_s": round(records / seconds, 1),
+        "rows_per_s": round(rows / seconds, 1),
+        "services_per_s": round(imported / seconds, 1),
+        "export_seconds": export_s,
+        "load_at_start": load,
+        "output": out.strip().splitlines()[0] if out.strip() else "",
+    }
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def machine(cfg: Config) -> dict[str, Any]:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    pg = db_query(cfg, cfg.database, "SHOW server_version")[0][0]
+    shared = db_query(cfg, cfg.database, "SHOW shared_buffers")[0][0]
+    return {
+        "host": platform.node(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(mem) / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "shared_buffers": shared,
+        "commit": commit,
+    }
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def run(cfg: Config) -> dict[str, Any]:
+    started = time.monotonic()
+    say(f"{cfg.services} services, {cfg.duration:g} s per run, concurrency {cfg.levels}")
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y --no-install-recommends wrk")
+    load_start = uptime()
+    generate = ensure_directory(cfg, cfg.database, cfg.services)
+    LOCAL.mkdir(parents=True, exist_ok=True)
+    if not (LOCAL / "static" / "staticfiles.json").exists():
+        # Compressing every static file takes a while; the result is the same for every run.
+        manage(cfg, cfg.database, "collectstatic", "--noinput", "-v", "0")
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=LOCAL))
+    paths = search_paths(cfg)
+    say(f"capturing the SQL of {len(paths)} searches")
+    captured = capture(cfg, paths, work)
+    say("measuring the floor (psycopg, no Django)")
+    floors = floor.measure(dsn_for(cfg.base_url, cfg.database), captured)
+    by_group: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for item in captured:
+        by_group.setdefault((item["surface"], item["kind"]), []).append(item)
+
+    say(f"starting gunicorn ({cfg.workers} workers) on port {cfg.port}")
+    server = Server(cfg, work)
+    rows: list[dict[str, Any]] = []
+    overall: list[dict[str, Any]] = []
+    try:
+        server.wait_ready()
+        wrk(cfg, server.url, [p["path"] for p in paths], 8, min(3.0, cfg.duration), work)  # warm
+        for concurrency in cfg.levels:
+            for (surface, kind), items in by_group.items():
+                measured = wrk(
+                    cfg, server.url, [i["path"] for i in items], concurrency, cfg.duration, work
+                )
+                floor_ms = statistics.median(floors[i["path"]] for i in items)
+                request_floor_ms = statistics.median(floors["request:" + i["path"]] for i in items)
+                rows.append(
+                    {
+                        "surface": surface,
+                        "kind": kind,
+                        "concurrency": concurrency,
+                        **measured,
+                        "floor_ms": round(floor_ms, 2),
+                        "request_floor_ms": round(request_floor_ms, 2),
+                        "ratio": round(measured["p50_ms"] / floor_ms, 2) if floor_ms else None,
+                        "sql_per_request": statistics.median(i["queries"] for i in items),
+                        "sql_per_request_max": max(i["queries"] for i in items),
+                    }
+                )
+                say(
+                    f"c={concurrency} {surface:4} {kind:7} {measured['rps']:7.1f}/s "
+                    f"p50 {measured['p50_ms']:.1f} p95 {measured['p95_ms']:.1f} ms "
+                    f"floor {floor_ms:.1f} ms"
+                )
+            measured = wrk(
+                cfg, server.url, [p["path"] for p in paths], concurrency, cfg.duration, work
+            )
+            overall.append({"concurrency": concurrency, **measured})
+            say(f"c={concurrency} all  {measured['rps']:7.1f}/s p95 {measured['p95_ms']:.1f} ms")
+    finally:
+        server.stop()
+    peaks_mb = sorted(round(kb / 1024, 1) for kb in server.peaks.values())
+    load_after_search = uptime()
+    imported = time_import(cfg)
+    result = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(cfg),
+        "load": {
+            "at_start": load_start,
+            "after_searches": load_after_search,
+            "at_end": uptime(),
+            "note": "uptime load averages; other processes on the machine share its cores",
+        },
+        "config": {
+            "services": cfg.services,
+            "database": cfg.database,
+            "duration_s": cfg.duration,
+            "concurrency": cfg.levels,
+            "seed": cfg.seed,
+            "workers": cfg.workers,
+            "searches_per_kind": cfg.per_kind,
+            "paths": len(paths),
+        },
+        "generate_directory": generate,
+        "import_hsds": imported,
+        "worker_peak_rss_mb": peaks_mb,
+        "searches": rows,
+        "overall": overall,
+        "examples": {f"{i['surface']} {i['kind']}": i["path"] for i in captured[:: cfg.per_kind]},
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    result["targets"] = targets(result)
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def targets(result: dict[str, Any]) -> dict[str, Any]:
+    """Each target of issue #9 with the value measured here (meaningful at 1M, concurrency 8)."""
+    at8 = [r for r in result["searches"] if r["concurrency"] == 8]
+    at1 = [r for r in result["searches"] if r["concurrency"] == 1]
+    overall8 = [o for o in result["overall"] if o["concurrency"] == 8]
+    out: dict[str, Any] = {}
+    if at8:
+        api = max(r["p95_ms"] for r in at8 if r["surface"] == "api")
+        page = max(r["p95_ms"] for r in at8 if r["surface"] == "page")
+        out["api_p95_ms_c8_worst_kind"] = {
+            "value": api,
+            "target": TARGET_API_P95_MS,
+            "met": api < TARGET_API_P95_MS,
+        }
+        out["page_p95_ms_c8_worst_kind"] = {
+            "value": page,
+            "target": TARGET_PAGE_P95_MS,
+            "met": page < TARGET_PAGE_P95_MS,
+        }
+    if overall8:
+        rps = overall8[0]["rps"]
+        out["overall_rps_c8"] = {
+            "value": rps,
+            "target": TARGET_OVERALL_RPS,
+            "met": rps >= TARGET_OVERALL_RPS,
+        }
+    if at1:
+        ratios = [r["ratio"] for r in at1 if r["ratio"] is not None]
+        median = statistics.median(ratios) if ratios else None
+        out["app_over_floor_median_c1"] = {
+            "value": median,
+            "target": TARGET_RATIO,
+            "met": median is not None and median <= TARGET_RATIO,
+        }
+    if result["worker_peak_rss_mb"]:
+        peak = max(result["worker_peak_rss_mb"])
+        out["worker_peak_rss_mb"] = {
+            "value": peak,
+            "target": TARGET_WORKER_MB,
+            "met": peak < TARGET_WORKER_MB,
+        }
+    imported = result["import_hsds"]
+    if imported and imported["services_per_s"]:
+        est = 1_000_000 / imported["services_per_s"]
+        out["import_1m_estimated_s"] = {
+            "value": round(est),
+            "target": TARGET_IMPORT_1M_S,
+            "met": est < TARGET_IMPORT_1M_S,
+            "from_services": imported["services"],
+        }
+    generated = result["generate_directory"]
+    if generated.get("services_per_s"):
+        est = 1_000_000 / generated["services_per_s"]
+        out["generate_1m_estimated_s"] = {
+            "value": round(est),
+            "target": TARGET_GENERATE_1M_S,
+            "met": est <= TARGET_GENERATE_1M_S * 1.1,
+            "from_services": generated["services"],
+        }
+    return out
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    c = result["config"]
+    lines = [
+        f"### {c['services']:,} services — {result['date'][:10]}, {m['cores']} cores "
+        f"({m['cpu']}), {m['memory_gb']} GB, PostgreSQL {m['postgresql']}, commit {m['commit']}",
+        "",
+        f"Load (`uptime`) at start: `{result['load']['at_start'].split('load average:')[-1].strip()}`, "
+        f"after the searches: `{result['load']['after_searches'].split('load average:')[-1].strip()}`. "
+        f"{c['workers']} gunicorn workers, {c['duration_s']:g} s per run, seed {c['seed']}.",
+        "",
+        "| surface | kind | conc. | req/s | p50 ms | p95 ms | p99 ms | floor ms | p50/floor | SQL/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["searches"]:
+        lines.append(
+            f"| {r['surface']} | {r['kind']} | {r['concurrency']} | {r['rps']:.0f} | "
+            f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['floor_ms']:.1f} | "
+            f"{r['ratio']} | {r['sql_per_request']:g} |"
+        )
+    for o in result["overall"]:
+        lines.append(
+            f"| all | mixed | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
+            f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | |"
+        )
+    lines.append("")
+    peaks = result["worker_peak_rss_mb"]
+    lines.append(f"Peak RSS per gunicorn worker: {', '.join(f'{p:g}' for p in peaks)} MB.")
+    g = result["generate_directory"]
+    if g.get("seconds"):
+        lines.append(
+            f"generate_directory: {g['services']:,} services in {g['seconds']:g} s "
+            f"({g['services_per_s']:g}/s){' (built earlier, reused)' if g.get('reused') else ''}."
+        )
+    i = result["import_hsds"]
+    if i:
+        lines.append(
+            f"import_hsds: {i['services_imported']:,} services, {i['records']:,} records, "
+            f"{i['rows']:,} rows in {i['seconds']:g} s ({i['records_per_s']:g} records/s, "
+            f"{i['rows_per_s']:g} rows/s, {i['services_per_s']:g} services/s)."
+        )
+    lines.append("")
+    lines.append("| target (1M services, 2 cores, concurrency 8) | measured | target | met |")
+    lines.append("|---|---:|---:|---|")
+    for name, t in result["targets"].items():
+        lines.append(f"| {name} | {t['value']} | {t['target']} | {'yes' if t['met'] else 'no'} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    cfg = Config.from_env()
+    result = run(cfg)
+    cfg.results.mkdir(parents=True, exist_ok=True)
+    out = cfg.results / f"{result['date'][:10]}-{cfg.services}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    table = markdown(result)
+    (out.with_suffix(".md")).write_text(table + "\n")
+    print()
+    print(table)
+    print()
+    say(f"wrote {out} in {result['seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

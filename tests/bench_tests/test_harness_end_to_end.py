@@ -1,0 +1,81 @@
+"""The benchmark harness (bench/run.py) end to end at a tiny scale, so that it cannot rot
+silently: it builds (or reuses) its own small directory, serves it with gunicorn, drives wrk, replays
+the captured SQL through psycopg and times an HSDS export/import, then writes its JSON and table."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    redis = env.get("REDIS_URL", "")
+    match = re.search(r"/(\d+)$", redis)
+    env.update(
+        BENCH_SERVICES="200",
+        BENCH_DURATION="1",
+        BENCH_CONCURRENCY="1,8",
+        BENCH_PER_KIND="2",
+        BENCH_IMPORT_SERVICES="200",
+        BENCH_WORKERS="2",
+        # Its own database, apart from any real benchmark run and from the test databases.
+        BENCH_DB="enlace_bench_harness_test",
+        BENCH_REDIS_DB=match.group(1) if match else "3",
+        BENCH_RESULTS=str(tmp_path),
+    )
+    return env
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("wrk") is None, reason="wrk is not installed (make bench installs it)"
+)
+def test_the_harness_writes_every_measure_it_promises(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py")],
+        cwd=ROOT,
+        env=_bench_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    [written] = tmp_path.glob("*-200.json")
+    data = json.loads(written.read_text())
+
+    assert data["machine"]["cores"] >= 1 and data["machine"]["postgresql"]
+    assert "load average" in data["load"]["at_start"]
+    assert data["config"]["services"] == 200
+    kinds = {(r["surface"], r["kind"]) for r in data["searches"]}
+    assert kinds == {(s, k) for s in ("api", "page") for k in ("text", "place", "filters", "mix")}
+    assert {r["concurrency"] for r in data["searches"]} == {1, 8}
+    for row in data["searches"]:
+        assert row["requests"] > 0 and row["errors"] == 0, row
+        assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"], row
+        assert row["floor_ms"] > 0 and row["ratio"] > 0, row
+        assert row["sql_per_request"] > 0, row
+    assert [o["concurrency"] for o in data["overall"]] == [1, 8]
+    assert all(o["rps"] > 0 for o in data["overall"])
+    assert len(data["worker_peak_rss_mb"]) >= 2 and min(data["worker_peak_rss_mb"]) > 10
+    assert data["generate_directory"]["services"] == 200
+    assert data["generate_directory"]["services_per_s"] > 0
+    imported = data["import_hsds"]
+    assert imported["services_imported"] == 200 and imported["records_per_s"] > 0
+    assert set(data["targets"]) >= {
+        "api_p95_ms_c8_worst_kind",
+        "page_p95_ms_c8_worst_kind",
+        "overall_rps_c8",
+        "app_over_floor_median_c1",
+        "worker_peak_rss_mb",
+        "import_1m_estimated_s",
+    }
+    table = written.with_suffix(".md").read_text()
+    assert "| api | text | 1 |" in table and "Peak RSS per gunicorn worker" in table
