@@ -381,6 +381,8 @@ def test_canaries_reach_only_the_entitled_views(gunicorn, celery_subprocess, cap
     found.add_bytes("handoff.ciphertext", sensitivity.CLIENT, bytes(handoff.ciphertext))
     wrapped = bytes(HandoffKey.objects.get(pk=handoff.key_id).wrapped_key)
     found.add_bytes("handoff.wrapped_key", sensitivity.CLIENT, wrapped)
+    # Redis is read at several moments, so that messages in flight are seen, not only leftovers.
+    redis_sources = list(redis_dump())
     intake.get(es("referrals:inbox"))
     intake.get(es("referrals:detail", pk=lived.pk))
     page_move(intake, lived.pk, "accept")
@@ -411,6 +413,7 @@ def test_canaries_reach_only_the_entitled_views(gunicorn, celery_subprocess, cap
     api_move(intake, revoked.pk, "accept")
     intake.post(es("referrals:contact", pk=revoked.pk), {}, entitled_client=True)
     page_move(admin_b, revoked.pk, "revoke", method="written")
+    redis_sources += redis_dump()
     # 5. Never answered: the worker expires it.
     expired = make_by_page(case, world)
     Referral.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
@@ -448,7 +451,10 @@ def test_canaries_reach_only_the_entitled_views(gunicorn, celery_subprocess, cap
     celery_subprocess.stop()
     worker_log = celery_subprocess.text()
     assert "Subject:" in worker_log and lived.code in worker_log  # e-mails were written
-    assert "GET /es/" in server.text()  # the access log was written
+    server_log = server.text()
+    # The logs really are the whole story: access lines, DEBUG application lines, task receipts.
+    assert '"GET /es/' in server_log and " DEBUG " in server_log
+    assert "] received" in worker_log and "succeeded in" in worker_log
 
     leaks: list[str] = []
     errors: list[str] = []
@@ -479,11 +485,13 @@ def test_canaries_reach_only_the_entitled_views(gunicorn, celery_subprocess, cap
     assert any(e.who == "member-c" and e.status == 200 for e in record)
     assert any(e.who == "anonymous" and e.status == 200 and "/api/v1/" in e.url for e in record)
 
+    redis_sources += redis_dump()
+    assert any("_kombu.binding" in where for where, _text in redis_sources)
     sources: list[tuple[str, str]] = [
-        ("gunicorn log", server.text()),
+        ("gunicorn log", server_log),
         ("celery worker log (and its e-mails)", worker_log),
         *(("application log", r.getMessage() + " " + repr(r.args)) for r in caplog.records),
-        *redis_dump(),
+        *redis_sources,
         *(
             (f"export {p.name}", p.read_bytes().decode("utf-8", errors="replace"))
             for p in export_files
