@@ -31,6 +31,10 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is not set (make run writes one to .env).")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Debug pages show settings, SQL and the request: impossible wherever anyone but this machine can
+# connect. DEBUG is refused unless every allowed host is local (production names its host).
+if DEBUG and not set(ALLOWED_HOSTS) <= {"localhost", "127.0.0.1", "[::1]", "::1"}:
+    raise ImproperlyConfigured("DEBUG is only allowed with local ALLOWED_HOSTS (development).")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -224,6 +228,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
+# Gone when the browser closes, like the session: a shared device keeps no year-long sign that
+# someone used the staff sign-in (Django's default keeps it 52 weeks).
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_NAME = "enlace_session"
 X_FRAME_OPTIONS = "DENY"
 # Staff sessions end after this much idle time; every request renews the clock.

@@ -51,3 +51,11 @@ def test_settings_refuse_to_start_without_a_secret_key():
     result = run_manage("check", extra_env={"SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_cannot_be_switched_on_for_a_public_host_name():
+    result = run_manage("check", extra_env={"DEBUG": "1"})
+    assert result.returncode != 0
+    assert "DEBUG is only allowed with local ALLOWED_HOSTS" in result.stderr
+    local = run_manage("check", extra_env={"DEBUG": "1", "ALLOWED_HOSTS": "localhost,127.0.0.1"})
+    assert local.returncode == 0, local.stderr
