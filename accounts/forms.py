@@ -1,3 +1,4 @@
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -48,6 +49,22 @@ class EnrolForm(forms.Form):
         return "".join(self.cleaned_data["code"].split())
 
 
+def _no_hidden_characters(value: str) -> None:
+    """Names are shown to other members: no direction overrides (U+202E turns "gnp.exe" around),
+    no invisible characters that make two names look alike, no control characters."""
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
+        raise forms.ValidationError(
+            _("Remove invisible or text-direction characters from the name."), code="hidden"
+        )
+
+
+class PersonNameField(forms.CharField):
+    default_validators = [_no_hidden_characters]
+
+    def to_python(self, value: Any) -> str:
+        return unicodedata.normalize("NFC", super().to_python(value))
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
@@ -55,6 +72,17 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
+    def clean_email(self) -> str:
+        """A domain with non-Latin letters is kept in its ASCII (punycode) form: the mail
+        reaches the same place, and "exаmple.org" with a Cyrillic "а" shows as the xn--
+        name it is instead of passing for example.org in the members list."""
+        local, _at, domain = self.cleaned_data["email"].rpartition("@")
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError as bad:
+            raise forms.ValidationError(_("Enter a valid e-mail address.")) from bad
+        return f"{local}@{domain}"
 
 
 class RoleForm(forms.Form):
@@ -68,8 +96,8 @@ class RoleForm(forms.Form):
 class NewAccountForm(forms.Form):
     """The account an invitation creates; its username and e-mail are the invited address."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = PersonNameField(label=_("First name"), max_length=150)
+    last_name = PersonNameField(label=_("Last name"), max_length=150, required=False)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

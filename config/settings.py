@@ -266,6 +266,11 @@ ADMINS: list[tuple[str, str]] = []
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # The staff API: a bearer token issued to a two-factor session, or that session itself.
     # The public API names none (no cookie, no credentials).
     "DEFAULT_AUTHENTICATION_CLASSES": [
