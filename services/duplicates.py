@@ -41,6 +41,7 @@ from services.models import (
 from services.search_index import refresh_services
 
 RECORD_TYPES = ("organization", "service")
+CANDIDATE_BATCH = 5000
 MAX_BLOCK = 200  # a key shared by more records than this says nothing ("fundación", a big city)
 GRID = 0.001  # degrees, about 110 m
 WEIGHTS = {"name": 0.5, "phone": 0.2, "website": 0.1, "address": 0.1, "distance": 0.1}
@@ -260,21 +261,41 @@ def find_candidates(
                 decision=DuplicateCandidate.Decision.OPEN
             )
         }
+        found: list[DuplicateCandidate] = []
         for first, second in _candidate_pairs(profiles, focus):
             if (first, second) in decided:
                 continue
             value, reasons = score(profiles[first], profiles[second])
             if value < threshold:
                 continue
-            candidate, _created = DuplicateCandidate.objects.update_or_create(
-                record_type=record_type,
-                first_id=first,
-                second_id=second,
-                defaults={"score": value, "reasons": reasons},
+            found.append(
+                DuplicateCandidate(
+                    record_type=record_type,
+                    first_id=first,
+                    second_id=second,
+                    score=value,
+                    reasons=reasons,
+                )
             )
-            recorded += 1
-            if merge_at is not None and value >= merge_at:
-                merge(candidate, keep=first, actor=None)
+        # One upsert per batch, not a query pair per candidate: an import of 100,000 similar
+        # listings finds hundreds of thousands of pairs (bench/README.md).
+        for start in range(0, len(found), CANDIDATE_BATCH):
+            DuplicateCandidate.objects.bulk_create(
+                found[start : start + CANDIDATE_BATCH],
+                update_conflicts=True,
+                unique_fields=["record_type", "first_id", "second_id"],
+                update_fields=["score", "reasons", "last_modified"],
+            )
+        recorded += len(found)
+        if merge_at is not None:
+            for candidate in found:
+                if candidate.score >= merge_at:
+                    stored = DuplicateCandidate.objects.get(
+                        record_type=record_type,
+                        first_id=candidate.first_id,
+                        second_id=candidate.second_id,
+                    )
+                    merge(stored, keep=candidate.first_id, actor=None)
     return recorded
 
 

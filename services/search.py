@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -100,6 +100,8 @@ class SearchResult:
     # Words the typo fallback searched for instead of the typed ones ("albege" → "albergue").
     corrected_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # True when the search has more matches than `total`: searches count up to COUNT_LIMIT.
+    total_is_lower_bound: bool = False
 
 
 # --- parameters -------------------------------------------------------------------------------
@@ -353,9 +355,10 @@ def term_ids_with_children(values: tuple[str, ...]) -> list[uuid.UUID]:
 
 
 # Text matches beyond this many are not ranked: ranking reads every matching vector (KNOWN.md:
-# ~390 ms for 12,900 rows), so the first RANK_CANDIDATES matches by id are ranked and any further
-# ones follow in id order. Totals stay exact.
+# ~390 ms for 12,900 rows), so RANK_CANDIDATES matches are ranked.
 RANK_CANDIDATES = 1000
+# Searches count their matches up to this many and then say "more than" (see _count).
+COUNT_LIMIT = 1000
 TSQUERY = (
     "(websearch_to_tsquery('es_unaccent', %(q)s) || websearch_to_tsquery('en_unaccent', %(q)s))"
 )
@@ -464,10 +467,44 @@ def _fetch(sql: str, args: dict[str, Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _is_listing(params: SearchParams) -> bool:
+    """A plain listing (everything, or one organisation's, or what changed since a date): what
+    HSDS consumers page through to the end, so its total stays exact."""
+    return (
+        replace(
+            params,
+            page=1,
+            per_page=DEFAULT_PER_PAGE,
+            organization_id="",
+            modified_after=None,
+            taxonomy_id="",
+        )
+        == SearchParams()
+    )
+
+
+def _count(where: str, args: dict[str, Any], *, exact: bool) -> tuple[int, bool]:
+    """(total, whether there are more than that). A search counts its matches only up to
+    COUNT_LIMIT: an exact count of a broad search at 1,000,000 services reads every matching row
+    (~0.5 s for one common word, bench/README.md), and nobody pages past the first fifty pages."""
+    if exact:
+        return _fetch(f"SELECT count(*) FROM services_service s WHERE {where}", args)[0][0], False  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+    found = _fetch(
+        f"SELECT count(*) FROM (SELECT 1 FROM services_service s WHERE {where}"
+        " LIMIT %(count_upto)s) AS c",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+        {**args, "count_upto": COUNT_LIMIT + 1},
+    )[0][0]
+    return min(found, COUNT_LIMIT), found > COUNT_LIMIT
+
+
 def _run(
     query: _Query, params: SearchParams, *, text: str, lang: str
-) -> tuple[int, list[tuple[uuid.UUID, float | None]]]:
-    """(total, [(service id, distance in metres)]) for one page."""
+) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
+    """(total, more than total, [(service id, distance in metres)]) for one page.
+
+    Fresh listings come before stale ones (#8) in every ordering. Each ordering is asked of the
+    fresh and the stale listings separately, so that the name and distance indexes deliver rows
+    already in order and the scan stops at the page's end, instead of sorting every match."""
     where = list(query.where)
     args = dict(query.args)
     if text:
@@ -476,57 +513,60 @@ def _run(
     offset = (params.page - 1) * params.per_page
     args.update(offset=offset, limit=params.per_page, upto=offset + params.per_page)
     base = " AND ".join(where)
+    exact = _is_listing(params) and not text
     if query.near:
-        total = _fetch(
-            f"SELECT count(*) FROM services_service s"
-            f" WHERE {base} AND ({query.near} OR {query.serves})",
-            args,
-        )[0][0]
+        total, more = _count(f"{base} AND ({query.near} OR {query.serves})", args, exact=exact)
+        near = [
+            f"""(SELECT s.id, {stale} AS stale, 0 AS grp,
+                       s.search_points <-> %(origin)s::geography AS d
+                FROM services_service s WHERE {base} AND {query.near} AND {cond}
+                ORDER BY s.search_points <-> %(origin)s::geography, s.id LIMIT %(upto)s)"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+            for stale, cond in (("false", f"NOT {STALE}"), ("true", STALE))
+        ]
         rows = _fetch(
             f"""
-            WITH near AS (
-                SELECT s.id, {STALE} AS stale, 0 AS grp,
-                       s.search_points <-> %(origin)s::geography AS d
-                FROM services_service s WHERE {base} AND {query.near}
-                ORDER BY stale, s.search_points <-> %(origin)s::geography, s.id LIMIT %(upto)s
-            ), served AS (
-                SELECT s.id, {STALE} AS stale, 1 AS grp,
-                       ST_Distance(s.search_points, %(origin)s::geography) AS d
-                FROM services_service s
-                WHERE {base} AND {query.serves} AND NOT coalesce({query.near}, false)
-                ORDER BY stale, d NULLS LAST, s.id LIMIT %(upto)s
-            )
-            SELECT id, d FROM (SELECT * FROM near UNION ALL SELECT * FROM served) AS x
+            SELECT id, d FROM (
+                {near[0]} UNION ALL {near[1]} UNION ALL
+                (SELECT s.id, {STALE} AS stale, 1 AS grp,
+                        ST_Distance(s.search_points, %(origin)s::geography) AS d
+                 FROM services_service s
+                 WHERE {base} AND {query.serves} AND NOT coalesce({query.near}, false)
+                 ORDER BY stale, d NULLS LAST, s.id LIMIT %(upto)s)
+            ) AS x
             ORDER BY stale, grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s
             """,  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
             args,
         )
-        return total, rows
-    total = _fetch(f"SELECT count(*) FROM services_service s WHERE {base}", args)[0][0]
+        return total, more, rows
+    total, more = _count(base, args, exact=exact)
     if text:
+        # Ranking reads each candidate's vector: only RANK_CANDIDATES matches (or as many as the
+        # page needs) are ranked, the first the text index yields, without reading the others.
         args["candidates"] = max(RANK_CANDIDATES, offset + params.per_page)
-        args["ranked"] = RANK_CANDIDATES
         rows = _fetch(
             f"""
             SELECT id, NULL FROM (
-                SELECT s.id, s.search_vector AS v, {STALE} AS stale,
-                       row_number() OVER (ORDER BY s.id) AS rn
-                FROM services_service s WHERE {base} ORDER BY s.id LIMIT %(candidates)s
+                SELECT s.id, s.search_vector AS v, {STALE} AS stale
+                FROM services_service s WHERE {base} LIMIT %(candidates)s
             ) AS m
-            ORDER BY rn > %(ranked)s, stale,
-                     CASE WHEN rn <= %(ranked)s THEN ts_rank_cd(v, {TSQUERY}) END DESC, id
+            ORDER BY stale, ts_rank_cd(v, {TSQUERY}) DESC, id
             OFFSET %(offset)s LIMIT %(limit)s
             """,  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
             args,
         )
-        return total, rows
+        return total, more, rows
     sort = SORT_NAME.get(lang, SORT_NAME["es"])
+    parts = [
+        f"""(SELECT s.id, {stale} AS stale, {sort} AS k FROM services_service s
+            WHERE {base} AND {cond} ORDER BY {sort}, s.id LIMIT %(upto)s)"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+        for stale, cond in (("false", f"NOT {STALE}"), ("true", STALE))
+    ]
     rows = _fetch(
-        f"SELECT s.id, NULL FROM services_service s WHERE {base}"
-        f" ORDER BY {STALE}, {sort}, s.id OFFSET %(offset)s LIMIT %(limit)s",
+        f"SELECT id, NULL FROM ({parts[0]} UNION ALL {parts[1]}) AS x"
+        " ORDER BY stale, k, id OFFSET %(offset)s LIMIT %(limit)s",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         args,
     )
-    return total, rows
+    return total, more, rows
 
 
 def correct_words(text: str) -> str:
@@ -568,16 +608,16 @@ def search(params: SearchParams, *, lang: str, now: dt.datetime | None = None) -
     if origin is not None:
         _add_origin(query, params, origin)
     text = params.text.strip()
-    total, rows = _run(query, params, text=text, lang=lang)
+    total, more, rows = _run(query, params, text=text, lang=lang)
     corrected = ""
     if text and total == 0:
         # Typos first ("albege"), then any of the words instead of all of them.
         corrected = correct_words(text)
         if corrected:
-            total, rows = _run(query, params, text=corrected, lang=lang)
+            total, more, rows = _run(query, params, text=corrected, lang=lang)
         if total == 0 and len((corrected or text).split()) > 1:
             corrected = " or ".join((corrected or text).split())
-            total, rows = _run(query, params, text=corrected, lang=lang)
+            total, more, rows = _run(query, params, text=corrected, lang=lang)
         if total == 0:
             corrected = ""
     by_id = load_services([row[0] for row in rows])
@@ -595,4 +635,5 @@ def search(params: SearchParams, *, lang: str, now: dt.datetime | None = None) -
         total_pages=max(1, math.ceil(total / params.per_page)),
         origin=origin,
         corrected_text=corrected,
+        total_is_lower_bound=more,
     )
