@@ -86,8 +86,7 @@ def main(paths_file: str, out_file: str) -> None:
                 **item,
                 "status": response.status_code,
                 "queries": len(recorder.statements),
-                "search_sql": [sql for sql, in_search in recorder.statements if in_search],
-                "request_sql": [sql for sql, _ in recorder.statements],
+                "statements": recorder.statements,
             }
         )
     Path(out_file).write_text(json.dumps(out))
