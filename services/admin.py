@@ -415,4 +415,36 @@ class SearchWordAdmin(admin.ModelAdmin):
     search_fields = ["word"]
 
 
+# --- keeping listings true (issue #8): read in the admin, changed through services.upkeep -------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the workflows (with their audit events); the admin only reads them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(m.Verification)
+class VerificationAdmin(ReadOnlyAdmin):
+    list_display = ["service", "verified_at", "method", "verified_by"]
+    list_filter = ["method"]
+    list_select_related = ["service", "verified_by"]
+
+
+@admin.register(m.VerificationReminder)
+class VerificationReminderAdmin(ReadOnlyAdmin):
+    list_display = ["user", "week", "listings", "sent_at"]
+
+
+@admin.register(m.Suggestion)
+class SuggestionAdmin(ReadOnlyAdmin):
+    list_display = ["service", "kind", "source", "field_name", "status", "created_at"]
+    list_filter = ["status", "kind", "source"]
+    list_select_related = ["service"]
+
+
 from services import admin_stewardship  # noqa: E402, F401  (the steward's import and duplicate views)

@@ -470,7 +470,8 @@ class ServiceSerializer(PublicSerializer):
     is_free = serializers.BooleanField()
     open_24_7 = serializers.BooleanField()
     trafficking_specialised = serializers.BooleanField()
-    capacity_available = serializers.IntegerField(allow_null=True)
+    # Null ("unknown") once the figure is older than 72 hours, as on the public page.
+    capacity_available = serializers.SerializerMethodField()
     capacity_total = serializers.IntegerField(allow_null=True)
     capacity_unit = serializers.CharField()
     capacity_updated_at = serializers.DateTimeField(allow_null=True)
@@ -485,6 +486,11 @@ class ServiceSerializer(PublicSerializer):
         if not service.program_id:
             return None
         return ProgramSerializer(service.program, context=self.context).data
+
+    def get_capacity_available(self, service: Any) -> int | None:
+        from services.upkeep import capacity_is_current
+
+        return service.capacity_available if capacity_is_current(service) else None
 
     def get_open_now(self, service: Any) -> bool | None:
         return hours.is_open_now(service)

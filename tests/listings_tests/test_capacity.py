@@ -72,3 +72,13 @@ def test_others_cannot_touch_the_number(shelter, bob, charlie, signed_in):
     assert Client().post(url("listings:capacity", pk=shelter.pk), {"delta": "1"}).status_code == 302
     shelter.refresh_from_db()
     assert shelter.capacity_available == 4
+
+
+def test_the_api_says_unknown_for_an_old_number_too(shelter):
+    assert Client().get(f"/api/v1/services/{shelter.id}").json()["capacity_available"] == 4
+    Service.objects.filter(pk=shelter.pk).update(
+        capacity_updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=73)
+    )
+    body = Client().get(f"/api/v1/services/{shelter.id}").json()
+    assert "capacity_available" not in body or body["capacity_available"] is None
+    assert body["capacity_total"] == 10 and body["capacity_updated_at"]
