@@ -250,6 +250,10 @@ def walk_staff(browser: Browser, world: dict, referrals: list[Referral]) -> None
     browser.get(es("accounts:members_index"))
     for org in ("a", "b", "c"):
         browser.get(es("accounts:members", organization_id=world[org].pk))
+    for name in ("listings:index", "listings:capacity_board", "listings:queue"):
+        browser.get(es(name))
+    for name in ("listings:listing", "listings:change", "listings:capacity"):
+        browser.get(es(name, pk=world["service_b"].pk))
     browser.get("/api/v1/staff/referrals")
     browser.get("/api/v1/staff/schema/")
     browser.get("/api/staff/me/")
@@ -417,9 +421,12 @@ def test_canaries_reach_only_the_entitled_views(gunicorn, celery_subprocess, cap
     # 5. Never answered: the worker expires it.
     expired = make_by_page(case, world)
     Referral.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    from config.celery import app as celery_app
     from referrals.tasks import expire_unanswered_referrals
 
-    expire_unanswered_referrals.delay()
+    # A producer of its own: an in-process worker of an earlier test may have closed the pool.
+    with celery_app.connection_for_write() as conn, conn.Producer() as producer:
+        expire_unanswered_referrals.apply_async(producer=producer)
     wait_for(lambda: Referral.objects.get(pk=expired.pk).status == Status.EXPIRED)
     referrals = [lived, declined, withdrawn, revoked, expired]
 
