@@ -26,8 +26,9 @@ def _bench_env(tmp_path: Path) -> dict[str, str]:
         BENCH_PER_KIND="2",
         BENCH_IMPORT_SERVICES="200",
         BENCH_WORKERS="2",
-        # Its own database, apart from any real benchmark run and from the test databases.
-        BENCH_DB="enlace_bench_harness_test",
+        # Its own database, apart from real benchmark runs and from other test runs (each run
+        # of the suite names its own test database).
+        BENCH_DB=f"{env.get('TEST_DATABASE_NAME') or 'test_enlace'}_bench_harness",
         BENCH_REDIS_DB=match.group(1) if match else "3",
         BENCH_RESULTS=str(tmp_path),
     )
