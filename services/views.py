@@ -254,15 +254,15 @@ def results(request: HttpRequest) -> HttpResponse:
     result: SearchResult | None = None
     try:
         params = parse_search_params(query)
-    except SearchParamError as exc:
-        error = exc
-    if params is not None:
+        # A place the gazetteer does not know is only found out while searching.
         result = search(params, lang=lang)
         if result.total and params.page > result.total_pages:
             # An out-of-range page (an old link) shows the last one rather than nothing.
             query["page"] = str(result.total_pages)
             params = parse_search_params(query)
             result = search(params, lang=lang)
+    except SearchParamError as exc:
+        error, params, result = exc, None, None
     hits = [_hit_view(hit, lang) for hit in result.hits] if result else []
     origin_country = None
     if result is not None and not hits:

@@ -74,6 +74,14 @@ def test_a_bad_parameter_is_explained_not_a_crash(client, directory):
     assert "No se pudo hacer esta búsqueda" in html
 
 
+def test_a_place_the_gazetteer_does_not_know_is_explained_not_a_crash(client, directory):
+    response, html = get(client, "/es/buscar/", q="albergue", place="Xqzzyville")
+    assert response.status_code == 400
+    assert "No encontramos este lugar." in html
+    # The words stay in the form to correct the place, not lost with the error.
+    assert 'value="albergue"' in html
+
+
 def test_a_hand_made_position_is_rounded_to_about_a_kilometre(client, directory):
     _response, html = get(client, "/es/buscar/", lat="7.893912", lon="-72.507812")
     assert 'name="lat" value="7.89"' in html
