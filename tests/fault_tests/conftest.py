@@ -5,6 +5,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.db import connection
 
@@ -22,9 +23,10 @@ from tests.referrals_tests.conftest import (  # noqa: F401
 
 def _drop_broker_connections() -> None:
     """Celery keeps a pool of broker connections; after the broker URL changes the next publish
-    must open a new one."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    must open a new one. kombu's registry of pools is global and keyed by URL: closing a pool
+    without dropping it from the registry leaves a closed pool for the next user of that URL
+    ("Acquire on closed pool"), so the registry is emptied with the pools."""
+    kombu.pools.reset()
     celery_app._pool = None
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
