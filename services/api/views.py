@@ -264,7 +264,9 @@ LANG = OpenApiParameter(
     "Extension: each object's `text_language` says which language each text is in.",
 )
 PAGE = OpenApiParameter(
-    "page", {"type": "integer", "minimum": 1, "maximum": 100000}, description="Page number (from 1)."
+    "page",
+    {"type": "integer", "minimum": 1, "maximum": 100000},
+    description="Page number (from 1).",
 )
 PER_PAGE = OpenApiParameter(
     "per_page",
