@@ -37,6 +37,7 @@ from services.models import (
     TaxonomyTerm,
 )
 from services.querysets import FRESHNESS_SQL, fresh_since, warn_since
+from services.upkeep import CAPACITY_VALID_HOURS
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -415,9 +416,12 @@ def _filters(params: SearchParams, now: dt.datetime) -> _Query:
         "open_24_7": "s.open_24_7",
         "accessible": "s.is_accessible",
         "trafficking_specialised": "s.trafficking_specialised",
-        "has_capacity": "s.capacity_available > 0",
     }
     where.extend(sql for name, sql in flags.items() if getattr(params, name))
+    if params.has_capacity:
+        # A free bed reported days ago is a guess: the filter trusts what the page shows as known.
+        where.append("s.capacity_available > 0 AND s.capacity_updated_at >= %(capacity_since)s")
+        args["capacity_since"] = now - dt.timedelta(hours=CAPACITY_VALID_HOURS)
     if params.open_now:
         where.append(f"(s.open_24_7 OR s.open_week @> {MINUTE_OF_WEEK})")
     if params.verified_within_days:

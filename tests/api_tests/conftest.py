@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from services import models as m
 from tests.hsds_tests.directory import build_directory, spec_dir
 
 
@@ -22,6 +23,13 @@ def api() -> Client:
 
 @pytest.fixture
 def directory(db):
+    # The directory suite commits our real vocabulary once per session; hidden inside this
+    # test's transaction (and back after its rollback), so list filters see the fixture alone.
+    while m.TaxonomyTerm.objects.exists():  # leaves first: a parent is protected
+        m.TaxonomyTerm.objects.exclude(
+            id__in=m.TaxonomyTerm.objects.filter(parent__isnull=False).values("parent_id")
+        ).delete()
+    m.Taxonomy.objects.all().delete()
     return build_directory()
 
 

@@ -33,6 +33,7 @@ def listings(make_service):
             open_24_7=True,
             capacity_available=3,
             capacity_total=10,
+            capacity_updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2),
             populations=["women"],
             languages=("es", "fr"),
             trafficking_specialised=True,
@@ -86,6 +87,18 @@ def listings(make_service):
 )
 def test_filter(listings, params, expected) -> None:
     assert names(search(parse_search_params(params), lang="es")) == expected
+
+
+def test_a_free_bed_reported_more_than_72_hours_ago_does_not_count_as_free(listings) -> None:
+    from services.models import Service
+    from services.search_index import refresh_services
+
+    shelter = listings["shelter"]
+    Service.objects.filter(pk=shelter.pk).update(
+        capacity_updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=73)
+    )
+    refresh_services([shelter.id])
+    assert names(search(parse_search_params({"has_capacity": "1"}), lang="es")) == set()
 
 
 def test_organization_and_modified_after(listings) -> None:
