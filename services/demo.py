@@ -394,7 +394,10 @@ class DemoBuilder:
                 capacity_updated_at=self.anchor - dt.timedelta(hours=rng.randint(1, 72))
                 if capacity_total
                 else None,
-                last_verified_at=self.anchor - dt.timedelta(days=rng.randint(0, 400)),
+                # Ages spread over 400 days so the demo shows warnings and hidden stale listings;
+                # safe houses stay fresh, as the confidential listing is what visitors look for.
+                last_verified_at=self.anchor
+                - dt.timedelta(days=rng.randint(0, 120 if template.confidential else 400)),
                 url="https://demo.invalid/",
             )
         )
