@@ -729,6 +729,7 @@ class Importer:
                 by_shape.setdefault(present, []).append(row)
             for present, shape_rows in by_shape.items():
                 changed = self._upsert(plan, present, shape_rows, now)
+                self._record_history(plan, changed, now)
                 c = sum(1 for is_new in changed.values() if is_new)
                 created += c
                 updated += len(changed) - c
@@ -737,6 +738,34 @@ class Importer:
                     row for row in shape_rows if row.id in changed
                 )
         return created, updated, unchanged
+
+    def _record_history(
+        self, plan: _TablePlan, changed: dict[uuid.UUID, bool], now: dt.datetime
+    ) -> None:
+        """A listing's history names this run as the source of what it wrote (#8). The upsert
+        is SQL, so simple_history's signals never see it: the version rows are copied here."""
+        history = getattr(plan.table.model, "history", None)
+        if history is None or not changed:
+            return
+        historical = history.model
+        columns = [
+            f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")
+        ]
+        names = ", ".join(_qn(c) for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_qn(historical._meta.db_table)} ({names}, history_date, "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
+                "history_change_reason, history_type, history_user_id) "
+                f"SELECT {names}, %(now)s, %(reason)s, "
+                "CASE WHEN id = ANY(%(created)s) THEN '+' ELSE '~' END, NULL "
+                f"FROM {_qn(plan.table.db_table)} WHERE id = ANY(%(ids)s)",
+                {
+                    "now": now,
+                    "reason": f"import run {self.run.pk}",
+                    "created": [pk for pk, is_new in changed.items() if is_new],
+                    "ids": list(changed),
+                },
+            )
 
     def _ensure_temp(self, plan: _TablePlan) -> None:
         # Created on every use: a temporary table made in a transaction that was then rolled

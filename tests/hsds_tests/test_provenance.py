@@ -64,3 +64,25 @@ def test_provenance_is_not_exported_but_hsds_history_is(directory, tmp_path):
     assert legal["metadata"][0]["updated_by"] == "Enlace"  # staff names stay inside
     everything = "".join(p.read_text() for p in (tmp_path / "out").iterdir())
     assert "import_run" not in everything and str(source) not in everything
+
+
+SERVICE = "33333333-3333-4333-8333-333333333333"
+
+
+def test_a_listings_history_names_the_import_run_that_made_or_changed_it(db, tmp_path):
+    _write(tmp_path, "organizations.ndjson", [{"id": ORG, "name": "F", "description": "d"}])
+    service = {"id": SERVICE, "organization_id": ORG, "name": "Albergue", "status": "active"}
+    _write(tmp_path, "services.ndjson", [service])
+    first, _ = run_import(tmp_path)
+    _write(tmp_path, "services.ndjson", [service])
+    run_import(tmp_path)  # nothing changed: no new version
+    _write(tmp_path, "services.ndjson", [{**service, "name": "Albergue Norte"}])
+
+    second, _ = run_import(tmp_path)
+
+    versions = m.Service.history.filter(id=SERVICE).order_by("history_id")
+    assert [(v.history_type, v.history_change_reason, v.name) for v in versions] == [
+        ("+", f"import run {first.pk}", "Albergue"),
+        ("~", f"import run {second.pk}", "Albergue Norte"),
+    ]
+    assert all(v.history_user is None for v in versions)
