@@ -12,13 +12,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 import audit
 from accounts import permissions
+from accounts.lockout import client_address
 from accounts.models import ApiToken, hash_token
 
 PREFIX = "enl_"
@@ -127,14 +129,34 @@ class Refused(Exception):
         self.reason = reason
 
 
+# A client sending bad tokens in a loop would otherwise write one row per request into the
+# append-only audit log: one event per address, reason and token (if known) per window is kept.
+REFUSAL_AUDIT_WINDOW_SECONDS = 60
+
+
+def _first_refusal_in_window(reason: str, token: ApiToken | None, request: Any) -> bool:
+    address = (client_address(request) or "") if request is not None else ""
+    key = salted_hmac(
+        "enlace.api_token_refused",
+        f"{address}|{reason}|{token.pk if token else ''}",
+        algorithm="sha256",
+    ).hexdigest()[:32]
+    slot = f"token-refused:{key}"
+    if cache.add(slot, 1, REFUSAL_AUDIT_WINDOW_SECONDS):
+        return True
+    # The fail-soft cache answers False when Redis is down: no cache must not mean no audit.
+    return not cache.has_key(slot)
+
+
 def refuse(reason: str, *, token: ApiToken | None, request: Any) -> Refused:
-    audit.record(
-        actor=token.user_id if token else None,
-        action="accounts.api_token_refused",
-        obj=token,
-        request=request,
-        details={"reason": reason},
-    )
+    if _first_refusal_in_window(reason, token, request):
+        audit.record(
+            actor=token.user_id if token else None,
+            action="accounts.api_token_refused",
+            obj=token,
+            request=request,
+            details={"reason": reason},
+        )
     return Refused(reason)
 
 

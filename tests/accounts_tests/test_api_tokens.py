@@ -217,3 +217,32 @@ def test_a_member_who_is_new_then_invited_elsewhere_keeps_a_working_token(org_a,
     assert bearer(secret).get(ME).status_code == 401
     member("bob", org_b, "caseworker")
     assert bearer(secret).get(ME).status_code == 200
+
+
+def test_a_flood_of_bad_tokens_writes_one_audit_event_per_address_and_minute():
+    """Every answer is a 401, but the append-only audit log keeps one refusal per address,
+    reason and window, so that a loop of forged tokens cannot swamp it."""
+    flood = Client(headers={"authorization": "Bearer enl_forged-token-value"})
+    other = Client(
+        headers={"authorization": "Bearer enl_forged-token-value"}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert all(flood.get(ME).status_code == 401 for _ in range(25))
+    assert AuditEvent.objects.filter(action="accounts.api_token_refused").count() == 1
+    assert other.get(ME).status_code == 401
+    assert AuditEvent.objects.filter(action="accounts.api_token_refused").count() == 2
+
+
+def test_refusals_are_audited_every_time_when_the_cache_is_down():
+    """With Redis unreachable the throttle cannot count: it lets every event through rather
+    than drop them."""
+    down = {
+        "default": {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=down):
+        flood = Client(headers={"authorization": "Bearer enl_forged-token-value"})
+        assert all(flood.get(ME).status_code == 401 for _ in range(3))
+    assert AuditEvent.objects.filter(action="accounts.api_token_refused").count() == 3
