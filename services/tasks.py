@@ -36,6 +36,23 @@ def run_import(run_id: str, language: str = "es") -> None:
 
 
 @shared_task(acks_late=True)
+def find_import_duplicates(run_id: str) -> int:
+    """Queues the possible duplicates among the listings a finished import run wrote.
+
+    Its own task, queued once the import has committed, so that an import is not held up by it
+    and a failure here cannot undo an import. Takes the run's id only. Idempotent: pairs are
+    upserted, and decided pairs are left alone."""
+    from services.duplicates import find_candidates
+
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None or run.status != ImportRun.Status.FINISHED:
+        return 0
+    found = find_candidates(run=run)
+    logger.info("import run %s: %s possible duplicate pairs", run_id, found)
+    return found
+
+
+@shared_task(acks_late=True)
 def send_verification_reminders() -> int:
     """Weekly (Celery beat): each organisation admin's listings due for verification. Takes no
     arguments and is idempotent within a week (services/reminders.py)."""

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -62,10 +63,6 @@ def import_path(
             on_problem=on_problem,
         )
         report = importer.run_import()
-        if find_duplicates:
-            from services.duplicates import find_candidates
-
-            find_candidates(run=run)
     except SourceError as error:
         _finish(run, ImportRun.Status.FAILED, [_problem_dict(str(error))])
         raise
@@ -91,7 +88,24 @@ def import_path(
             )
         )
     _finish(run, ImportRun.Status.FINISHED, problems)
+    if find_duplicates:
+        # After the commit, as a task of its own: the search for duplicates took a third of an
+        # import's time when it ran inline (bench/README.md).
+        transaction.on_commit(lambda: queue_duplicate_search(run))
     return report
+
+
+def queue_duplicate_search(run: ImportRun) -> bool:
+    """Queues the duplicate search of a finished run; False (and a log line) when the broker
+    cannot take it: the import stands, and `find_duplicates` can be run by hand."""
+    from services.tasks import find_import_duplicates
+
+    try:
+        find_import_duplicates.delay(str(run.pk))
+    except Exception:  # noqa: BLE001 - any broker failure; the import itself is done
+        logger.warning("import run %s: the duplicate search could not be queued", run.pk)
+        return False
+    return True
 
 
 def _problem_dict(reason: str, level: str = "error") -> dict[str, str]:

@@ -1,0 +1,139 @@
+"""What keeps a large import and export fast must not change what they do: the duplicate search
+runs after the import as its own task with ids only, and compares a big block's records with their
+nearest neighbours only; repeated schedule rules are judged once but every copy is judged; the
+export's attribute lookup finds attributes of any entity name."""
+
+import json
+import time
+import uuid
+
+from celery.signals import before_task_publish
+
+from services import models as m
+from services.duplicates import NEIGHBOURS, Profile, _candidate_pairs, find_candidates
+from services.hsds.exporter import export_json
+from services.hsds.runner import import_path
+from tests.hsds_tests.directory import CUCUTA, run_import
+
+
+def _doc(number: int, org: str, name: str, phone: str) -> dict:
+    return {
+        "id": str(uuid.UUID(int=number)),
+        "organization_id": org,
+        "name": name,
+        "status": "active",
+        "phones": [{"id": str(uuid.UUID(int=10_000 + number)), "number": phone}],
+    }
+
+
+def test_an_import_queues_its_duplicate_search_with_the_run_id_only(celery_worker, tmp_path):
+    org = m.Organization.objects.create(name="Fundación Puente", description="x")
+    docs = [
+        _doc(1, str(org.id), "Casa de Acogida La Esperanza", "+57 607 555 0101"),
+        _doc(2, str(org.id), "Casa Acogida Esperanza", "(607) 555-0101"),
+    ]
+    (tmp_path / "services.ndjson").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    published: list[tuple] = []
+
+    def remember(sender: str, body: tuple, **kwargs: object) -> None:
+        if sender == "services.tasks.find_import_duplicates":
+            published.append(tuple(body[0]) + tuple(body[1].values()))
+
+    before_task_publish.connect(remember)
+    try:
+        run = m.ImportRun.objects.create(source=str(tmp_path))
+        import_path(tmp_path, run=run)
+        deadline = time.monotonic() + 30
+        while not m.DuplicateCandidate.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        before_task_publish.disconnect(remember)
+
+    assert published == [(str(run.pk),)]  # no name, phone or address travels through the broker
+    pair = m.DuplicateCandidate.objects.get()
+    assert {pair.first_id, pair.second_id} == {uuid.UUID(int=1), uuid.UUID(int=2)}
+
+
+def test_an_unfinished_run_gets_no_duplicate_search(transactional_db):
+    from services.tasks import find_import_duplicates
+
+    run = m.ImportRun.objects.create(source="x", status=m.ImportRun.Status.RUNNING)
+
+    assert find_import_duplicates(str(run.pk)) == 0
+    assert find_import_duplicates(str(uuid.uuid4())) == 0
+
+
+def test_a_big_block_is_compared_with_near_neighbours_not_every_pair():
+    far = [
+        Profile(uuid.uuid4(), "Comedor Comunitario", points=[(CUCUTA[0] + i, CUCUTA[1])])
+        for i in range(1, 40)
+    ]
+    here = Profile(uuid.uuid4(), "Comedor Comunitario", points=[CUCUTA])
+    twin = Profile(uuid.uuid4(), "Comedor Comunitario", points=[(CUCUTA[0] + 0.0001, CUCUTA[1])])
+    profiles = {p.id: p for p in [*far, here, twin]}
+
+    pairs = set(_candidate_pairs(profiles, None))
+
+    assert (min(here.id, twin.id), max(here.id, twin.id)) in pairs
+    assert len(pairs) <= len(profiles) * NEIGHBOURS < len(profiles) * (len(profiles) - 1) // 2
+
+
+def test_only_pairs_with_a_focus_record_are_found(db):
+    org = m.Organization.objects.create(name="F", description="x")
+    services = [
+        m.Service.objects.create(organization=org, name="Albergue Norte", name_es="Albergue Norte")
+        for _ in range(3)
+    ]
+    for service in services:
+        m.Phone.objects.create(service=service, number="+57 607 555 0101")
+
+    find_candidates(record_types=["service"], ids=[services[0].id])
+
+    found = {frozenset((c.first_id, c.second_id)) for c in m.DuplicateCandidate.objects.all()}
+    assert found == {
+        frozenset((services[0].id, services[1].id)),
+        frozenset((services[0].id, services[2].id)),
+    }
+
+
+def test_every_copy_of_a_bad_schedule_rule_is_rejected(db, tmp_path):
+    org = m.Organization.objects.create(name="F", description="x")
+    docs = []
+    for number in (1, 2, 3):
+        doc = _doc(number, str(org.id), f"Servicio {number}", "+57 1 555")
+        doc["schedules"] = [
+            {
+                "id": str(uuid.UUID(int=20_000 + number)),
+                "freq": "MONTHLY",
+                "bymonthday": "15" if number == 3 else "40",
+                "opens_at": "09:00",
+                "closes_at": "17:00",
+            }
+        ]
+        docs.append(doc)
+    (tmp_path / "services.ndjson").write_text("".join(json.dumps(d) + "\n" for d in docs))
+
+    _run, report = run_import(tmp_path)
+
+    assert [(p.record_id, p.field) for p in report.errors] == [
+        (str(uuid.UUID(int=20_001)), "schedule"),
+        (str(uuid.UUID(int=20_002)), "schedule"),
+    ]
+    assert list(m.Service.objects.values_list("id", flat=True)) == [uuid.UUID(int=3)]
+    assert m.Schedule.objects.get().bymonthday == "15"
+
+
+def test_attributes_of_any_entity_name_are_exported_with_their_record(db, tmp_path):
+    org = m.Organization.objects.create(name="F", description="x")
+    service = m.Service.objects.create(organization=org, name="Albergue", name_es="Albergue")
+    term = m.TaxonomyTerm.objects.create(code="x-housing", name="Alojamiento")
+    m.Attribute.objects.create(link_id=service.id, link_entity="service", taxonomy_term=term)
+    m.Attribute.objects.create(link_id=service.id, link_entity="Servicio", taxonomy_term=term)
+    m.Attribute.objects.create(link_id=org.id, link_entity="organization", taxonomy_term=term)
+
+    export_json(tmp_path)
+
+    doc = json.loads((tmp_path / "services.ndjson").read_text())
+    assert sorted(a["link_entity"] for a in doc["attributes"]) == ["Servicio", "service"]
+    org_doc = json.loads((tmp_path / "organizations.ndjson").read_text())
+    assert [a["link_entity"] for a in org_doc["attributes"]] == ["organization"]
