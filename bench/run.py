@@ -484,7 +484,7 @@ def machine(cfg: Config) -> dict[str, Any]:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     pg = db_query(cfg, cfg.database, "SHOW server_version")[0][0]
-    shared = db_query(cfg, cfg.database, "SHOW shared_buffers")[0][0]
+    settings = pg_settings(cfg)
     return {
         "host": platform.node(),
         "cpu": cpu,
@@ -493,9 +493,34 @@ def machine(cfg: Config) -> dict[str, Any]:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "postgresql": pg,
-        "shared_buffers": shared,
+        "shared_buffers": settings.get("shared_buffers", ""),
+        "postgresql_settings": settings,
         "commit": commit,
     }
+
+
+# The server settings that change what a run measures (memory for caching and sorting, plan
+# compilation, parallel scans): two runs are only comparable if these match.
+PG_SETTINGS = (
+    "shared_buffers",
+    "work_mem",
+    "maintenance_work_mem",
+    "effective_cache_size",
+    "jit",
+    "max_parallel_workers_per_gather",
+    "max_wal_size",
+)
+
+
+def pg_settings(cfg: Config) -> dict[str, str]:
+    rows = db_query(
+        cfg,
+        cfg.database,
+        "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
+        [list(PG_SETTINGS)],
+    )
+    found = dict(rows)
+    return {name: found[name] for name in PG_SETTINGS if name in found}
 
 
 def uptime() -> str:
@@ -681,6 +706,10 @@ def markdown(result: dict[str, Any]) -> str:
         f"Load (`uptime`) at start: `{result['load']['at_start'].split('load average:')[-1].strip()}`, "
         f"after the searches: `{result['load']['after_searches'].split('load average:')[-1].strip()}`. "
         f"{c['workers']} gunicorn workers, {c['duration_s']:g} s per run, seed {c['seed']}.",
+        "",
+        "PostgreSQL: "
+        + ", ".join(f"{k} {v}" for k, v in m.get("postgresql_settings", {}).items())
+        + ".",
         "",
         "| surface | kind | conc. | req/s | p50 ms | p95 ms | p99 ms | floor ms | p50/floor | SQL/req |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",

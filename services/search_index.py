@@ -165,13 +165,22 @@ BEGIN
         LEFT JOIN services_region r ON r.id = sa.region_id
         GROUP BY sa.service_id
     ), lang AS (
-        SELECT coalesce(x.service_id, sal.service_id) AS service_id,
-               array_agg(DISTINCT lower(x.code)) AS codes
-        FROM services_language x
-        LEFT JOIN services_serviceatlocation sal ON sal.location_id = x.location_id
+        -- Each way a language reaches a service, from the ids through an index: a filter on
+        -- coalesce(x.service_id, sal.service_id) would read every language row on every call.
+        SELECT x.service_id, array_agg(DISTINCT lower(x.code)) AS codes
+        FROM (
+            SELECT l.service_id, l.code
+            FROM enlace_refresh_ids t
+            JOIN services_language l ON l.service_id = t.id
+            UNION ALL
+            SELECT sal.service_id, l.code
+            FROM enlace_refresh_ids t
+            JOIN services_serviceatlocation sal ON sal.service_id = t.id
+            JOIN services_language l ON l.location_id = sal.location_id
+            WHERE l.service_id IS NULL
+        ) AS x
         WHERE coalesce(x.code, '') <> ''
-          AND coalesce(x.service_id, sal.service_id) IN (SELECT id FROM enlace_refresh_ids)
-        GROUP BY 1
+        GROUP BY x.service_id
     ), terms AS (
         SELECT a.link_id AS service_id,
                array_agg(DISTINCT a.taxonomy_term_id) AS ids,
@@ -184,27 +193,50 @@ BEGIN
         JOIN services_taxonomyterm tt ON tt.id = a.taxonomy_term_id
         WHERE a.link_entity = 'service'
         GROUP BY a.link_id
+    ), sched_rows AS MATERIALIZED (
+        -- A schedule belongs to the service itself, else to one of its service-at-locations,
+        -- else to its location (then to every service there); each branch starts from the ids.
+        SELECT y.* FROM (
+            SELECT sc.service_id, true AS own, sc.byday, sc.opens_at, sc.closes_at, sc.freq,
+                   sc.interval, sc.valid_to
+            FROM enlace_refresh_ids t
+            JOIN services_schedule sc ON sc.service_id = t.id
+            UNION ALL
+            SELECT sal.service_id, false, sc.byday, sc.opens_at, sc.closes_at, sc.freq,
+                   sc.interval, sc.valid_to
+            FROM enlace_refresh_ids t
+            JOIN services_serviceatlocation sal ON sal.service_id = t.id
+            JOIN services_schedule sc ON sc.service_at_location_id = sal.id
+            WHERE sc.service_id IS NULL
+            UNION ALL
+            SELECT sal.service_id, false, sc.byday, sc.opens_at, sc.closes_at, sc.freq,
+                   sc.interval, sc.valid_to
+            FROM enlace_refresh_ids t
+            JOIN services_serviceatlocation sal ON sal.service_id = t.id
+            JOIN services_schedule sc ON sc.location_id = sal.location_id
+            WHERE sc.service_id IS NULL AND sc.service_at_location_id IS NULL
+        ) AS y
+        WHERE y.freq = 'WEEKLY' AND coalesce(y.interval, 1) = 1
+          AND y.opens_at IS NOT NULL AND y.closes_at IS NOT NULL
+          AND (y.valid_to IS NULL OR y.valid_to >= current_date)
+    ), rules AS (
+        -- Services share a few dozen distinct rules: compute each rule's minutes once.
+        SELECT d.byday, d.opens_at, d.closes_at,
+               enlace_week_spans(d.byday, d.opens_at, d.closes_at) AS week
+        FROM (SELECT DISTINCT coalesce(byday, '') AS byday, opens_at, closes_at
+              FROM sched_rows) AS d
     ), sched AS (
         -- A service's own schedules win over those of its locations.
         SELECT x.service_id,
                CASE WHEN bool_or(x.own)
-                    THEN range_agg(x.span) FILTER (WHERE x.own)
-                    ELSE range_agg(x.span) END AS week
-        FROM (
-            SELECT coalesce(sc.service_id, sal.service_id, sal2.service_id) AS service_id,
-                   sc.service_id IS NOT NULL AS own,
-                   span
-            FROM services_schedule sc
-            CROSS JOIN LATERAL unnest(enlace_week_spans(sc.byday, sc.opens_at, sc.closes_at))
-                AS span
-            LEFT JOIN services_serviceatlocation sal ON sal.id = sc.service_at_location_id
-            LEFT JOIN services_serviceatlocation sal2 ON sal2.location_id = sc.location_id
-            WHERE sc.freq = 'WEEKLY' AND coalesce(sc.interval, 1) = 1
-              AND sc.opens_at IS NOT NULL AND sc.closes_at IS NOT NULL
-              AND (sc.valid_to IS NULL OR sc.valid_to >= current_date)
-              AND coalesce(sc.service_id, sal.service_id, sal2.service_id)
-                  IN (SELECT id FROM enlace_refresh_ids)
-        ) AS x
+                    THEN range_agg(r.week) FILTER (WHERE x.own)
+                    ELSE range_agg(r.week) END AS week
+        FROM sched_rows x
+        JOIN rules r ON r.byday = coalesce(x.byday, '') AND r.opens_at = x.opens_at
+                    AND r.closes_at = x.closes_at
+        -- A rule open no minute counts as absent (it neither opens the service nor hides its
+        -- locations' hours).
+        WHERE r.week <> '{}'::int4multirange
         GROUP BY x.service_id
     ), org AS (
         SELECT t.id AS service_id, o.name

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import queue
 import random
+import re
 import threading
 import time
 import uuid
@@ -29,10 +30,21 @@ from services.demo import TEMPLATES, _hours
 from services.search_index import refresh_services, refresh_words
 
 BATCH = 50_000
-SORT_INDEXES = {
-    "service_sort_name_es": "(lower(coalesce(name_es, name)), id)",
-    "service_sort_name_en": "(lower(coalesce(name_en, name_es, name)), id)",
-}
+# The tables generate() writes. Their secondary indexes (every index that backs no constraint)
+# are dropped for the load and rebuilt once at the end: maintaining ~40 B-trees, a GiST and
+# several GINs row by row, through the COPY and again through the refresh's UPDATE (which
+# rewrites every service row), costs far more than building them in one sorted pass.
+BULK_MODELS = (
+    m.Organization,
+    m.Location,
+    m.Service,
+    m.ServiceAtLocation,
+    m.Phone,
+    m.Schedule,
+    m.Language,
+    m.Attribute,
+    m.ServiceArea,
+)
 
 
 def _text(value: Any) -> str:
@@ -129,24 +141,73 @@ def _town_picker(rng: random.Random) -> Callable[[], m.Region]:
     return lambda: rng.choices(towns, cum_weights=cumulative)[0]
 
 
-def _drop_search_indexes(cursor: Any) -> None:
+def _secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of each index on the bulk tables that backs no primary
+    key, unique or exclusion constraint, largest table first (built first, in parallel)."""
+    tables = [model._meta.db_table for model in BULK_MODELS]
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(x.indexrelid)
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relname = ANY(%s) AND t.relnamespace = 'public'::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+        ORDER BY pg_relation_size(t.oid) DESC, i.relname
+        """,
+        [tables],
+    )
+    return list(cursor.fetchall())
+
+
+def _drop_indexes(cursor: Any, indexes: list[tuple[str, str]]) -> None:
     # Inside a caller's transaction, deferred foreign-key checks would block the DDL.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for index in m.Service._meta.indexes:
-        cursor.execute(f'DROP INDEX IF EXISTS "{index.name}"')
-    for name in SORT_INDEXES:
+    for name, _definition in indexes:
         cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
-def _create_search_indexes(cursor: Any) -> None:
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    # GIN builds are several times faster when the whole posting list fits in memory.
-    cursor.execute("SET maintenance_work_mem = '512MB'")
-    with connection.schema_editor() as editor:
-        for index in m.Service._meta.indexes:
-            editor.add_index(m.Service, index)
-    for name, columns in SORT_INDEXES.items():
-        cursor.execute(f'CREATE INDEX "{name}" ON services_service {columns}')
+def _restore_indexes(indexes: list[tuple[str, str]]) -> None:
+    """After a failed load outside a transaction: the dropped indexes come back (the rows
+    loaded so far stay, as they did before)."""
+    if connection.in_atomic_block:
+        return  # The transaction's rollback brings them back.
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(re.sub(r"^CREATE (UNIQUE )?INDEX ", r"CREATE \1INDEX IF NOT EXISTS ",
+                                  definition))  # fmt: skip
+
+
+def _build_indexes(indexes: list[tuple[str, str]], workers: int) -> None:
+    """Rebuilds the dropped indexes, on one connection per core when not inside a transaction
+    (a test's), each connection taking the next index from the list."""
+    pending = queue.SimpleQueue()
+    for item in indexes:
+        pending.put(item)
+
+    def work() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # GIN and GiST builds are several times faster when they fit in memory.
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                while True:
+                    try:
+                        _name, definition = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    cursor.execute(definition)
+        finally:
+            if threads > 1:
+                connection.close()
+
+    threads = 1 if connection.in_atomic_block else max(1, workers)
+    if threads == 1:
+        work()
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for future in [pool.submit(work) for _ in range(threads)]:
+            future.result()
 
 
 def _refresh_in_parallel(ids: list[uuid.UUID], workers: int) -> None:
@@ -169,6 +230,23 @@ def generate(
     services: int, seed: int, *, workers: int = 2, log: Callable[[str], None] = print
 ) -> dict[str, float]:
     """Adds `services` synthetic services (about 5 per organisation); returns timings."""
+    with connection.cursor() as cursor:
+        indexes = _secondary_indexes(cursor.cursor)
+    try:
+        return _generate(services, seed, indexes, workers=workers, log=log)
+    except BaseException:
+        _restore_indexes(indexes)
+        raise
+
+
+def _generate(
+    services: int,
+    seed: int,
+    indexes: list[tuple[str, str]],
+    *,
+    workers: int,
+    log: Callable[[str], None],
+) -> dict[str, float]:
     rng = random.Random(seed)  # noqa: S311  (reproducible fiction, not secrets)
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -278,7 +356,7 @@ def generate(
 
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        _drop_search_indexes(cursor)
+        _drop_indexes(cursor, indexes)
         # Foreign keys are checked row by row by triggers; every id here is generated together
         # with its parent in this function, so a superuser may skip those checks (others can't,
         # and the load is merely slower).
@@ -412,6 +490,16 @@ def generate(
         writer.close()
         timings["copy_s"] = round(time.monotonic() - started, 1)
         log(f"COPY of {services} services and their rows: {timings['copy_s']} s")
+    # The refresh finds each service's rows through the other tables' indexes (without them
+    # every chunk would read those tables whole); the service table's own indexes wait until
+    # its rows have been rewritten.
+    table = m.Service._meta.db_table
+    later = [(name, sql) for name, sql in indexes if f" ON public.{table} " in sql]
+    step = time.monotonic()
+    _build_indexes([i for i in indexes if i not in later], workers)
+    timings["indexes_s"] = round(time.monotonic() - step, 1)
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
         cursor.execute("ANALYZE")
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("SET synchronous_commit = DEFAULT")
@@ -424,10 +512,10 @@ def generate(
         refresh_words()
         timings["refresh_s"] = round(time.monotonic() - step, 1)
         log(f"Search columns: {timings['refresh_s']} s")
-        step = time.monotonic()
-        _create_search_indexes(cursor)
-        timings["indexes_s"] = round(time.monotonic() - step, 1)
-        log(f"Search indexes: {timings['indexes_s']} s")
+    step = time.monotonic()
+    _build_indexes(later, workers)
+    timings["indexes_s"] = round(timings["indexes_s"] + time.monotonic() - step, 1)
+    log(f"Indexes ({len(indexes)}): {timings['indexes_s']} s")
     step = time.monotonic()
     with connection.cursor() as cursor:
         # VACUUM (outside a transaction only) sets the visibility map, so that counts can be

@@ -56,6 +56,14 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
     data = json.loads(written.read_text())
 
     assert data["machine"]["cores"] >= 1 and data["machine"]["postgresql"]
+    settings = data["machine"]["postgresql_settings"]
+    assert set(settings) >= {
+        "shared_buffers",
+        "work_mem",
+        "jit",
+        "effective_cache_size",
+        "max_parallel_workers_per_gather",
+    }, settings
     assert "load average" in data["load"]["at_start"]
     assert data["config"]["services"] == 200
     kinds = {(r["surface"], r["kind"]) for r in data["searches"]}
@@ -87,3 +95,5 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
     }
     table = written.with_suffix(".md").read_text()
     assert "| api | text | 1 |" in table and "Peak RSS per gunicorn worker" in table
+    assert f"shared_buffers {settings['shared_buffers']}" in table
+    assert f"work_mem {settings['work_mem']}, " in table and f"jit {settings['jit']}" in table
