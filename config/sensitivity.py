@@ -165,6 +165,13 @@ _MODELS: dict[str, dict[str, str]] = {
         CONFIDENTIAL_LOCATION: "previous_value replacement_value",
     },
     "services.SearchWord": {PUBLIC: "word"},
+    # A copy of public service columns (services/search_rows.py); points are public points only.
+    "services.SearchRow": {
+        PUBLIC: "service status created_at last_verified_at last_modified organization_id "
+        "is_free no_id_required immigration_status_not_asked open_24_7 is_accessible "
+        "trafficking_specialised capacity_available capacity_updated_at term_ids region_ids "
+        "area_region_ids language_codes populations time_zone search_points sort_es sort_en",
+    },
     "services.Region": {
         PUBLIC: "id code level parent name country_code centre area population time_zone "
         "search_names"

@@ -413,18 +413,51 @@ def _is_listing(params: SearchParams) -> bool:
     )
 
 
-def _count(where: str, args: dict[str, Any], *, exact: bool) -> tuple[int, bool]:
-    """(total, whether there are more than that). A search counts its matches only up to
-    COUNT_LIMIT: an exact count of a broad search at 1,000,000 services reads every matching row
-    (~0.5 s for one common word, bench/README.md), and nobody pages past the first fifty pages."""
-    if exact:
-        return _fetch(f"SELECT count(*) FROM services_service s WHERE {where}", args)[0][0], False  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
-    found = _fetch(
-        f"SELECT count(*) FROM (SELECT 1 FROM services_service s WHERE {where}"
-        " LIMIT %(count_upto)s) AS c",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
-        {**args, "count_upto": COUNT_LIMIT + 1},
-    )[0][0]
-    return min(found, COUNT_LIMIT), found > COUNT_LIMIT
+# Search reads the narrow copy of the service columns it filters and sorts on (search_rows.py);
+# only the text vector stays on the wide table.
+ROWS = "services_searchrow"
+FULL = "services_service"
+ROW_SORT = {"en": "s.sort_en", "es": "s.sort_es"}
+# Up to this many matches are read from the narrow table and sorted whole; a search with more
+# walks an index in the page's order. Walking the name index is slow when the matches sort late
+# (synthetic names cluster by kind: 286,000 rows skipped for "immigration-legal" + "pt" at 1M),
+# and sorting a few thousand narrow rows takes a few ms.
+SORT_ALL_UPTO = 5000
+
+
+def _exact_count(where: str, args: dict[str, Any]) -> int:
+    """A plain listing's exact total: an index-only scan of services_service's published index."""
+    return _fetch(f"SELECT count(*) FROM {FULL} s WHERE {where}", args)[0][0]  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+
+
+def _paged(
+    matches: str, ordered: str, walk: str, args: dict[str, Any], exact_total: int | None
+) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
+    """Count and page in one statement. `matches` selects (id, d, stale, sort keys) of a bounded
+    number of matches: they give the count (up to COUNT_LIMIT, then "more than": bench/README.md
+    finding 1), and when they are all the matches (SORT_ALL_UPTO or fewer), the page is sorted from them
+    (`ordered`) without touching the table again. Only a search with more matches runs `walk`,
+    an index scan in the page's order that stops at its end. PostgreSQL runs only the branch
+    whose one-time condition holds."""
+    args = {**args, "count_upto": max(SORT_ALL_UPTO, COUNT_LIMIT) + 1}
+    rows = _fetch(
+        f"""
+        WITH m AS MATERIALIZED ({matches} LIMIT %(count_upto)s),
+             n AS MATERIALIZED (SELECT count(*) AS n FROM m)
+        SELECT n.n, p.id, p.d FROM n LEFT JOIN (
+            (SELECT id, d FROM m WHERE (SELECT n FROM n) <= {SORT_ALL_UPTO}
+             {ordered} OFFSET %(offset)s LIMIT %(limit)s)
+            UNION ALL
+            (SELECT id, d FROM ({walk}) AS w WHERE (SELECT n FROM n) > {SORT_ALL_UPTO})
+        ) AS p ON true
+        """,  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+        args,
+    )
+    found = rows[0][0]
+    page = [(r[1], r[2]) for r in rows if r[1] is not None]
+    if exact_total is not None:
+        return exact_total, False, page
+    return min(found, COUNT_LIMIT), found > COUNT_LIMIT, page
 
 
 def _run(
@@ -432,71 +465,123 @@ def _run(
 ) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
     """(total, more than total, [(service id, distance in metres)]) for one page.
 
-    Fresh listings come before stale ones (#8) in every ordering. Each ordering is asked of the
-    fresh and the stale listings separately, so that the name and distance indexes deliver rows
-    already in order and the scan stops at the page's end, instead of sorting every match."""
+    Fresh listings come before stale ones (#8) in every ordering. A search with more matches
+    than it counts asks each ordering of the fresh and the stale listings separately, so that
+    the name and distance indexes deliver rows already in order and the scan stops at the page's
+    end, instead of sorting every match."""
     where = list(query.where)
     args = dict(query.args)
-    if text:
-        where.append(f"s.search_vector @@ {TSQUERY}")
-        args["q"] = text
     offset = (params.page - 1) * params.per_page
     args.update(offset=offset, limit=params.per_page, upto=offset + params.per_page)
-    base = " AND ".join(where)
     exact = _is_listing(params) and not text
-    if query.near:
-        total, more = _count(f"{base} AND ({query.near} OR {query.serves})", args, exact=exact)
-        near = [
-            f"""(SELECT s.id, {stale} AS stale, 0 AS grp,
-                       s.search_points <-> %(origin)s::geography AS d
-                FROM services_service s WHERE {base} AND {query.near} AND {cond}
-                ORDER BY s.search_points <-> %(origin)s::geography, s.id LIMIT %(upto)s)"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
-            for stale, cond in (("false", f"NOT {STALE}"), ("true", STALE))
-        ]
-        rows = _fetch(
-            f"""
-            SELECT id, d FROM (
-                {near[0]} UNION ALL {near[1]} UNION ALL
-                (SELECT s.id, {STALE} AS stale, 1 AS grp,
-                        ST_Distance(s.search_points, %(origin)s::geography) AS d
-                 FROM services_service s
-                 WHERE {base} AND {query.serves} AND NOT coalesce({query.near}, false)
-                 ORDER BY stale, d NULLS LAST, s.id LIMIT %(upto)s)
-            ) AS x
-            ORDER BY stale, grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s
-            """,  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
-            args,
-        )
-        return total, more, rows
-    total, more = _count(base, args, exact=exact)
     if text:
-        # Ranking reads each candidate's vector: only RANK_CANDIDATES matches (or as many as the
-        # page needs) are ranked, the first the text index yields, without reading the others.
-        args["candidates"] = max(RANK_CANDIDATES, offset + params.per_page)
-        rows = _fetch(
-            f"""
-            SELECT id, NULL FROM (
-                SELECT s.id, s.search_vector AS v, {STALE} AS stale
-                FROM services_service s WHERE {base} LIMIT %(candidates)s
-            ) AS m
-            ORDER BY stale, ts_rank_cd(v, {TSQUERY}) DESC, id
-            OFFSET %(offset)s LIMIT %(limit)s
-            """,  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
-            args,
-        )
-        return total, more, rows
-    sort = SORT_NAME.get(lang, SORT_NAME["es"])
-    parts = [
-        f"""(SELECT s.id, {stale} AS stale, {sort} AS k FROM services_service s
+        args["q"] = text
+    if query.near:
+        return _run_near(query, where, args, text=text)
+    base = " AND ".join(where)
+    if text:
+        return _run_text(base, args, offset + params.per_page)
+    sort = ROW_SORT.get(lang, ROW_SORT["es"])
+    walk = " UNION ALL ".join(
+        f"""(SELECT s.id, NULL::float8 AS d, {stale} AS stale, {sort} AS k FROM {ROWS} s
             WHERE {base} AND {cond} ORDER BY {sort}, s.id LIMIT %(upto)s)"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         for stale, cond in (("false", f"NOT {STALE}"), ("true", STALE))
-    ]
+    )
+    return _paged(
+        f"SELECT s.id, NULL::float8 AS d, {STALE} AS stale, {sort} AS k FROM {ROWS} s WHERE {base}",
+        "ORDER BY stale, k, id",
+        f"SELECT id, d FROM ({walk}) AS x ORDER BY stale, k, id OFFSET %(offset)s LIMIT %(limit)s",
+        args,
+        _exact_count(base, args) if exact else None,
+    )
+
+
+def _run_text(
+    base: str, args: dict[str, Any], upto: int
+) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
+    """Text without a place: the first matches the text index yields are counted and ranked
+    in one statement (one bitmap of the text index, not one per step). Ranking reads each
+    candidate's vector: only RANK_CANDIDATES matches (or as many as the page needs) are ranked."""
+    args = {**args, "candidates": max(RANK_CANDIDATES, upto)}
+    args["take"] = max(COUNT_LIMIT + 1, args["candidates"])
     rows = _fetch(
-        f"SELECT id, NULL FROM ({parts[0]} UNION ALL {parts[1]}) AS x"
-        " ORDER BY stale, k, id OFFSET %(offset)s LIMIT %(limit)s",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+        f"""
+        WITH m AS MATERIALIZED (
+            SELECT s.id, s.search_vector AS v, {STALE} AS stale
+            FROM {FULL} s WHERE {base} AND s.search_vector @@ {TSQUERY} LIMIT %(take)s),
+        n AS MATERIALIZED (SELECT count(*) AS n FROM m)
+        SELECT n.n, p.id FROM n LEFT JOIN LATERAL (
+            SELECT id FROM (SELECT * FROM m LIMIT %(candidates)s) AS c
+            ORDER BY stale, ts_rank_cd(v, {TSQUERY}) DESC, id
+            OFFSET %(offset)s LIMIT %(limit)s
+        ) AS p ON true
+        """,  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         args,
     )
-    return total, more, rows
+    found = rows[0][0]
+    return (
+        min(found, COUNT_LIMIT),
+        found > COUNT_LIMIT,
+        [(r[1], None) for r in rows if r[1] is not None],
+    )
+
+
+def _run_near(
+    query: _Query, where: list[str], args: dict[str, Any], *, text: str
+) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
+    """Near a place (public points within the radius, nearest first) or serving it (after
+    those). The text, when there is one, is tested on the wide row of each candidate the narrow
+    table finds (a scalar sub-select, so the planner never builds the whole text bitmap)."""
+    if text:
+        where = [
+            *where,
+            f"(SELECT f.search_vector FROM {FULL} f WHERE f.id = s.id) @@ {TSQUERY}",
+        ]
+    base = " AND ".join(where)
+    near, serves = query.near, query.serves
+    dist = "s.search_points <-> %(origin)s::geography"
+
+    def nearest(cond: str, limit: str) -> str:
+        # Ordered by distance alone: a tie-breaker on id in the same ORDER BY makes PostgreSQL
+        # sort every row in the radius instead of walking the GiST index (436 ms against 3 ms
+        # at 1M, bench/README.md); ties are broken by the caller.
+        return (
+            f"SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"
+            f" WHERE {base} AND {near} AND {cond} ORDER BY {dist} LIMIT {limit}"
+        )
+
+    def nearest_exact(cond: str) -> str:
+        # The page's rows in (distance, id) order: the `upto` nearest fix the farthest distance
+        # the page needs; every row within it (ties included) is read again through the index.
+        reach = f"(SELECT max(k.d) FROM ({nearest(cond, '%(upto)s')}) AS k)"
+        return (
+            f"(SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"
+            f" WHERE {base} AND {near} AND {cond}"
+            f" AND ST_DWithin(s.search_points, %(origin)s::geography, {reach} * 1.01 + 1.0)"
+            f" AND {dist} <= {reach} ORDER BY d, s.id LIMIT %(upto)s)"
+        )
+
+    served = (
+        f"SELECT s.id, ST_Distance(s.search_points, %(origin)s::geography) AS d,"
+        f" {STALE} AS stale, 1 AS grp FROM {ROWS} s"
+        f" WHERE {base} AND {serves} AND NOT coalesce({near}, false)"
+    )
+    walk = f"""
+        SELECT id, d FROM (
+            {nearest_exact(f"NOT {STALE}")} UNION ALL {nearest_exact(STALE)} UNION ALL
+            ({served} ORDER BY stale, d NULLS LAST, s.id LIMIT %(upto)s)
+        ) AS x
+        ORDER BY stale, grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+    return _paged(
+        # The count needs any SORT_ALL_UPTO + 1 matches, not the nearest: no ORDER BY here.
+        f"SELECT * FROM ((SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"
+        f" WHERE {base} AND {near} LIMIT %(count_upto)s)"
+        f" UNION ALL ({served} LIMIT %(count_upto)s)) AS u",
+        "ORDER BY stale, grp, d NULLS LAST, id",
+        walk,
+        args,
+        None,
+    )
 
 
 def correct_words(text: str) -> str:

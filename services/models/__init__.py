@@ -4,6 +4,9 @@ from services.models.lexicon import SearchWord
 from services.models.locations import Accessibility, Address, Location, ServiceAtLocation
 from services.models.organizations import Funding, Organization, OrganizationIdentifier, Program
 from services.models.regions import Region
+
+# Loaded for Django; not a directory model (no admin, no API): search's own copy of columns.
+from services.models.search_rows import SearchRow  # noqa: F401
 from services.models.services import (
     CostOption,
     Population,

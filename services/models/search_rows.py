@@ -1,0 +1,58 @@
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchRow(models.Model):
+    """What search reads of a service, one narrow row each (services/search_rows.py). Written
+    only by triggers on services_service; never edited here. Also open_week (int4multirange),
+    added in SQL like the service's own."""
+
+    service = models.OneToOneField(
+        "services.Service",
+        verbose_name=_("service"),
+        primary_key=True,
+        db_column="id",
+        # The database deletes the row with its service (ON DELETE CASCADE, added in SQL).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+    last_verified_at = models.DateTimeField(null=True)
+    last_modified = models.DateTimeField()
+    organization_id = models.UUIDField()
+    is_free = models.BooleanField()
+    no_id_required = models.BooleanField()
+    immigration_status_not_asked = models.BooleanField()
+    open_24_7 = models.BooleanField()
+    is_accessible = models.BooleanField()
+    trafficking_specialised = models.BooleanField()
+    capacity_available = models.PositiveIntegerField(null=True)
+    capacity_updated_at = models.DateTimeField(null=True)
+    term_ids = ArrayField(models.UUIDField(), default=list)
+    region_ids = ArrayField(models.BigIntegerField(), default=list)
+    area_region_ids = ArrayField(models.BigIntegerField(), default=list)
+    language_codes = ArrayField(models.CharField(max_length=10), default=list)
+    populations = ArrayField(models.CharField(max_length=30), default=list)
+    time_zone = models.CharField(max_length=64, blank=True)
+    # PUBLIC points only (copied from Service.search_points); GiST-indexed by Django.
+    search_points = models.MultiPointField(geography=True, srid=4326, null=True)
+    sort_es = models.TextField()
+    sort_en = models.TextField()
+
+    class Meta:
+        verbose_name = _("search row")
+        verbose_name_plural = _("search rows")
+        indexes = [
+            GinIndex(fields=["term_ids"], name="searchrow_term_ids_gin"),
+            GinIndex(fields=["region_ids"], name="searchrow_region_ids_gin"),
+            GinIndex(fields=["area_region_ids"], name="searchrow_area_region_ids_gin"),
+            GinIndex(fields=["language_codes"], name="searchrow_language_codes_gin"),
+            GinIndex(fields=["populations"], name="searchrow_populations_gin"),
+            models.Index(fields=["sort_es", "service"], name="searchrow_sort_es"),
+            models.Index(fields=["sort_en", "service"], name="searchrow_sort_en"),
+            models.Index(fields=["organization_id"], name="searchrow_organization"),
+        ]
