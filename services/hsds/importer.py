@@ -30,6 +30,7 @@ import logging
 import types
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, P
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import NOT_PROVIDED
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from services.hours import validate_schedule
@@ -140,6 +141,15 @@ class _Row:
     missing_required: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     flat: bool = False
+
+
+@dataclass
+class _ReadChunk:
+    size: int
+    rows: dict[tuple[str, Any], _Row]
+    groups: _Groups
+    rejected: set[int]
+    problems: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -268,14 +278,28 @@ class Importer:
     def run_import(self) -> ImportReport:
         chunk_size = CSV_CHUNK if self.source.is_tabular() else JSON_CHUNK
         processed = 0
+        chunks = _chunks(self.source.records(), chunk_size)
+        language = translation.get_language()
+
+        def read_next() -> _ReadChunk | None:
+            # Translation is per thread: the reader's messages in the importer's language.
+            with translation.override(language):
+                records = next(chunks, None)
+                return None if records is None else self._read_chunk(records)
+
         try:
             self._relax_commit()
-            for chunk in _chunks(self.source.records(), chunk_size):
-                self._process_chunk(chunk)
-                processed += len(chunk)
-                self.report.records = processed
-                if self.on_progress:
-                    self.on_progress(processed, self.report)
+            # Two stages on two cores: while PostgreSQL writes a chunk (the writer waits on it
+            # without the GIL), the reader thread parses and checks the next one.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hsds-reader") as reader:
+                pending = reader.submit(read_next)
+                while (chunk := pending.result()) is not None:
+                    pending = reader.submit(read_next)
+                    self._write_chunk(chunk)
+                    processed += chunk.size
+                    self.report.records = processed
+                    if self.on_progress:
+                        self.on_progress(processed, self.report)
             self._analyze()
             self._resolve_deferred()
             self._refresh_search()
@@ -284,14 +308,22 @@ class Importer:
             self._drop_temp_tables()
         return self.report
 
-    def _process_chunk(self, records: list[Record]) -> None:
+    def _read_chunk(self, records: list[Record]) -> _ReadChunk:
+        """Everything about a chunk that needs no database: parsing, flattening, converting and
+        checking each row. Runs in the reader thread, so its problems are kept and reported by
+        the writer in order."""
+        problems: list[tuple[Any, ...]] = []
+
+        def note(*args: Any) -> None:
+            problems.append(args)
+
         groups = _Groups()
         rows: dict[tuple[str, Any], _Row] = {}
         rejected: set[int] = set()
         for index, record in enumerate(records):
             groups.add(index)
             if not isinstance(record.data, dict):
-                self._problem(
+                note(
                     "error", record.origin, record.table, "", "", _("not a well-formed HSDS object")
                 )
                 rejected.add(index)
@@ -303,17 +335,17 @@ class Importer:
                 self._flatten(record.data, record.table, record.origin, "", flat)
             for table, raw, origin in flat:
                 if not isinstance(raw, dict):
-                    self._problem("error", origin, table, "", "", _("must be an object"))
+                    note("error", origin, table, "", "", _("must be an object"))
                     rejected.add(index)
                     continue
                 try:
                     row_id = v.to_uuid(raw.get("id"))
                 except v.ValueProblem as problem:
-                    self._problem("error", origin, table, "", "id", problem.reason)
+                    note("error", origin, table, "", "id", problem.reason)
                     rejected.add(index)
                     continue
                 if row_id is None:
-                    self._problem("error", origin, table, "", "id", _("is required"))
+                    note("error", origin, table, "", "id", _("is required"))
                     rejected.add(index)
                     continue
                 key = (table.name, row_id)
@@ -322,7 +354,7 @@ class Importer:
                     rows[key] = _Row(table, raw, origin, index, id=row_id, flat=record.flat)
                     continue
                 if record.flat and existing.flat and existing.origin.file == origin.file:
-                    self._problem(
+                    note(
                         "warning", origin, table, row_id, "id",
                         _("appears more than once; the last row wins"),
                     )  # fmt: skip
@@ -334,9 +366,15 @@ class Importer:
             try:
                 self._read_row(row)
             except _RowInvalid as invalid:
-                self._problem("error", row.origin, row.table, row.id, invalid.field, invalid.reason)
+                note("error", row.origin, row.table, row.id, invalid.field, invalid.reason)
                 rejected.add(groups.find(row.group))
 
+        return _ReadChunk(len(records), rows, groups, rejected, problems)
+
+    def _write_chunk(self, chunk: _ReadChunk) -> None:
+        for args in chunk.problems:
+            self._problem(*args)
+        rows, groups, rejected = chunk.rows, chunk.groups, chunk.rejected
         existing_ids = self._existing_ids(rows.values())
         self._check_references(rows, groups, rejected, existing_ids)
 
@@ -345,7 +383,7 @@ class Importer:
             for field_name, reason in row.warnings:
                 self._problem("warning", row.origin, row.table, row.id, field_name, reason)
         sizes: dict[int, int] = {}
-        for index in range(len(records)):
+        for index in range(chunk.size):
             root = groups.find(index)
             sizes[root] = sizes.get(root, 0) + 1
         self.report.rejected_records += sum(sizes[root] for root in rejected if root in sizes)
