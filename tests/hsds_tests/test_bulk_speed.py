@@ -8,6 +8,7 @@ import time
 import uuid
 
 from celery.signals import before_task_publish
+from django.utils import translation
 
 from services import models as m
 from services.duplicates import NEIGHBOURS, Profile, _candidate_pairs, find_candidates
@@ -137,3 +138,16 @@ def test_attributes_of_any_entity_name_are_exported_with_their_record(db, tmp_pa
     assert sorted(a["link_entity"] for a in doc["attributes"]) == ["Servicio", "service"]
     org_doc = json.loads((tmp_path / "organizations.ndjson").read_text())
     assert [a["link_entity"] for a in org_doc["attributes"]] == ["organization"]
+
+
+def test_problems_found_while_reading_are_in_the_importers_language(db, tmp_path):
+    # Rows are parsed in a reader thread; Django's active language is per thread.
+    (tmp_path / "services.ndjson").write_text(json.dumps({"id": "not-a-uuid", "name": "x"}) + "\n")
+
+    with translation.override("en"):
+        _run, english = run_import(tmp_path)
+    with translation.override("es"):
+        _run, spanish = run_import(tmp_path)
+
+    assert [p.reason for p in english.errors] == ["is not a valid UUID"]
+    assert [p.reason for p in spanish.errors] == ["no es un UUID válido"]
