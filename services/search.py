@@ -614,9 +614,12 @@ def correct_words(text: str) -> str:
     return corrected if corrected != " ".join(words) else ""
 
 
-def search(params: SearchParams, *, lang: str, now: dt.datetime | None = None) -> SearchResult:
+def search(
+    params: SearchParams, *, lang: str, now: dt.datetime | None = None, load: str = "full"
+) -> SearchResult:
     """Services matching `params`: one page of them and the total, in a constant number of
-    queries whatever the page size. Distances are from public points only."""
+    queries whatever the page size. Distances are from public points only. `load` says what the
+    caller shows of each hit (search_results.LOADS), hence what is loaded for it."""
     now = now or timezone.now()
     origin = resolve_origin(params)
     query = _filters(params, now)
@@ -635,7 +638,7 @@ def search(params: SearchParams, *, lang: str, now: dt.datetime | None = None) -
             total, more, rows = _run(query, params, text=corrected, lang=lang)
         if total == 0:
             corrected = ""
-    hits = build_hits(rows, origin.point if origin else None)
+    hits = build_hits(rows, origin.point if origin else None, load)
     return SearchResult(
         hits=hits,
         total=total,

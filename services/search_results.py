@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.gis.geos import Point
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, Q
 
 from services.models import (
+    Address,
     Attribute,
+    Language,
     Location,
+    Phone,
+    Schedule,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -48,6 +54,15 @@ def public_locations_prefetch() -> Prefetch:
     )
 
 
+# What a caller will show of each hit, hence what build_hits loads:
+# "api"  — the API list item: the service, its organisation and programme, and what "open now"
+#          reads (schedules of the service, else of its locations, and their time zones);
+# "page" — a result card: that, plus phones, the nearest location's address (for
+#          public_location), languages, areas served and terms;
+# "full" — everything a service's own page or `full=true` starts from (load_services).
+LOADS = ("api", "page", "full")
+
+
 def load_services(ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
     """The services with everything a result page shows, in a fixed number of queries."""
     services = (
@@ -63,6 +78,78 @@ def load_services(ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
     )
     by_id = {service.id: service for service in services}
     attach_terms(list(by_id.values()))
+    return by_id
+
+
+def _attach(owners: Iterable[Model], name: str, rows: dict[Any, list[Any]]) -> None:
+    """Makes `owner.<name>.all()` answer `rows[owner.pk]` without a query, as
+    prefetch_related does, but without the QuerySet Django builds per owner (a filter() each:
+    most of the Python of a prefetched page). `.all()` then gives a list, which is all the hit
+    renderers ask of it; anything else (`.filter()`) fails loudly instead of querying."""
+    for owner in owners:
+        owner.__dict__.setdefault("_prefetched_objects_cache", {})[name] = rows.get(owner.pk, [])
+
+
+def _group(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = {}
+    for row in rows:
+        owner = getattr(row, key)
+        if owner is not None:
+            grouped.setdefault(owner, []).append(row)
+    return grouped
+
+
+def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, Service]:
+    """The services with what an API list item ("api") or a result card (page) shows: one query
+    per kind of row, no prefetch machinery. Locations come without their exact point."""
+    related = ("organization", "program") if not page else ("organization",)
+    by_id = {s.id: s for s in Service.objects.filter(id__in=ids).select_related(*related)}
+    services = list(by_id.values())
+    sals = list(
+        ServiceAtLocation.objects.filter(service_id__in=ids)
+        .select_related("location__region")
+        .defer("location__point")
+        .annotate(location_unplaced=Q(location__point__isnull=True))
+    )
+    service_field = ServiceAtLocation._meta.get_field("service")
+    for sal in sals:
+        service_field.set_cached_value(sal, by_id[sal.service_id])
+        if sal.location_unplaced:
+            # public_location() asks for the exact point when there is no public one: known
+            # to be empty, it costs no query per result (a point that exists is never loaded).
+            sal.location.point = None
+    _attach(services, "service_at_locations", _group(sals, "service_id"))
+    # One instance per link: services sharing a location each get their own, and each is given
+    # its rows (an instance left without them would query on first use).
+    locations = [sal.location for sal in sals]
+    location_ids = list({location.id for location in locations})
+    # "Open now" reads a service's own schedules, else those of its locations (hours.py).
+    schedules = list(
+        Schedule.objects.filter(
+            Q(service_id__in=ids)
+            | Q(service_at_location_id__in=[sal.id for sal in sals])
+            | Q(location_id__in=location_ids)
+        )
+    )
+    _attach(services, "schedules", _group(schedules, "service_id"))
+    _attach(sals, "schedules", _group(schedules, "service_at_location_id"))
+    _attach(locations, "schedules", _group(schedules, "location_id"))
+    if not page:
+        return by_id
+    phones = list(Phone.objects.filter(Q(service_id__in=ids) | Q(location_id__in=location_ids)))
+    _attach(services, "phones", _group(phones, "service_id"))
+    _attach(locations, "phones", _group(phones, "location_id"))
+    # public_location() reads the first address of a location that is not confidential; a
+    # confidential one's addresses are never loaded.
+    public = list({location.id for location in locations if not location.is_confidential})
+    addresses = Address.objects.filter(location_id__in=public) if public else []
+    _attach(locations, "addresses", _group(addresses, "location_id"))
+    _attach(
+        services, "languages", _group(Language.objects.filter(service_id__in=ids), "service_id")
+    )
+    areas = ServiceArea.objects.filter(service_id__in=ids).select_related("region")
+    _attach(services, "service_areas", _group(areas, "service_id"))
+    attach_terms(services)
     return by_id
 
 
@@ -100,10 +187,13 @@ def haversine_km(a: Point, b: Point) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def build_hits(rows: list[tuple], origin: Point | None) -> list[ServiceHit]:
+def build_hits(rows: list[tuple], origin: Point | None, load: str = "full") -> list[ServiceHit]:
     """[(service id, metres from the origin or None)] in page order → hits, in a fixed number of
-    queries."""
-    by_id = load_services([row[0] for row in rows])
+    queries; `load` (LOADS) says what the caller will show of them."""
+    if load not in LOADS:
+        raise ValueError(f"load must be one of {LOADS}")
+    ids = [row[0] for row in rows]
+    by_id = load_services(ids) if load == "full" else _load_hit_services(ids, page=load == "page")
     hits = []
     for service_id, metres in rows:
         service = by_id[service_id]

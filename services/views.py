@@ -173,7 +173,9 @@ def _need_buttons() -> list[tuple[str, str]]:
 def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[HitView]:
     """Hotlines whose service area is the whole country."""
     result = search(
-        SearchParams(region=country.code, taxonomy_term=HOTLINE_TERMS, per_page=limit), lang=lang
+        SearchParams(region=country.code, taxonomy_term=HOTLINE_TERMS, per_page=limit),
+        lang=lang,
+        load="page",
     )
     return [
         _hit_view(hit, lang)
@@ -255,12 +257,12 @@ def results(request: HttpRequest) -> HttpResponse:
     try:
         params = parse_search_params(query)
         # A place the gazetteer does not know is only found out while searching.
-        result = search(params, lang=lang)
+        result = search(params, lang=lang, load="page")
         if result.total and params.page > result.total_pages:
             # An out-of-range page (an old link) shows the last one rather than nothing.
             query["page"] = str(result.total_pages)
             params = parse_search_params(query)
-            result = search(params, lang=lang)
+            result = search(params, lang=lang, load="page")
     except SearchParamError as exc:
         error, params, result = exc, None, None
     hits = [_hit_view(hit, lang) for hit in result.hits] if result else []
@@ -484,7 +486,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
         params = parse_search_params(query)
     except SearchParamError:
         params = parse_search_params({"region": region.code})
-    result = search(params, lang=lang)
+    result = search(params, lang=lang, load="page")
     return render(
         request,
         "services/regions.html",

@@ -348,7 +348,9 @@ class ServiceListView(PublicApiView):
         search_params = parse_search_params(data)
         full = p.flag(data, "full")
         minimal = p.flag(data, "minimal")
-        result = search(search_params, lang=self.lang)
+        # What is loaded follows what the response shows: the plain list item needs no phones,
+        # addresses or languages (search_results.LOADS).
+        result = search(search_params, lang=self.lang, load="full" if full else "api")
         services = [hit.service for hit in result.hits]
         self.changed_objects = services
         if minimal:
@@ -359,24 +361,25 @@ class ServiceListView(PublicApiView):
                 }
                 for x in services
             ]
+        elif not full:
+            # The list item shows no location, phone or contact: no confidential rule applies
+            # and none needs looking up.
+            contents = s.service_list_items(
+                services,
+                lang=self.lang,
+                distances={hit.service.id: hit.distance_km for hit in result.hits},
+            )
         else:
-            if full:
-                prefetch_full_services(services)
-            else:
-                prefetch_related_objects(services, "program")
+            prefetch_full_services(services)
             context = self.context(
                 distances={hit.service.id: hit.distance_km for hit in result.hits}
             )
-            if full:
-                ids = [x.id for x in services] + [
-                    sal.id for x in services for sal in x.service_at_locations.all()
-                ]
-                context["attributes"] = self.attributes_for(
-                    ids, context["confidential_location_ids"]
-                )
-                context["metadata"] = history_metadata([x.id for x in services])
-            serializer = s.ServiceDetailSerializer if full else s.ServiceSerializer
-            contents = serializer(services, many=True, context=context).data
+            ids = [x.id for x in services] + [
+                sal.id for x in services for sal in x.service_at_locations.all()
+            ]
+            context["attributes"] = self.attributes_for(ids, context["confidential_location_ids"])
+            context["metadata"] = history_metadata([x.id for x in services])
+            contents = s.ServiceDetailSerializer(services, many=True, context=context).data
         return Response(
             p.page_wrapper(contents, total=result.total, page=result.page, per_page=result.per_page)
         )

@@ -1,0 +1,92 @@
+"""The results page loads only what a result card shows (search load="page", without Django's
+prefetch machinery): the page must be byte for byte what the fully loaded services give, in a
+constant number of queries, and never with a location's exact point."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import services.views as views
+from services.search_results import build_hits
+from tests.public_tests.demo import demo_directory
+
+SEARCHES = [
+    "/es/buscar/?q=albergue",
+    "/en/search/?q=legal",
+    "/es/buscar/?place=C%C3%BAcuta",
+    "/es/buscar/?place=Bogot%C3%A1&radius_km=2000&q=salud",
+    "/en/search/?lat=4.61&lon=-74.08&radius_km=500",
+    "/es/buscar/?region=CO&free=on",
+    "/es/buscar/?language=en",
+    "/es/buscar/?q=zzzzqqq&region=CO",  # nothing found: the country's hotlines instead
+    "/es/regiones/CO/",
+    "/es/pais/CO/",
+    "/es/lineas-de-ayuda/CO/",
+]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with demo_directory(django_db_blocker):
+        yield
+
+
+pytestmark = pytest.mark.django_db
+
+
+def _everything(search):
+    def full(*args, **kwargs):
+        kwargs["load"] = "full"
+        return search(*args, **kwargs)
+
+    return full
+
+
+def test_result_cards_are_those_of_fully_loaded_services(demo, client, monkeypatch):
+    pages = {}
+    for url in SEARCHES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content
+    monkeypatch.setattr(views, "search", _everything(views.search))
+    shown = 0
+    for url in SEARCHES:
+        response = client.get(url)
+        assert response.content == pages[url], url
+        shown += response.content.count(b'class="card"')
+    assert shown > 40
+
+
+def test_a_page_of_results_costs_the_same_queries_at_any_size(demo):
+    from services.models import Service
+
+    ids = list(Service.objects.published().order_by("id").values_list("id", flat=True))
+    counts = []
+    for size in (5, 60):
+        with CaptureQueriesContext(connection) as queries:
+            hits = build_hits([(pk, None) for pk in ids[:size]], None, "page")
+            for hit in hits:
+                views._hit_view(hit, "es")
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8, counts
+
+
+@pytest.mark.parametrize("load", ["api", "page"])
+def test_hits_never_load_a_locations_exact_point(demo, load):
+    from services.models import Location
+
+    ids = list(
+        Location.objects.filter(is_confidential=True)
+        .values_list("service_at_locations__service_id", flat=True)
+        .distinct()
+    )
+    assert ids
+    with CaptureQueriesContext(connection) as queries:
+        hits = build_hits([(pk, None) for pk in ids], None, load)
+    assert hits
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"services_location"."public_point"' in sql
+    # Only whether it is empty is asked (to spare a query per unplaced location), never its value.
+    assert sql.count('"services_location"."point"') == sql.count(
+        '"services_location"."point" IS NULL'
+    )
