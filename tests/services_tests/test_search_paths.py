@@ -49,6 +49,12 @@ SEARCHES = [
 ]
 
 
+def sort_all(monkeypatch: pytest.MonkeyPatch, upto: int) -> None:
+    """How many matches a search sorts whole before it walks an index instead."""
+    monkeypatch.setattr(search_module, "SORT_ALL_UPTO", upto)
+    monkeypatch.setattr(search_module, "NEAR_SORT_ALL_UPTO", upto)
+
+
 def pages(lang: str) -> list[tuple[int, bool, list[tuple[str, float | None]]]]:
     out = []
     for params in SEARCHES:
@@ -67,9 +73,9 @@ def pages(lang: str) -> list[tuple[int, bool, list[tuple[str, float | None]]]]:
 def test_sorting_all_matches_and_walking_the_index_give_the_same_pages(
     directory: None, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    monkeypatch.setattr(search_module, "SORT_ALL_UPTO", 10_000)
+    sort_all(monkeypatch, 10_000)
     sorted_whole = pages(lang)
-    monkeypatch.setattr(search_module, "SORT_ALL_UPTO", 0)
+    sort_all(monkeypatch, 0)
     walked = pages(lang)
     assert walked == sorted_whole
     assert all(page for _, _, page in sorted_whole)
@@ -80,7 +86,7 @@ def test_each_path_puts_fresh_first_then_near_then_served(
 ) -> None:
     params = SearchParams(lat=CUCUTA[0], lon=CUCUTA[1], radius_km=20, per_page=100)
     for upto in (10_000, 0):
-        monkeypatch.setattr(search_module, "SORT_ALL_UPTO", upto)
+        sort_all(monkeypatch, upto)
         hits = search(params, lang="es").hits
         stale = [h.service.name_es.startswith(("Viejo", "Línea vieja")) for h in hits]
         served = [h.distance_km is None for h in hits]
@@ -106,7 +112,7 @@ def test_ties_in_distance_are_ordered_by_id(
     twins = sorted(Service.objects.filter(name__startswith="Gemelo"), key=lambda s: s.id)
     params = SearchParams(lat=7.92, lon=-72.50, radius_km=1)
     for upto in (10_000, 0):
-        monkeypatch.setattr(search_module, "SORT_ALL_UPTO", upto)
+        sort_all(monkeypatch, upto)
         hits = search(params, lang="es").hits
         assert [h.service.id for h in hits if h.distance_km is not None] == [t.id for t in twins]
 
@@ -116,7 +122,7 @@ def test_the_count_stays_a_lower_bound_on_both_paths(
 ) -> None:
     monkeypatch.setattr(search_module, "COUNT_LIMIT", 4)
     for upto in (10_000, 0):
-        monkeypatch.setattr(search_module, "SORT_ALL_UPTO", upto)
+        sort_all(monkeypatch, upto)
         result = search(SearchParams(free=True), lang="es")
         assert (result.total, result.total_is_lower_bound) == (4, True)
         near = search(SearchParams(lat=7.92, lon=-72.50, radius_km=1), lang="es")
