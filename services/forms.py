@@ -2,9 +2,16 @@
 parameters are read and checked by services.search.parse_search_params, the one place that
 knows what a search accepts (the API reads the same names)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Population, Region, Service, ServiceArea, TaxonomyTerm
@@ -37,11 +44,59 @@ FLAG_FILTERS = [
 ]
 
 
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html, without the template engine."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        + ("" if value is True else f'="{conditional_escape(str(value))}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class Select(forms.Select):
+    """Django's Select, drawn in Python: the same HTML as its templates (tests/public_tests prove
+    it), without two template includes per option (~80 options on every results page)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = [
+            f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>'
+        ]
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                html.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                # Each option ends with select_option.html's own line break.
+                html.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                    f"{_attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                html.append("\n  </optgroup>")
+        html.append("\n</select>")
+        return mark_safe("".join(html))  # noqa: S308 — every value above is escaped
+
+
 class FlagInput(forms.CheckboxInput):
-    """A checkbox that sends `true`, the value the search parameters document."""
+    """A checkbox that sends `true`, the value the search parameters document; drawn in Python
+    like Select (the HTML of django/forms/widgets/input.html)."""
 
     def __init__(self) -> None:
         super().__init__(attrs={"value": "true"})
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        value_html = "" if shown is None else f' value="{conditional_escape(str(shown))}"'
+        return mark_safe(  # noqa: S308 — every value is escaped
+            f'<input type="{conditional_escape(widget["type"])}"'
+            f' name="{conditional_escape(widget["name"])}"{value_html}{_attrs_html(widget["attrs"])}>'
+        )
 
 
 def countries_with_services() -> list[Region]:
@@ -78,6 +133,21 @@ def need_choices() -> list[tuple[str, object]]:
     return choices
 
 
+# The filters' choices change when a listing is published or a term added, not per visitor: a
+# results page reads them from the cache (fail-soft Redis, one round trip) instead of two queries
+# (the EXISTS per country alone ~12-19 ms at 100,000 services, bench/README.md), at most this old.
+CHOICES_SECONDS = 60
+
+
+def _cached_choices(name: str, compute: Callable[[], list[Any]]) -> list[Any]:
+    key = f"search-form:{name}:{(get_language() or settings.LANGUAGE_CODE)[:2]}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = compute()
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("What help are you looking for?"),
@@ -101,17 +171,20 @@ class SearchForm(forms.Form):
     # The country picked on the home page: narrows a search that names no place.
     country = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    taxonomy_term_id = forms.ChoiceField(label=_("Kind of help"), required=False)
-    region = forms.ChoiceField(label=_("Country"), required=False)
-    radius_km = forms.ChoiceField(label=_("Distance"), required=False, choices=RADIUS_CHOICES)
-    language = forms.ChoiceField(label=_("Language spoken"), required=False)
+    taxonomy_term_id = forms.ChoiceField(label=_("Kind of help"), required=False, widget=Select)
+    region = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
+    radius_km = forms.ChoiceField(
+        label=_("Distance"), required=False, choices=RADIUS_CHOICES, widget=Select
+    )
+    language = forms.ChoiceField(label=_("Language spoken"), required=False, widget=Select)
     population = forms.ChoiceField(
         label=_("Who it is for"),
         required=False,
         choices=[("", _("Everyone")), *Population.choices],
+        widget=Select,
     )
     verified_within_days = forms.ChoiceField(
-        label=_("Information checked"), required=False, choices=VERIFIED_CHOICES
+        label=_("Information checked"), required=False, choices=VERIFIED_CHOICES, widget=Select
     )
 
     def __init__(self, *args, with_filters: bool = True, **kwargs) -> None:
@@ -123,11 +196,12 @@ class SearchForm(forms.Form):
             *[(code, name) for code, name in settings.CONTENT_LANGUAGES],
         ]
         if with_filters:
-            self.fields["taxonomy_term_id"].choices = need_choices()
-            self.fields["region"].choices = [
-                ("", _("All countries")),
-                *[(country.code, country.name) for country in countries_with_services()],
-            ]
+            needs = _cached_choices("needs", lambda: need_choices()[1:])
+            self.fields["taxonomy_term_id"].choices = [("", _("Any kind of help")), *needs]
+            countries = _cached_choices(
+                "countries", lambda: [(c.code, c.name) for c in countries_with_services()]
+            )
+            self.fields["region"].choices = [("", _("All countries")), *countries]
             # A region reached by browsing (a department, a town) stays selectable.
             chosen = (self.data.get("region") or "").upper() if self.is_bound else ""
             codes = {code for code, _label in self.fields["region"].choices}

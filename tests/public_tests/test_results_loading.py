@@ -90,3 +90,37 @@ def test_hits_never_load_a_locations_exact_point(demo, load):
     assert sql.count('"services_location"."point"') == sql.count(
         '"services_location"."point" IS NULL'
     )
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_filters_are_drawn_as_djangos_own_widgets_draw_them(demo, lang):
+    from django import forms
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from services.forms import SearchForm
+
+    with translation.override(lang):
+        for query in ("", "taxonomy_term_id=legal&region=CO&free=true&language=en&radius_km=25"):
+            form = SearchForm(QueryDict(query))
+            assert len(form["taxonomy_term_id"].field.choices) > 3
+            for field in form.select_fields:
+                django_select = forms.Select(choices=field.field.choices)
+                assert str(field) == field.as_widget(widget=django_select), field.name
+            for field in form.flag_fields:
+                django_box = forms.CheckboxInput(attrs={"value": "true"})
+                assert str(field) == field.as_widget(widget=django_box), field.name
+            assert ("checked" in str(form["free"])) == bool(query)
+
+
+def test_the_filters_choices_cost_no_query_once_cached(demo):
+    from django.http import QueryDict
+
+    from services.forms import SearchForm
+
+    first = SearchForm(QueryDict("region=CO"))
+    with CaptureQueriesContext(connection) as queries:
+        again = SearchForm(QueryDict("region=CO"))
+    assert len(queries) == 0
+    assert again["region"].field.choices == first["region"].field.choices
+    assert again["taxonomy_term_id"].field.choices == first["taxonomy_term_id"].field.choices
