@@ -219,30 +219,68 @@ BEGIN
         WHERE y.freq = 'WEEKLY' AND coalesce(y.interval, 1) = 1
           AND y.opens_at IS NOT NULL AND y.closes_at IS NOT NULL
           AND (y.valid_to IS NULL OR y.valid_to >= current_date)
-    ), rules AS (
-        -- Services share a few dozen distinct rules: compute each rule's minutes once.
-        SELECT d.byday, d.opens_at, d.closes_at,
+    ), rules AS MATERIALIZED (
+        -- Services share a few dozen distinct rules: each rule's minutes are computed once.
+        SELECT row_number() OVER (ORDER BY d.byday, d.opens_at, d.closes_at) AS n,
+               d.byday, d.opens_at, d.closes_at,
                enlace_week_spans(d.byday, d.opens_at, d.closes_at) AS week
         FROM (SELECT DISTINCT coalesce(byday, '') AS byday, opens_at, closes_at
               FROM sched_rows) AS d
-    ), sched AS (
-        -- A service's own schedules win over those of its locations.
-        SELECT x.service_id,
-               CASE WHEN bool_or(x.own)
-                    THEN range_agg(r.week) FILTER (WHERE x.own)
-                    ELSE range_agg(r.week) END AS week
+    ), sched_rules AS (
+        -- A rule open no minute counts as absent (it neither opens the service nor hides its
+        -- locations' hours).
+        SELECT x.service_id, x.own, r.n,
+               bool_or(x.own) OVER (PARTITION BY x.service_id) AS any_own
         FROM sched_rows x
         JOIN rules r ON r.byday = coalesce(x.byday, '') AND r.opens_at = x.opens_at
                     AND r.closes_at = x.closes_at
-        -- A rule open no minute counts as absent (it neither opens the service nor hides its
-        -- locations' hours).
         WHERE r.week <> '{}'::int4multirange
-        GROUP BY x.service_id
-    ), org AS (
-        SELECT t.id AS service_id, o.name
+    ), sched_sets AS (
+        -- A service's own schedules win over those of its locations.
+        SELECT service_id, array_agg(DISTINCT n ORDER BY n) AS rule_set
+        FROM sched_rules
+        WHERE own OR NOT any_own
+        GROUP BY service_id
+    ), weeks AS MATERIALIZED (
+        -- And services share their sets of rules too: each set's union is computed once.
+        SELECT d.rule_set, (SELECT range_agg(r.week) FROM rules r WHERE r.n = ANY(d.rule_set))
+                   AS week
+        FROM (SELECT DISTINCT rule_set FROM sched_sets) AS d
+    ), sched AS (
+        SELECT ss.service_id, w.week
+        FROM sched_sets ss
+        JOIN weeks w ON w.rule_set = ss.rule_set
+    ), term_vectors AS MATERIALIZED (
+        -- Services share their sets of terms, and listings often their descriptions (a
+        -- network's branches, imports, generated directories): each distinct text is parsed
+        -- once, the costliest step of a refresh. MATERIALIZED, or the planner would compute
+        -- each vector again for every row of the join.
+        SELECT d.text_es, d.text_en,
+               setweight(to_tsvector('es_unaccent', d.text_es), 'B')
+               || setweight(to_tsvector('en_unaccent', d.text_en), 'B') AS vector
+        FROM (SELECT DISTINCT text_es, text_en FROM terms) AS d
+    ), own AS (
+        SELECT t.id AS service_id, o.name,
+               concat_ws(' ', s2.description_es, s2.eligibility_description_es,
+                         s2.application_process_es, s2.interpretation_services_es) AS text_es,
+               concat_ws(' ', s2.description_en, s2.eligibility_description_en,
+                         s2.application_process_en, s2.interpretation_services_en) AS text_en,
+               concat_ws(' ', s2.description_pt, s2.description_fr, s2.description_ht)
+                   AS text_other
         FROM enlace_refresh_ids t
         JOIN services_service s2 ON s2.id = t.id
-        JOIN services_organization o ON o.id = s2.organization_id
+        LEFT JOIN services_organization o ON o.id = s2.organization_id
+    ), text_vectors AS MATERIALIZED (
+        SELECT d.text_es, d.text_en, d.text_other,
+               setweight(to_tsvector('es_unaccent', d.text_es), 'C')
+               || setweight(to_tsvector('en_unaccent', d.text_en), 'C')
+               || setweight(to_tsvector('simple_unaccent', d.text_other), 'D') AS vector
+        FROM (SELECT DISTINCT text_es, text_en, text_other FROM own) AS d
+    ), org AS (
+        SELECT own.service_id, own.name, tv.vector AS text_vector
+        FROM own
+        JOIN text_vectors tv ON tv.text_es = own.text_es AND tv.text_en = own.text_en
+                            AND tv.text_other = own.text_other
     ), ancestors AS (
         -- Every region of a location or area, with its parents (three levels at most).
         SELECT s.id AS service_id, array_agg(DISTINCT a.rid) AS ids
@@ -275,23 +313,16 @@ BEGIN
             || setweight(to_tsvector('en_unaccent', coalesce(s.name_en, '')), 'A')
             || setweight(to_tsvector('simple_unaccent', concat_ws(' ', s.name_pt, s.name_fr,
                                                                     s.name_ht)), 'A')
-            || setweight(to_tsvector('es_unaccent', coalesce(terms.text_es, '')), 'B')
-            || setweight(to_tsvector('en_unaccent', coalesce(terms.text_en, '')), 'B')
+            || coalesce(tv.vector, '')
             || setweight(to_tsvector('simple_unaccent', coalesce(o.name, '')), 'B')
-            || setweight(to_tsvector('es_unaccent', concat_ws(' ', s.description_es,
-                    s.eligibility_description_es, s.application_process_es,
-                    s.interpretation_services_es)), 'C')
-            || setweight(to_tsvector('en_unaccent', concat_ws(' ', s.description_en,
-                    s.eligibility_description_en, s.application_process_en,
-                    s.interpretation_services_en)), 'C')
-            || setweight(to_tsvector('simple_unaccent', concat_ws(' ', s.description_pt,
-                    s.description_fr, s.description_ht)), 'D')
+            || o.text_vector
     FROM enlace_refresh_ids t
     LEFT JOIN org o ON o.service_id = t.id
     LEFT JOIN loc ON loc.service_id = t.id
     LEFT JOIN area ON area.service_id = t.id
     LEFT JOIN lang ON lang.service_id = t.id
     LEFT JOIN terms ON terms.service_id = t.id
+    LEFT JOIN term_vectors tv ON tv.text_es = terms.text_es AND tv.text_en = terms.text_en
     LEFT JOIN sched ON sched.service_id = t.id
     LEFT JOIN ancestors ON ancestors.service_id = t.id
     WHERE s.id = t.id;
