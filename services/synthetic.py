@@ -28,6 +28,7 @@ from services import models as m
 from services.confidential import point_for_public
 from services.demo import TEMPLATES, _hours
 from services.search_index import refresh_services, refresh_words
+from services.search_rows import FILL_SQL
 
 BATCH = 50_000
 # The tables generate() writes. Their secondary indexes (every index that backs no constraint)
@@ -44,7 +45,10 @@ BULK_MODELS = (
     m.Language,
     m.Attribute,
     m.ServiceArea,
+    m.SearchRow,
 )
+# Indexes of these are built only after the refresh has rewritten the rows they cover.
+LATE_TABLES = (m.Service._meta.db_table, m.SearchRow._meta.db_table)
 
 
 def _text(value: Any) -> str:
@@ -210,12 +214,15 @@ def _build_indexes(indexes: list[tuple[str, str]], workers: int) -> None:
             future.result()
 
 
-def _refresh_in_parallel(ids: list[uuid.UUID], workers: int) -> None:
+def _refresh_in_parallel(ids: list[uuid.UUID], workers: int, *, replica: bool) -> None:
     """The refresh is CPU-bound in PostgreSQL (text vectors): one connection per core."""
     chunks = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
 
     def work(part: list[list[uuid.UUID]]) -> None:
         try:
+            if replica:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET session_replication_role = replica")
             for chunk in part:
                 refresh_services(chunk, words=False)
         finally:
@@ -361,7 +368,8 @@ def _generate(
         # with its parent in this function, so a superuser may skip those checks (others can't,
         # and the load is merely slower).
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if cursor.fetchone()[0]:
+        replica = cursor.fetchone()[0]
+        if replica:
             cursor.execute("SET session_replication_role = replica")
         cursor.execute("SET synchronous_commit = off")
         writer = Writer(cursor)
@@ -493,25 +501,32 @@ def _generate(
     # The refresh finds each service's rows through the other tables' indexes (without them
     # every chunk would read those tables whole); the service table's own indexes wait until
     # its rows have been rewritten.
-    table = m.Service._meta.db_table
-    later = [(name, sql) for name, sql in indexes if f" ON public.{table} " in sql]
+    later = [i for i in indexes if any(f" ON public.{t} " in i[1] for t in LATE_TABLES)]
     step = time.monotonic()
     _build_indexes([i for i in indexes if i not in later], workers)
     timings["indexes_s"] = round(time.monotonic() - step, 1)
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
         cursor.execute("ANALYZE")
-        cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("SET synchronous_commit = DEFAULT")
         step = time.monotonic()
+        # Still in replica mode (superusers): the search table's statement triggers would
+        # upsert every chunk into it through its indexes; it is filled once below instead.
         if workers > 1:
-            _refresh_in_parallel(new_ids, workers)
+            _refresh_in_parallel(new_ids, workers, replica=replica)
         else:
             for i in range(0, len(new_ids), BATCH):
                 refresh_services(new_ids[i : i + BATCH], words=False)
         refresh_words()
         timings["refresh_s"] = round(time.monotonic() - step, 1)
         log(f"Search columns: {timings['refresh_s']} s")
+        step = time.monotonic()
+        # Every service's search row in one statement (the ones there already are left as they
+        # are). Its foreign key is to the rows it is read from, so replica mode may skip it.
+        cursor.execute(FILL_SQL)
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("SET synchronous_commit = DEFAULT")
+        timings["search_rows_s"] = round(time.monotonic() - step, 1)
+        log(f"Search table: {timings['search_rows_s']} s")
     step = time.monotonic()
     _build_indexes(later, workers)
     timings["indexes_s"] = round(timings["indexes_s"] + time.monotonic() - step, 1)
@@ -521,7 +536,8 @@ def _generate(
         # VACUUM (outside a transaction only) sets the visibility map, so that counts can be
         # answered from indexes alone.
         verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-        cursor.execute(f"{verb} services_service")
+        for table in LATE_TABLES:
+            cursor.execute(f"{verb} {table}")
     timings["analyze_s"] = round(time.monotonic() - step, 1)
     timings["total_s"] = round(time.monotonic() - started, 1)
     return timings

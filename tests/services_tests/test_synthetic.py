@@ -1,6 +1,6 @@
 """generate_directory: COPY-loaded synthetic services that search can find."""
 
-from services.models import Service
+from services.models import SearchRow, Service
 from services.search import SearchParams, search
 from services.synthetic import generate
 
@@ -12,6 +12,15 @@ def test_generates_searchable_services(base) -> None:
     synthetic = Service.objects.filter(name_es__endswith="(synthetic)")
     assert synthetic.count() == 60
     assert not synthetic.filter(search_vector=None).exists()
+    # The search table is filled once at the end (its triggers are off during the load): every
+    # generated service has its row, with the refreshed columns.
+    rows = {r.pk: r for r in SearchRow.objects.filter(pk__in=synthetic.values("id"))}
+    assert len(rows) == 60
+    for service in synthetic:
+        row = rows[service.id]
+        assert row.term_ids == service.term_ids and row.term_ids
+        assert row.language_codes == service.language_codes and row.region_ids
+        assert row.sort_es == service.name_es.lower()
     one = synthetic.exclude(search_points=None).first()
     point = one.search_points[0]
     result = search(SearchParams(lat=point.y, lon=point.x, radius_km=1, per_page=100), lang="es")
