@@ -37,7 +37,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-duplicates",
             action="store_true",
-            help="Skip looking for duplicate listings after the import.",
+            help=(
+                "Do not queue the search for duplicate listings, a Celery task that runs once "
+                "the import has committed (find_duplicates runs it by hand)."
+            ),
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
