@@ -496,9 +496,9 @@ def _run(
         for stale, cond in (("false", f"NOT {STALE}"), ("true", STALE))
     )
     return _paged(
-        f"SELECT s.id, NULL::float8 AS d, {STALE} AS stale, {sort} AS k FROM {ROWS} s WHERE {base}",
+        f"SELECT s.id, NULL::float8 AS d, {STALE} AS stale, {sort} AS k FROM {ROWS} s WHERE {base}",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         "ORDER BY stale, k, id",
-        f"SELECT id, d FROM ({walk}) AS x ORDER BY stale, k, id OFFSET %(offset)s LIMIT %(limit)s",
+        f"SELECT id, d FROM ({walk}) AS x ORDER BY stale, k, id OFFSET %(offset)s LIMIT %(limit)s",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         args,
         _exact_count(base, args) if exact else None,
         SORT_ALL_UPTO,
@@ -549,7 +549,7 @@ def _run_near(
     # listings are stale, which decides the distance-ordered walk.
     where = where[:2] + [f"({clause}) IS TRUE" for clause in where[2:]]
     if text:
-        where.append(f"(SELECT f.search_vector FROM {FULL} f WHERE f.id = s.id) @@ {TSQUERY}")
+        where.append(f"(SELECT f.search_vector FROM {FULL} f WHERE f.id = s.id) @@ {TSQUERY}")  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
     base = " AND ".join(where)
     near, serves = query.near, query.serves
     dist = "s.search_points <-> %(origin)s::geography"
@@ -559,23 +559,23 @@ def _run_near(
         # sort every row in the radius instead of walking the GiST index (436 ms against 3 ms
         # at 1M, bench/README.md); ties are broken by the caller.
         return (
-            f"SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"
+            f"SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
             f" WHERE {base} AND {near} AND {cond} ORDER BY {dist} LIMIT {limit}"
         )
 
     def nearest_exact(cond: str) -> str:
         # The page's rows in (distance, id) order: the `upto` nearest fix the farthest distance
         # the page needs; every row within it (ties included) is read again through the index.
-        reach = f"(SELECT max(k.d) FROM ({nearest(cond, '%(upto)s')}) AS k)"
+        reach = f"(SELECT max(k.d) FROM ({nearest(cond, '%(upto)s')}) AS k)"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         return (
-            f"(SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"
+            f"(SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
             f" WHERE {base} AND {near} AND {cond}"
             f" AND ST_DWithin(s.search_points, %(origin)s::geography, {reach} * 1.01 + 1.0)"
             f" AND {dist} <= {reach} ORDER BY d, s.id LIMIT %(upto)s)"
         )
 
     served = (
-        f"SELECT s.id, ST_Distance(s.search_points, %(origin)s::geography) AS d,"
+        f"SELECT s.id, ST_Distance(s.search_points, %(origin)s::geography) AS d,"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         f" {STALE} AS stale, 1 AS grp FROM {ROWS} s"
         f" WHERE {base} AND {serves} AND NOT coalesce({near}, false)"
     )
@@ -587,7 +587,7 @@ def _run_near(
         ORDER BY stale, grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
     return _paged(
         # The count needs any NEAR_SORT_ALL_UPTO + 1 matches, not the nearest: no ORDER BY here.
-        f"SELECT * FROM ((SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"
+        f"SELECT * FROM ((SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         f" WHERE {base} AND {near} LIMIT %(count_upto)s)"
         f" UNION ALL ({served} LIMIT %(count_upto)s)) AS u",
         "ORDER BY stale, grp, d NULLS LAST, id",

@@ -66,7 +66,7 @@ def _upsert(source: str, alias: str) -> str:
         " OR ST_AsBinary(r.search_points) IS DISTINCT FROM ST_AsBinary(EXCLUDED.search_points)"
     )
     return (
-        f"INSERT INTO services_searchrow AS r ({', '.join(COLUMNS)})"
+        f"INSERT INTO services_searchrow AS r ({', '.join(COLUMNS)})"  # nosec B608 — constant column names only, no values
         f" SELECT {select_from(alias)} FROM {source} AS {alias}"
         f" ON CONFLICT (id) DO UPDATE SET {updates} WHERE {changed}"
     )

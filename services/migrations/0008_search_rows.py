@@ -84,10 +84,6 @@ class Migration(migrations.Migration):
                 ("sort_es", models.TextField()),
                 ("sort_en", models.TextField()),
             ],
-            options={
-                "verbose_name": "search row",
-                "verbose_name_plural": "search rows",
-            },
         ),
         # Triggers first, then one INSERT ... SELECT of every service, then the indexes (faster
         # built once over 1,000,000 rows than kept up row by row).

@@ -44,8 +44,7 @@ class SearchRow(models.Model):
     sort_en = models.TextField()
 
     class Meta:
-        verbose_name = _("search row")
-        verbose_name_plural = _("search rows")
+        # No verbose names: nobody sees this table (no admin, no API, no page).
         indexes = [
             GinIndex(fields=["term_ids"], name="searchrow_term_ids_gin"),
             GinIndex(fields=["region_ids"], name="searchrow_region_ids_gin"),

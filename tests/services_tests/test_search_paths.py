@@ -6,6 +6,7 @@ visitor's language, every page of the listing."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -115,6 +116,12 @@ def test_ties_in_distance_are_ordered_by_id(
         sort_all(monkeypatch, upto)
         hits = search(params, lang="es").hits
         assert [h.service.id for h in hits if h.distance_km is not None] == [t.id for t in twins]
+        # One hit a page: the walk cuts between the twins and must still cut in id order.
+        one_by_one = [
+            search(replace(params, per_page=1, page=page), lang="es").hits[0].service.id
+            for page in (1, 2)
+        ]
+        assert one_by_one == [t.id for t in twins]
 
 
 def test_the_count_stays_a_lower_bound_on_both_paths(
