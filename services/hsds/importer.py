@@ -287,8 +287,9 @@ class Importer:
                 records = next(chunks, None)
                 return None if records is None else self._read_chunk(records)
 
+        relaxed = False
         try:
-            self._relax_commit()
+            relaxed = self._relax_commit()
             # Two stages on two cores: while PostgreSQL writes a chunk (the writer waits on it
             # without the GIL), the reader thread parses and checks the next one.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hsds-reader") as reader:
@@ -306,6 +307,11 @@ class Importer:
             self._report_unknown_keys()
         finally:
             self._drop_temp_tables()
+            if relaxed:
+                # The connection outlives the import (a Celery worker's next task may be a
+                # referral's transition): its commits must wait for the disk again.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET synchronous_commit TO DEFAULT")
         return self.report
 
     def _read_chunk(self, records: list[Record]) -> _ReadChunk:
@@ -1025,14 +1031,15 @@ class Importer:
             self.touched.update(touched)
 
     @staticmethod
-    def _relax_commit() -> None:
+    def _relax_commit() -> bool:
         """Each chunk's commit returns without waiting for its WAL to reach the disk: a crash
         can lose the last chunks, never half of one, and a re-import writes them again (the
         import is idempotent). This session only; the server's setting is untouched."""
         if connection.in_atomic_block:
-            return  # inside a caller's transaction (tests, a larger unit of work): its rules
+            return False  # inside a caller's transaction (tests, a larger unit of work): its rules
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
+        return True
 
     def _analyze(self) -> None:
         """Fresh planner statistics for what this run wrote. A first import into an empty

@@ -151,3 +151,22 @@ def test_problems_found_while_reading_are_in_the_importers_language(db, tmp_path
 
     assert [p.reason for p in english.errors] == ["is not a valid UUID"]
     assert [p.reason for p in spanish.errors] == ["no es un UUID válido"]
+
+
+def test_an_import_leaves_its_connection_committing_durably_again(transactional_db, tmp_path):
+    """The import's chunks commit without waiting for the disk; the connection outlives it (a
+    worker's next task may be a referral's transition), so the setting must not."""
+    from django.db import connection
+
+    org = m.Organization.objects.create(name="Fundación Puente", description="x")
+    (tmp_path / "services.ndjson").write_text(
+        json.dumps(_doc(1, str(org.id), "Casa de Acogida", "+57 607 555 0101")) + "\n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        before = cursor.fetchone()[0]
+    run_import(tmp_path)
+    assert m.Service.objects.filter(id=uuid.UUID(int=1)).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == before == "on"
