@@ -147,10 +147,7 @@ def main() -> None:
         f"{'surface':8}{'kind':9}{'ms/req':>8}{'SQL ms':>8}{'app ms':>8}{'stmts':>7}{'models':>8}"
     )
     for key in [*rows, ("all", "")]:
-        if key == ("all", ""):
-            values = [v for vs in rows.values() for v in vs]
-        else:
-            values = rows[key]
+        values = [v for vs in rows.values() for v in vs] if key == ("all", "") else rows[key]
         total = statistics.median(v[0] for v in values)
         sql = statistics.median(v[1] for v in values)
         app = statistics.median(v[0] - v[1] for v in values)
