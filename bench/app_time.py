@@ -153,9 +153,7 @@ def main() -> None:
         app = statistics.median(v[0] - v[1] for v in values)
         stmts = statistics.median(v[2] for v in values)
         models = statistics.median(v[3] for v in values)
-        print(
-            f"{key[0]:8}{key[1]:9}{total:8.1f}{sql:8.1f}{app:8.1f}{stmts:7.0f}{models:8.0f}"
-        )
+        print(f"{key[0]:8}{key[1]:9}{total:8.1f}{sql:8.1f}{app:8.1f}{stmts:7.0f}{models:8.0f}")
 
 
 if __name__ == "__main__":
