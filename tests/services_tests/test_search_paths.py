@@ -108,9 +108,14 @@ def test_each_path_puts_fresh_first_then_near_then_served(
 def test_ties_in_distance_are_ordered_by_id(
     directory: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from django.utils import translation
+
     from services.models import Service
 
-    twins = sorted(Service.objects.filter(name__startswith="Gemelo"), key=lambda s: s.id)
+    # modeltranslation reads `name` in the active language, which an earlier test's API request
+    # may have left at another one: the twins were named in Spanish.
+    with translation.override("es"):
+        twins = sorted(Service.objects.filter(name__startswith="Gemelo"), key=lambda s: s.id)
     params = SearchParams(lat=7.92, lon=-72.50, radius_km=1)
     for upto in (10_000, 0):
         sort_all(monkeypatch, upto)
