@@ -30,19 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# As bench/run.py's django_env: what gunicorn runs with during the benchmark.
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="config.settings",
-    DEBUG="0",
-    ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-    SECURE_SSL_REDIRECT="0",
-    SECURE_HSTS_SECONDS="0",
-    SECURE_COOKIES="0",
-    BEHIND_TLS_PROXY="0",
-    API_TRUSTED_PROXIES="1",
-    LOG_LEVEL="WARNING",
-    STATIC_ROOT=str(ROOT / ".local" / "bench" / "static"),  # collected by bench/run.py
-)
+from bench.run import PRODUCTION_LIKE_ENV  # noqa: E402 — after the path is set
+
+os.environ.update(PRODUCTION_LIKE_ENV)
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:25927/4")
 
 import django  # noqa: E402

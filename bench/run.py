@@ -127,25 +127,29 @@ def dsn_for(base: str, database: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql"))
 
 
+# What gunicorn runs with during the benchmark (bench/app_time.py uses it too): production
+# settings over plain HTTP on loopback.
+PRODUCTION_LIKE_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "SECURE_COOKIES": "0",
+    "BEHIND_TLS_PROXY": "0",
+    # wrk plays the proxy in front of production: each request names its own client, so the
+    # per-address throttle counts as it would for many visitors.
+    "API_TRUSTED_PROXIES": "1",
+    "STATIC_ROOT": str(LOCAL / "static"),
+    "LOG_LEVEL": "WARNING",
+}
+
+
 def django_env(cfg: Config, database: str, **extra: str) -> dict[str, str]:
     """Production-like settings over plain HTTP on loopback, on the bench database and Redis db."""
     env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url_for(cfg.base_url, database),
-        REDIS_URL=cfg.redis_url,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SECURE_COOKIES="0",
-        BEHIND_TLS_PROXY="0",
-        # wrk plays the proxy in front of production: each request names its own client, so the
-        # per-address throttle counts as it would for many visitors.
-        API_TRUSTED_PROXIES="1",
-        STATIC_ROOT=str(LOCAL / "static"),
-        LOG_LEVEL="WARNING",
-    )
+    env.update(PRODUCTION_LIKE_ENV)
+    env.update(DATABASE_URL=url_for(cfg.base_url, database), REDIS_URL=cfg.redis_url)
     env.update(extra)
     return env
 
