@@ -6,6 +6,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+from accounts import backup_codes
 
 
 class User(AbstractUser):
@@ -195,3 +198,44 @@ class ApiToken(models.Model):
         if self.expires_at <= timezone.now():
             return _("expired")
         return _("active")
+
+
+class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A member's backup codes, as one django-otp device. django-otp's StaticToken keeps each
+    code plain (in 16 characters, too short for a hash), so the codes live here as keyed hashes
+    (accounts/backup_codes.py). Each code works once; wrong codes are throttled like the app's."""
+
+    class Meta:
+        verbose_name = _("backup codes")
+        verbose_name_plural = _("backup codes")
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _data = self.verify_is_allowed()
+        if not allowed:
+            return False
+        found = backup_codes.find(list(self.codes.values_list("pk", "code_hash")), token)
+        # The delete decides: of two sign-ins racing with the same code, only one removes it.
+        if found is not None and BackupCode.objects.filter(pk=found).delete()[0] == 1:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class BackupCode(models.Model):
+    """One unused backup code, as its keyed hash; deleted when used."""
+
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("backup code")
+        verbose_name_plural = _("backup codes")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} · {self.pk}"  # never the hash

@@ -28,12 +28,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 import audit
+from accounts import backup_codes as codes_lib
 from accounts.forms import CodeForm, EnrolForm, SignInForm
+from accounts.models import BackupCode, BackupCodeDevice
 from accounts.tasks import send_password_reset
 
 log = logging.getLogger(__name__)
@@ -85,7 +87,7 @@ def _verify(user: Any, code: str) -> tuple[Any, bool]:
     Six digits go to the authenticator app, anything else to the backup codes, so that one
     mistyped code does not count as a failure against both.
     """
-    wanted = TOTPDevice if _TOTP_CODE.match(code) else StaticDevice
+    wanted = TOTPDevice if _TOTP_CODE.match(code) else BackupCodeDevice
     throttled = False
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
@@ -118,12 +120,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             # A new session id for the fully signed-in session (the old one was only half).
             request.session.cycle_key()
-            factor = "backup_code" if isinstance(device, StaticDevice) else "totp"
+            factor = "backup_code" if isinstance(device, BackupCodeDevice) else "totp"
             audit.record(
                 actor=user, action="accounts.signed_in", request=request, details={"factor": factor}
             )
-            if isinstance(device, StaticDevice):
-                left = device.token_set.count()
+            if isinstance(device, BackupCodeDevice):
+                left = device.codes.count()
                 messages.warning(
                     request,
                     gettext(
@@ -149,10 +151,19 @@ def _qr_svg(data: str) -> str:
 
 
 def _new_backup_codes(user: Any) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=gettext("Backup codes"), confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    """New codes replace all the old ones; only their keyed hashes are stored, so the list
+    returned here is the only time anyone sees them."""
+    with transaction.atomic():
+        BackupCodeDevice.objects.filter(user=user).delete()
+        # Plain codes of django-otp's own device (from before they were hashed) die too.
+        StaticDevice.objects.filter(user=user).delete()
+        device = BackupCodeDevice.objects.create(
+            user=user, name=gettext("Backup codes"), confirmed=True
+        )
+        codes = [codes_lib.new_code() for _ in range(BACKUP_CODE_COUNT)]
+        BackupCode.objects.bulk_create(
+            BackupCode(device=device, code_hash=codes_lib.hash_code(code)) for code in codes
+        )
     return codes
 
 
@@ -207,7 +218,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
         codes = _new_backup_codes(request.user)
         audit.record(actor=request.user, action="accounts.backup_codes_created", request=request)
         return render(request, "accounts/backup_codes.html", {"codes": codes, "next": ""})
-    left = StaticToken.objects.filter(device__user=request.user).count()
+    left = BackupCode.objects.filter(device__user=request.user).count()
     return render(request, "accounts/backup_codes_status.html", {"left": left})
 
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.backup_codes import hash_code
+from accounts.models import BackupCode
 from audit.models import AuditEvent
 from tests.accounts_tests.conftest import current_code, password_step, with_password
 from tests.factories import UserFactory, second_factor, sign_in
@@ -92,9 +94,11 @@ def test_enrolling_with_a_code_from_the_app_signs_in_and_shows_backup_codes_once
     assert response.status_code == 200
     codes = re.findall(r"<li><code>(\w+)</code></li>", response.content.decode())
     assert len(codes) == 10
-    assert sorted(codes) == sorted(
-        StaticToken.objects.filter(device__user=bob).values_list("token", flat=True)
+    # Stored as their keyed hashes only.
+    assert sorted(hash_code(code) for code in codes) == sorted(
+        BackupCode.objects.filter(device__user=bob).values_list("code_hash", flat=True)
     )
+    assert not StaticToken.objects.filter(device__user=bob).exists()
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
     assert client.get(reverse("accounts:dashboard")).status_code == 200
     actions = list(AuditEvent.objects.filter(actor_id=bob.pk).values_list("action", flat=True))
