@@ -9,7 +9,9 @@ Usage (the bench database must exist; see bench/README.md):
         .venv/bin/python bench/app_time.py [--rounds 3] [--surface api|page] [--profile N]
 
 Prints per surface and kind the median over the paths of: ms per request, of which in SQL,
-the rest (Python), SQL statements and model instances built per request. `--profile N` prints
+the rest (Python), this process's CPU ms (`time.process_time`: the Python alone, and much less
+inflated than wall time when other work shares the cores), SQL statements and model instances
+built per request. `--profile N` prints
 cProfile's top N functions by cumulative time over one extra round instead.
 """
 
@@ -90,14 +92,15 @@ def bench_paths(seed: int = 1, per_kind: int = 20) -> list[dict[str, str]]:
     ]
 
 
-def ask(client: Client, item: dict[str, str], n: int, meter: Meter) -> float:
+def ask(client: Client, item: dict[str, str], n: int, meter: Meter) -> tuple[float, float]:
+    """(wall seconds, this process's CPU seconds) of one request."""
     headers = {"HTTP_X_FORWARDED_FOR": f"10.250.{n // 256 % 256}.{n % 256}"}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     response = client.get(item["path"], **headers)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     if response.status_code != 200:
         raise SystemExit(f"{item['path']}: {response.status_code}")
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -120,21 +123,28 @@ def main() -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
         return
-    rows: dict[tuple[str, str], list[tuple[float, float, int, int]]] = {}
+    rows: dict[tuple[str, str], list[tuple[float, float, int, int, float]]] = {}
     for _round in range(args.rounds):
         for n, item in enumerate(paths):
             meter = Meter()
             post_init.connect(meter.count_instance)
             try:
                 with connection.execute_wrapper(meter):
-                    total = ask(client, item, n, meter)
+                    total, cpu = ask(client, item, n, meter)
             finally:
                 post_init.disconnect(meter.count_instance)
             rows.setdefault((item["surface"], item["kind"]), []).append(
-                (total * 1000, meter.sql_seconds * 1000, meter.statements, meter.instances)
+                (
+                    total * 1000,
+                    meter.sql_seconds * 1000,
+                    meter.statements,
+                    meter.instances,
+                    cpu * 1000,
+                )
             )
     print(
-        f"{'surface':8}{'kind':9}{'ms/req':>8}{'SQL ms':>8}{'app ms':>8}{'stmts':>7}{'models':>8}"
+        f"{'surface':8}{'kind':9}{'ms/req':>8}{'SQL ms':>8}{'app ms':>8}{'cpu ms':>8}"
+        f"{'stmts':>7}{'models':>8}"
     )
     for key in [*rows, ("all", "")]:
         values = [v for vs in rows.values() for v in vs] if key == ("all", "") else rows[key]
@@ -143,7 +153,10 @@ def main() -> None:
         app = statistics.median(v[0] - v[1] for v in values)
         stmts = statistics.median(v[2] for v in values)
         models = statistics.median(v[3] for v in values)
-        print(f"{key[0]:8}{key[1]:9}{total:8.1f}{sql:8.1f}{app:8.1f}{stmts:7.0f}{models:8.0f}")
+        cpu = statistics.median(v[4] for v in values)
+        print(
+            f"{key[0]:8}{key[1]:9}{total:8.1f}{sql:8.1f}{app:8.1f}{cpu:8.1f}{stmts:7.0f}{models:8.0f}"
+        )
 
 
 if __name__ == "__main__":
