@@ -62,6 +62,17 @@ def public_locations_prefetch() -> Prefetch:
 # "full" — everything a service's own page or `full=true` starts from (load_services).
 LOADS = ("api", "page", "full")
 
+# Columns that only search reads (filled by the refresh): a result never shows them, and the
+# text vector alone is ~750 bytes a row to ship and decode.
+SEARCH_ONLY_COLUMNS = (
+    "search_points",
+    "search_vector",
+    "language_codes",
+    "term_ids",
+    "region_ids",
+    "area_region_ids",
+)
+
 
 def load_services(ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
     """The services with everything a result page shows, in a fixed number of queries."""
@@ -103,12 +114,18 @@ def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, S
     """The services with what an API list item ("api") or a result card (page) shows: one query
     per kind of row, no prefetch machinery. Locations come without their exact point."""
     related = ("organization", "program") if not page else ("organization",)
-    by_id = {s.id: s for s in Service.objects.filter(id__in=ids).select_related(*related)}
+    by_id = {
+        s.id: s
+        for s in Service.objects.filter(id__in=ids)
+        .select_related(*related)
+        .defer(*SEARCH_ONLY_COLUMNS)
+    }
     services = list(by_id.values())
     sals = list(
         ServiceAtLocation.objects.filter(service_id__in=ids)
         .select_related("location__region")
-        .defer("location__point")
+        # A region's boundary can be megabytes; a result names its region, nothing more.
+        .defer("location__point", "location__region__area")
         .annotate(location_unplaced=Q(location__point__isnull=True))
     )
     service_field = ServiceAtLocation._meta.get_field("service")
@@ -147,7 +164,11 @@ def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, S
     _attach(
         services, "languages", _group(Language.objects.filter(service_id__in=ids), "service_id")
     )
-    areas = ServiceArea.objects.filter(service_id__in=ids).select_related("region")
+    areas = (
+        ServiceArea.objects.filter(service_id__in=ids)
+        .select_related("region")
+        .defer("region__area")
+    )
     _attach(services, "service_areas", _group(areas, "service_id"))
     attach_terms(services)
     return by_id
