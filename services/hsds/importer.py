@@ -30,7 +30,7 @@ import logging
 import types
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,7 @@ from services.hsds.sources import Origin, Record, Source
 from services.hsds.spec import BY_NAME, TABLES, Table, content_languages
 from services.models import ImportRun, Region
 from services.search_index import refresh_services
+from services.validators import unsafe_name
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +244,13 @@ class Importer:
         self._temp_tables: set[str] = set()
         self._schedule_verdicts: dict[tuple[Any, ...], str | None] = {}
         self._written_tables: set[str] = set()
+        # Temporary tables known to exist: made in a transaction that committed. Forgotten on
+        # every rollback (a refused chunk takes the tables it made with it).
+        self._temp_ready: set[str] = set()
+        self._last_stamp: dt.datetime | None = None
+        # Services written by the chunks committed so far and not yet handed to the refresher.
+        self._committed_services: list[uuid.UUID] = []
+        self._refresher: _Refresher | None = None
 
     # ------------------------------------------------------------------ reporting
 
@@ -290,6 +298,10 @@ class Importer:
         relaxed = False
         try:
             relaxed = self._relax_commit()
+            if relaxed:
+                # Outside a caller's transaction each chunk commits, so a second connection
+                # sees it: its services' search columns are computed there, on the other core.
+                self._refresher = _Refresher()
             # Two stages on two cores: while PostgreSQL writes a chunk (the writer waits on it
             # without the GIL), the reader thread parses and checks the next one.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hsds-reader") as reader:
@@ -297,15 +309,22 @@ class Importer:
                 while (chunk := pending.result()) is not None:
                     pending = reader.submit(read_next)
                     self._write_chunk(chunk)
+                    if self._refresher and self._committed_services:
+                        self._refresher.submit(self._committed_services, self._last_stamp)
+                        self._committed_services = []
                     processed += chunk.size
                     self.report.records = processed
                     if self.on_progress:
                         self.on_progress(processed, self.report)
+            if self._refresher:
+                self._refresher.finish()
             self._analyze()
             self._resolve_deferred()
             self._refresh_search()
             self._report_unknown_keys()
         finally:
+            if self._refresher:
+                self._refresher.finish()
             self._drop_temp_tables()
             if relaxed:
                 # The connection outlives the import (a Celery worker's next task may be a
@@ -602,6 +621,11 @@ class Importer:
     def _check_table_rules(self, row: _Row) -> None:
         values = row.values
         name = row.table.name
+        if name in ("organizations", "services"):
+            # The names the admin refuses, for the same reasons (services/validators.py).
+            unsafe = unsafe_name(values)
+            if unsafe is not None:
+                raise _RowInvalid(*unsafe)
         if name == "services":
             low, high = values.get("minimum_age"), values.get("maximum_age")
             if low is not None and high is not None and low > high:
@@ -740,12 +764,14 @@ class Importer:
             return
         try:
             with transaction.atomic():
-                counts = self._write_rows(rows)
+                counts, services = self._write_rows(rows)
         except DatabaseError:
+            self._temp_ready.clear()
             logger.info("import chunk refused by the database, retrying record by record")
             self._write_by_record(rows, groups, sizes)
             return
         self._add_counts(counts)
+        self._committed_services.extend(services)
 
     def _write_by_record(self, rows: list[_Row], groups: _Groups, sizes: dict[int, int]) -> None:
         by_group: dict[int, list[_Row]] = {}
@@ -754,8 +780,9 @@ class Importer:
         for root, members in by_group.items():
             try:
                 with transaction.atomic():
-                    counts = self._write_rows(members)
+                    counts, services = self._write_rows(members)
             except DatabaseError as error:
+                self._temp_ready.clear()
                 culprit = members[0]
                 self._problem(
                     "error",
@@ -768,6 +795,7 @@ class Importer:
                 self.report.rejected_records += sizes.get(root, 1)
                 continue
             self._add_counts(counts)
+            self._committed_services.extend(services)
 
     def _add_counts(self, counts: tuple[int, int, int]) -> None:
         created, updated, unchanged = counts
@@ -775,13 +803,14 @@ class Importer:
         self.report.updated += updated
         self.report.unchanged += unchanged
 
-    def _write_rows(self, rows: list[_Row]) -> tuple[int, int, int]:
+    def _write_rows(self, rows: list[_Row]) -> tuple[tuple[int, int, int], list[uuid.UUID]]:
+        """Writes the rows; returns the counts and the ids of the services created or changed."""
         by_table: dict[str, list[_Row]] = {}
         for row in rows:
             by_table.setdefault(row.table.name, []).append(row)
         created = updated = unchanged = 0
-        written: dict[str, list[_Row]] = {}
-        now = timezone.now()
+        services: list[uuid.UUID] = []
+        now = self._next_stamp()
         for table in TABLES:
             members = by_table.get(table.name)
             if not members:
@@ -799,10 +828,18 @@ class Importer:
                 created += c
                 updated += len(changed) - c
                 unchanged += len(shape_rows) - len(changed)
-                written.setdefault(table.name, []).extend(
-                    row for row in shape_rows if row.id in changed
-                )
-        return created, updated, unchanged
+                if table.name == "services":
+                    services.extend(changed)
+        return (created, updated, unchanged), services
+
+    def _next_stamp(self) -> dt.datetime:
+        """The time written on a chunk's provenance rows, strictly later than the last one: the
+        end of the run tells by it whether a service changed after its early refresh."""
+        now = timezone.now()
+        if self._last_stamp is not None and now <= self._last_stamp:
+            now = self._last_stamp + dt.timedelta(microseconds=1)
+        self._last_stamp = now
+        return now
 
     def _record_history(
         self, plan: _TablePlan, changed: dict[uuid.UUID, bool], now: dt.datetime
@@ -833,14 +870,17 @@ class Importer:
             )
 
     def _ensure_temp(self, plan: _TablePlan) -> None:
-        # Created on every use: a temporary table made in a transaction that was then rolled
-        # back (a refused chunk) is gone again.
+        # Made once per import (CREATE TABLE, even IF NOT EXISTS, costs a catalogue look-up per
+        # shape of every chunk), and again after a rollback: a refused chunk takes the
+        # temporary tables it made with it (`_temp_ready` is cleared then).
         columns = ", ".join(_qn(c) for c in plan.insert_columns)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
-                f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
-            )
+            if plan.tmp not in self._temp_ready:
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
+                    f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
+                )
+                self._temp_ready.add(plan.tmp)
             cursor.execute(f"TRUNCATE {_qn(plan.tmp)}")
         self._temp_tables.add(plan.tmp)
 
@@ -1055,10 +1095,16 @@ class Importer:
     def _refresh_search(self, batch: int = 20_000) -> None:
         """Recomputes the search columns of every service this run changed, directly or through
         a location, link, phone, language, schedule, area, tag or organisation: found from the
-        run's provenance entries in one query, each service once."""
+        run's provenance entries in one query, each service once. A service the refresher
+        already did is skipped unless a provenance entry that reaches it is later than the
+        chunk it was refreshed after (its location, say, came in a later chunk)."""
+        early = self._refresher.done if self._refresher else {}
         with connection.cursor() as cursor:
             cursor.execute(_TOUCHED_BY_RUN, {"run": self.run.pk})
-            self.touched.update(row[0] for row in cursor.fetchall())
+            for service_id, last_written in cursor.fetchall():
+                stamp = early.get(service_id)
+                if stamp is None or last_written > stamp:
+                    self.touched.add(service_id)
         ids = sorted(self.touched)
         for start in range(0, len(ids), batch):
             with transaction.atomic():
@@ -1089,6 +1135,54 @@ class Importer:
             pass
 
 
+class _Refresher:
+    """Computes the search columns of each committed chunk's services on a connection of its
+    own, while the writer writes the next chunk: the writer's and the refresher's PostgreSQL
+    backends then use both cores, where the refresh at the end used one while Python waited
+    (bench/README.md finding 8). Best effort: a service it did not do, or that a later chunk
+    changed, is refreshed at the end as before (`Importer._refresh_search`)."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hsds-refresh")
+        self._pending: list[Future[None]] = []
+        self._open = True
+        # Service id -> the provenance time of the last chunk committed before its refresh.
+        self.done: dict[uuid.UUID, dt.datetime] = {}
+
+    def submit(self, ids: list[uuid.UUID], stamp: dt.datetime | None) -> None:
+        if stamp is not None:
+            self._pending.append(self._pool.submit(self._refresh, ids, stamp))
+
+    def _refresh(self, ids: list[uuid.UUID], stamp: dt.datetime) -> None:
+        try:
+            if connection.connection is None:
+                with connection.cursor() as cursor:
+                    # This connection only ever recomputes what a re-import would recompute.
+                    cursor.execute("SET synchronous_commit TO off")
+            with transaction.atomic():
+                refresh_services(ids)
+        except DatabaseError:
+            # A lock conflict with the writer, say: the end of the run does these services.
+            logger.info("early search refresh of %d services failed; left to the end", len(ids))
+            return
+        for service_id in ids:
+            self.done[service_id] = stamp
+
+    @staticmethod
+    def _close() -> None:
+        connection.close()
+
+    def finish(self) -> None:
+        """Waits for the queued refreshes and closes the refresher's connection."""
+        if not self._open:
+            return
+        self._open = False
+        for future in self._pending:
+            future.result()
+        self._pool.submit(self._close).result()
+        self._pool.shutdown()
+
+
 def _dangling(target: Table) -> str:
     return _(
         "the %(object)s it refers to is neither in the import nor in the directory; left empty"
@@ -1113,24 +1207,25 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 
 def _through(table: str, object_name: str, join: str) -> str:
-    return f"SELECT {join} FROM {table} x JOIN md ON md.t = '{object_name}' AND x.id = md.id"  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
+    return f"SELECT {join}, md.at FROM {table} x JOIN md ON md.t = '{object_name}' AND x.id = md.id"  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
 
 
 _AT_LOCATION = "JOIN services_serviceatlocation sal ON sal.location_id = x.location_id"
+# Each service the run reached, with the time of the latest provenance entry that reached it.
 _TOUCHED_BY_RUN = (
-    "WITH md AS MATERIALIZED (SELECT resource_id AS id, resource_type AS t "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
+    "WITH md AS MATERIALIZED (SELECT resource_id AS id, resource_type AS t, created_at AS at "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
     "FROM services_metadata WHERE import_run_id = %(run)s) "
-    "SELECT id FROM services_service WHERE id IN ("
-    + " UNION ".join(
+    "SELECT s.id, u.at FROM services_service s JOIN (SELECT id, max(at) AS at FROM ("
+    + " UNION ALL ".join(
         [
-            "SELECT id FROM md WHERE t = 'service'",
-            "SELECT s.id FROM services_service s JOIN md ON md.t = 'organization' "
+            "SELECT id, at FROM md WHERE t = 'service'",
+            "SELECT s.id, md.at FROM services_service s JOIN md ON md.t = 'organization' "
             "AND s.organization_id = md.id",
-            "SELECT sal.service_id FROM services_serviceatlocation sal JOIN md "
+            "SELECT sal.service_id, md.at FROM services_serviceatlocation sal JOIN md "
             "ON md.t = 'service_at_location' AND sal.id = md.id",
-            "SELECT sal.service_id FROM services_serviceatlocation sal JOIN md "
+            "SELECT sal.service_id, md.at FROM services_serviceatlocation sal JOIN md "
             "ON md.t = 'location' AND sal.location_id = md.id",
-            "SELECT a.link_id FROM services_attribute a JOIN md "
+            "SELECT a.link_id, md.at FROM services_attribute a JOIN md "
             "ON md.t = 'taxonomy_term' AND a.taxonomy_term_id = md.id",
             _through("services_attribute", "attribute", "x.link_id"),
             *(
@@ -1159,7 +1254,7 @@ _TOUCHED_BY_RUN = (
             + " JOIN services_serviceatlocation sal ON sal.id = x.service_at_location_id",
         ]
     )
-    + ")"
+    + ") AS v(id, at) GROUP BY id) AS u ON u.id = s.id"
 )
 
 _CONSTRAINT_REASONS = {
