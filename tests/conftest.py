@@ -30,6 +30,19 @@ def fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def no_active_language():
+    """Each test starts and ends in the default language (settings.LANGUAGE_CODE). Views activate the request's language
+    in the test's own thread, and modeltranslation writes a plain `name=` into the active
+    language's column: a language left over from an earlier test would change what a fixture
+    stores, so a test could pass or fail by the order the suite happens to run in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Lets Django empty audit_auditevent between transactional tests: the table refuses

@@ -220,8 +220,9 @@ def build_directory() -> Directory:
         organization=legal_org, name="Línea nacional", name_es="Línea nacional",
         location_type="virtual", region=cucuta.parent.parent,
     )  # fmt: skip
+    # Written in English only: a plain `name=` would also land in the active language's column.
     hotline = m.Service.objects.create(
-        organization=legal_org, content_language="en", name="Trafficking hotline",
+        organization=legal_org, content_language="en",
         name_en="Trafficking hotline", description_en="Call any time.", open_24_7=True,
         last_verified_at=now,
     )  # fmt: skip
