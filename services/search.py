@@ -39,6 +39,7 @@ from services.search_results import (  # noqa: F401 — re-exported for callers 
     nearest_location,
     public_locations_prefetch,
 )
+from services.search_rows import FACET_ROWS, facet_id
 from services.upkeep import CAPACITY_VALID_HOURS
 
 MAX_PER_PAGE = 100
@@ -310,6 +311,17 @@ class _Query:
     serves: str = ""
 
 
+# The yes/no search parameters and the columns they require to be true.
+FLAG_COLUMNS = {
+    "free": "is_free",
+    "no_id": "no_id_required",
+    "immigration_status_not_asked": "immigration_status_not_asked",
+    "open_24_7": "open_24_7",
+    "accessible": "is_accessible",
+    "trafficking_specialised": "trafficking_specialised",
+}
+
+
 def _filters(params: SearchParams, now: dt.datetime) -> _Query:
     """The WHERE clauses every query of one search shares (fixed SQL, values as parameters)."""
     where = ["s.status = 'active'", f"{FRESHNESS_SQL} >= %(fresh)s"]
@@ -335,15 +347,7 @@ def _filters(params: SearchParams, now: dt.datetime) -> _Query:
     if params.population:
         where.append("s.populations @> ARRAY[%(population)s]::varchar[]")
         args["population"] = params.population
-    flags = {
-        "free": "s.is_free",
-        "no_id": "s.no_id_required",
-        "immigration_status_not_asked": "s.immigration_status_not_asked",
-        "open_24_7": "s.open_24_7",
-        "accessible": "s.is_accessible",
-        "trafficking_specialised": "s.trafficking_specialised",
-    }
-    where.extend(sql for name, sql in flags.items() if getattr(params, name))
+    where.extend(f"s.{column}" for name, column in FLAG_COLUMNS.items() if getattr(params, name))
     if params.has_capacity:
         # A free bed reported days ago is a guess: the filter trusts what the page shows as known.
         where.append("s.capacity_available > 0 AND s.capacity_updated_at >= %(capacity_since)s")
@@ -426,6 +430,9 @@ SORT_ALL_UPTO = 5000
 # Near a place the walk is a GiST scan in distance order, fast whatever the filters, so only as
 # many matches as the count needs are read.
 NEAR_SORT_ALL_UPTO = 1000
+# A term filter walks the term's own name-ordered rows (search_rows.FACET_ROWS), one index scan
+# per term and its descendants; a taxonomy's whole tree is a few dozen terms.
+MAX_TERM_WALKS = 64
 
 
 def _exact_count(where: str, args: dict[str, Any]) -> int:
@@ -468,6 +475,20 @@ def _paged(
     return min(found, COUNT_LIMIT), found > COUNT_LIMIT, page
 
 
+def _walked_facets(params: SearchParams, args: dict[str, Any]) -> list[uuid.UUID]:
+    """The filter whose listings a search with many matches walks in name order: a term (a few
+    percent of the listings each), else a population, else a language (Spanish or English is
+    most of them); none when the search has neither."""
+    terms = args.get("term_ids") or []
+    if 0 < len(terms) <= MAX_TERM_WALKS:
+        return list(terms)
+    if params.population:
+        return [facet_id("population", params.population)]
+    if params.language:
+        return [facet_id("language", params.language)]
+    return []
+
+
 def _run(
     query: _Query, params: SearchParams, *, text: str, lang: str
 ) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
@@ -490,9 +511,39 @@ def _run(
     if text:
         return _run_text(base, args, offset + params.per_page)
     sort = ROW_SORT.get(lang, ROW_SORT["es"])
+    facets = _walked_facets(params, args)
+    if facets:
+        # The facet's listings come in name order from services_searchfacet (one ordered index
+        # scan per facet, merged; a listing under two of a term's descendants comes twice, next
+        # to itself, hence DISTINCT). Status, freshness and the yes/no filters are tested in the
+        # index; the other filters on the search rows of what passes.
+        args.update({f"facet_{i}": facet for i, facet in enumerate(facets)})
+        flags = "".join(
+            f" AND f.{column}" for name, column in FLAG_COLUMNS.items() if getattr(params, name)
+        )
+        column = sort[2:]
+
+        def source(fresh_cond: str) -> str:
+            named = " UNION ALL ".join(
+                f"(SELECT f.{column} AS k, f.id FROM {FACET_ROWS} f"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+                f" WHERE f.facet = %(facet_{i})s AND f.active AND f.fresh_at >= %(fresh)s"
+                f" AND {fresh_cond}{flags} ORDER BY 1, 2)"
+                for i in range(len(facets))
+            )
+            return f"(SELECT DISTINCT ON (k, id) k, id FROM ({named}) AS u ORDER BY k, id) AS w JOIN {ROWS} s ON s.id = w.id"  # nosec B608 — fixed SQL fragments only
+
+        sources = {
+            "false": source("f.fresh_at >= %(warn)s"),
+            "true": source("f.fresh_at < %(warn)s"),
+        }
+        # The walk is cheap whatever the matches: no need to read 5,000 to sort them.
+        key, sort_all_upto = "w.k", COUNT_LIMIT
+    else:
+        sources = {"false": f"{ROWS} s", "true": f"{ROWS} s"}
+        key, sort_all_upto = sort, SORT_ALL_UPTO
     walk = " UNION ALL ".join(
-        f"""(SELECT s.id, NULL::float8 AS d, {stale} AS stale, {sort} AS k FROM {ROWS} s
-            WHERE {base} AND {cond} ORDER BY {sort}, s.id LIMIT %(upto)s)"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+        f"""(SELECT s.id, NULL::float8 AS d, {stale} AS stale, {key} AS k FROM {sources[stale]}
+            WHERE {base} AND {cond} ORDER BY {key}, s.id LIMIT %(upto)s)"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         for stale, cond in (("false", f"NOT {STALE}"), ("true", STALE))
     )
     return _paged(
@@ -501,7 +552,7 @@ def _run(
         f"SELECT id, d FROM ({walk}) AS x ORDER BY stale, k, id OFFSET %(offset)s LIMIT %(limit)s",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         args,
         _exact_count(base, args) if exact else None,
-        SORT_ALL_UPTO,
+        sort_all_upto,
     )
 
 

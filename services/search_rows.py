@@ -15,6 +15,9 @@ reaches this table.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+
 # Copied as they are, in this order (services/models/search_rows.py names each one).
 COPIED = (
     "id",
@@ -72,7 +75,8 @@ def _upsert(source: str, alias: str) -> str:
     )
 
 
-FILL_SQL = _upsert("services_service", "s") + ";"
+# generate_directory runs this with triggers off (replica role): it fills the term rows too.
+ROWS_FILL_SQL = _upsert("services_service", "s") + ";"
 
 TRIGGER_SQL = f"""
 ALTER TABLE services_searchrow ADD COLUMN open_week int4multirange NOT NULL
@@ -108,3 +112,112 @@ DROP TRIGGER IF EXISTS service_search_rows_insert ON services_service;
 DROP FUNCTION IF EXISTS enlace_sync_search_rows();
 DROP STATISTICS IF EXISTS searchrow_freshness_stats;
 """
+
+
+# --- the name order per filter value ("facet") ---------------------------------------------------
+# A filter with many matches (more than search.SORT_ALL_UPTO) in name order walked the whole name
+# index and tested each row: when a term's listings sort late ("asesoría legal …"), 286,000 rows
+# were skipped before 20 matched (2.6 s at 1M, bench/README.md finding 11). services_searchfacet
+# holds one row per (facet, service) with the service's name sort keys, B-tree indexed on
+# (facet, sort key, id): a filter reads its listings already in name order and tests the other
+# filters on those only. A facet is a uuid: a term's own id (the service's own terms,
+# search_rows.term_ids, exactly what `term_ids && …` matches), or for a language or a population
+# the md5 of "language:pt" / "population:lgbtq" (facet_id() in Python, the same in SQL). Each row
+# also carries what every search tests (active, the freshness date, the yes/no filters)
+# in the index itself, so that the walk skips listings that fail those without reading their
+# search row: language "fr" + open 24/7 at 1M read 17,500 search rows (12 µs each) before 20
+# were open day and night.
+# Kept from services_searchrow by statement-level triggers (one DELETE and one INSERT per
+# statement, whatever the number of rows); deleted with it (ON DELETE CASCADE).
+FACET_ROWS = "services_searchfacet"
+FACETS_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION enlace_search_facets(terms uuid[], languages varchar[],
+                                                populations varchar[]) RETURNS uuid[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT f), '{}') FROM (
+        SELECT unnest(terms) AS f
+        UNION ALL SELECT md5('language:' || c)::uuid FROM unnest(languages) AS c
+        UNION ALL SELECT md5('population:' || p)::uuid FROM unnest(populations) AS p) AS x
+$$;
+"""
+
+
+def facet_id(kind: str, value: str) -> uuid.UUID:
+    """The facet of a language or a population, as enlace_search_facets() computes it."""
+    return uuid.UUID(hashlib.md5(f"{kind}:{value}".encode(), usedforsecurity=False).hexdigest())
+
+
+# Besides facet and id: what the row copies, and how from a search row aliased {a}. The yes/no
+# filters are booleans of their own (not bits of one integer): PostgreSQL keeps statistics of
+# each, and a test it cannot estimate made it hash the whole walk instead of merging it in order.
+FLAG_COLUMNS = (
+    "is_free",
+    "no_id_required",
+    "immigration_status_not_asked",
+    "open_24_7",
+    "is_accessible",
+    "trafficking_specialised",
+)
+FACET_COPIES = {
+    "sort_es": "{a}.sort_es",
+    "sort_en": "{a}.sort_en",
+    "active": "({a}.status = 'active')",
+    "fresh_at": "coalesce({a}.last_verified_at, {a}.created_at)",
+    **{c: f"{{a}}.{c}" for c in FLAG_COLUMNS},
+}
+_FACET_COLUMNS = ", ".join(["facet", "id", *FACET_COPIES])
+_FACET_ROWS_OF = (
+    "SELECT x.facet, {a}.id, "
+    + ", ".join(FACET_COPIES.values())
+    + " FROM {source} AS {a} CROSS JOIN LATERAL"
+    " unnest(enlace_search_facets({a}.term_ids, {a}.language_codes, {a}.populations)) AS x(facet)"
+)
+FACET_FILL_SQL = (
+    f"INSERT INTO {FACET_ROWS} ({_FACET_COLUMNS}) "  # nosec B608 — constant names only
+    + _FACET_ROWS_OF.format(a="r", source="services_searchrow")
+    + " ON CONFLICT (facet, id) DO NOTHING;"
+)
+
+FACET_TRIGGER_SQL = f"""
+ALTER TABLE {FACET_ROWS} ADD CONSTRAINT searchfacet_row_fk FOREIGN KEY (id)
+    REFERENCES services_searchrow (id) ON DELETE CASCADE ON UPDATE CASCADE;
+
+CREATE OR REPLACE FUNCTION enlace_sync_search_facets() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- A row whose facet was removed or whose copies changed goes; the insert below puts back
+    -- the current ones (unchanged rows conflict and stay as they are).
+    DELETE FROM {FACET_ROWS} t USING new_rows n
+    WHERE t.id = n.id
+      AND (t.facet <> ALL(enlace_search_facets(n.term_ids, n.language_codes, n.populations))
+           OR ({", ".join("t." + c for c in FACET_COPIES)})
+              IS DISTINCT FROM ({", ".join(v.format(a="n") for v in FACET_COPIES.values())}));
+    INSERT INTO {FACET_ROWS} ({_FACET_COLUMNS})
+    {_FACET_ROWS_OF.format(a="n", source="new_rows")}
+    ON CONFLICT (facet, id) DO NOTHING;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER search_row_facets_insert AFTER INSERT ON services_searchrow
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION enlace_sync_search_facets();
+CREATE TRIGGER search_row_facets_update AFTER UPDATE ON services_searchrow
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION enlace_sync_search_facets();
+
+-- Two cores serve eight searches at once: a parallel plan only adds its workers' start-up
+-- (a Gather of 9 ms of work took 66 ms at 1M, EXPLAIN ANALYZE).
+ALTER TABLE services_searchrow SET (parallel_workers = 0);
+ALTER TABLE {FACET_ROWS} SET (parallel_workers = 0);
+"""
+
+FACET_TRIGGER_REVERSE = """
+ALTER TABLE services_searchrow RESET (parallel_workers);
+DROP TRIGGER IF EXISTS search_row_facets_update ON services_searchrow;
+DROP TRIGGER IF EXISTS search_row_facets_insert ON services_searchrow;
+DROP FUNCTION IF EXISTS enlace_sync_search_facets();
+"""
+
+
+FILL_SQL = ROWS_FILL_SQL + "\n" + FACET_FILL_SQL

@@ -45,9 +45,10 @@ BULK_MODELS = (
     m.Attribute,
     m.ServiceArea,
     m.SearchRow,
+    m.SearchFacet,
 )
 # Indexes of these are built only after the refresh has rewritten the rows they cover.
-LATE_TABLES = (m.Service._meta.db_table, m.SearchRow._meta.db_table)
+LATE_TABLES = (m.Service._meta.db_table, m.SearchRow._meta.db_table, m.SearchFacet._meta.db_table)
 
 
 def _text(value: Any) -> str:

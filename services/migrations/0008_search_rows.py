@@ -6,7 +6,7 @@ import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.db import migrations, models
 
-from services.search_rows import FILL_SQL, TRIGGER_REVERSE, TRIGGER_SQL
+from services.search_rows import ROWS_FILL_SQL, TRIGGER_REVERSE, TRIGGER_SQL
 
 
 class Migration(migrations.Migration):
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         # Triggers first, then one INSERT ... SELECT of every service, then the indexes (faster
         # built once over 1,000,000 rows than kept up row by row).
         migrations.RunSQL(TRIGGER_SQL, TRIGGER_REVERSE),
-        migrations.RunSQL(FILL_SQL, migrations.RunSQL.noop),
+        migrations.RunSQL(ROWS_FILL_SQL, migrations.RunSQL.noop),
         migrations.AddIndex(
             model_name="searchrow",
             index=django.contrib.postgres.indexes.GinIndex(

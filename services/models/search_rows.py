@@ -55,3 +55,59 @@ class SearchRow(models.Model):
             models.Index(fields=["sort_en", "service"], name="searchrow_sort_en"),
             models.Index(fields=["organization_id"], name="searchrow_organization"),
         ]
+
+
+INCLUDED = [
+    "active",
+    "fresh_at",
+    "is_free",
+    "no_id_required",
+    "immigration_status_not_asked",
+    "open_24_7",
+    "is_accessible",
+    "trafficking_specialised",
+]
+
+
+class SearchFacet(models.Model):
+    """One row per (facet, service) in name order per language (services/search_rows.py,
+    FACET_ROWS): a term, language or population filter reads its listings already sorted.
+    Written only by triggers on services_searchrow."""
+
+    pk = models.CompositePrimaryKey("facet", "service")
+    # A term's id, or search_rows.facet_id("language", "pt") / ("population", "lgbtq").
+    facet = models.UUIDField()
+    service = models.ForeignKey(
+        SearchRow,
+        db_column="id",
+        # The database deletes these rows with their search row (ON DELETE CASCADE, in SQL).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    sort_es = models.TextField()
+    sort_en = models.TextField()
+    # Tested in the index during the walk (search_rows.FACET_COPIES): status = 'active', the
+    # freshness date (#8), the yes/no filters.
+    active = models.BooleanField()
+    fresh_at = models.DateTimeField()
+    is_free = models.BooleanField()
+    no_id_required = models.BooleanField()
+    immigration_status_not_asked = models.BooleanField()
+    open_24_7 = models.BooleanField()
+    is_accessible = models.BooleanField()
+    trafficking_specialised = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["facet", "sort_es", "service"],
+                include=INCLUDED,
+                name="searchfacet_sort_es",
+            ),
+            models.Index(
+                fields=["facet", "sort_en", "service"],
+                include=INCLUDED,
+                name="searchfacet_sort_en",
+            ),
+        ]
