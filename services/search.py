@@ -322,6 +322,10 @@ FLAG_COLUMNS = {
 }
 
 
+LANGUAGE_SQL = "s.language_codes @> ARRAY[%(language)s]::varchar[]"
+POPULATION_SQL = "s.populations @> ARRAY[%(population)s]::varchar[]"
+
+
 def _filters(params: SearchParams, now: dt.datetime) -> _Query:
     """The WHERE clauses every query of one search shares (fixed SQL, values as parameters)."""
     where = ["s.status = 'active'", f"{FRESHNESS_SQL} >= %(fresh)s"]
@@ -342,10 +346,10 @@ def _filters(params: SearchParams, now: dt.datetime) -> _Query:
         where.append("s.last_modified >= %(modified_after)s")
         args["modified_after"] = params.modified_after
     if params.language:
-        where.append("s.language_codes @> ARRAY[%(language)s]::varchar[]")
+        where.append(LANGUAGE_SQL)
         args["language"] = params.language
     if params.population:
-        where.append("s.populations @> ARRAY[%(population)s]::varchar[]")
+        where.append(POPULATION_SQL)
         args["population"] = params.population
     where.extend(f"s.{column}" for name, column in FLAG_COLUMNS.items() if getattr(params, name))
     if params.has_capacity:
@@ -478,7 +482,11 @@ def _paged(
 def _walked_facets(params: SearchParams, args: dict[str, Any]) -> list[uuid.UUID]:
     """The filter whose listings a search with many matches walks in name order: a term (a few
     percent of the listings each), else a population, else a language (Spanish or English is
-    most of them); none when the search has neither."""
+    most of them); none when the search has neither, or a region: a region's few thousand
+    listings are read and sorted whole (SORT_ALL_UPTO), cheaper than walking a population's
+    286,000 entries to meet them (1.2 s at 1M)."""
+    if params.region:
+        return []
     terms = args.get("term_ids") or []
     if 0 < len(terms) <= MAX_TERM_WALKS:
         return list(terms)
@@ -507,6 +515,11 @@ def _run(
         args["q"] = text
     if query.near:
         return _run_near(query, where, args, text=text)
+    if params.region and not text:
+        # A region's listings are a few thousand; left indexable, a language's or a population's
+        # bitmap (286,251 entries for "women", 140 ms at 1M) was built to AND with them, where
+        # testing each of the region's rows takes a few ms. "IS TRUE" keeps the meaning.
+        where = [f"({c}) IS TRUE" if c in (LANGUAGE_SQL, POPULATION_SQL) else c for c in where]
     base = " AND ".join(where)
     if text:
         return _run_text(base, args, offset + params.per_page)

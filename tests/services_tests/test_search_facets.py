@@ -296,3 +296,12 @@ def test_the_walk_reads_the_term_rows(shelters: list[m.Service], monkeypatch: An
     # Without its term rows a listing is not found by the walk: proof that the walk reads them.
     fetch("DELETE FROM services_searchfacet WHERE id = %s RETURNING 1", [shelters[0].id])
     assert shelters[0].id not in [h.service.id for h in search(params, lang="es", now=NOW).hits]
+
+
+def test_generate_directory_fills_the_facet_rows(base: None) -> None:
+    # It writes with the triggers off (replica role) and fills the search tables at the end.
+    from services.synthetic import generate
+
+    generate(30, seed=5, workers=1, log=lambda _line: None)
+    assert facet_count() > 30
+    assert out_of_step() == set()
