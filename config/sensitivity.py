@@ -11,6 +11,9 @@ distinctive value into every field of the two sensitive classes and looks for it
   with contact consent. Stored only inside the sealed handoff (and the key that opens it).
 - confidential-location: public for an ordinary location; for a confidential shelter only staff
   of verified partners, stewards, operators and the shelter's own organisation may know it.
+  Some public fields are confidential-location data in some rows only (ROW_RULES): a phone,
+  contact, schedule, accessibility or language note at a confidential location (a phone only
+  when it is not the intake line). row_class() gives a field's class in a given row.
 
 Two kinds of column are classed by rule rather than listed, so that adding a language or a
 history table cannot leave a hole: modeltranslation's `<field>_<lang>` columns take the class of
@@ -20,6 +23,8 @@ own `history_*` columns are internal).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 PUBLIC = "public"
@@ -52,6 +57,12 @@ _MODELS: dict[str, dict[str, str]] = {
         INTERNAL: "id organization email role token_hash invited_by created_at expires_at "
         "accepted_at accepted_by revoked_at"
     },
+    # Backup codes: django-otp's device columns, and each unused code as its keyed hash.
+    "accounts.BackupCodeDevice": {
+        INTERNAL: "id user name confirmed throttling_failure_timestamp "
+        "throttling_failure_count created_at last_used_at"
+    },
+    "accounts.BackupCode": {INTERNAL: "id device code_hash"},
     # API tokens of two-factor-verified staff: only hashes and fingerprints are stored.
     "accounts.ApiToken": {
         INTERNAL: "id user name prefix token_hash password_fingerprint created_at last_used_at "
@@ -200,6 +211,67 @@ _MODELS: dict[str, dict[str, str]] = {
     "services.MergedRecord": {INTERNAL: "old_id record_type new_id merged_at merged_by"},
 }
 
+
+class ConfidentialIds:
+    """Which rows sit at a confidential location, read once: the locations themselves, the
+    contacts at them, and the phones the public does not see (services/hsds/exporter.py's
+    public filters say the same in SQL)."""
+
+    def __init__(self) -> None:
+        from services.models import Contact, Location, Phone
+
+        self.locations = set(
+            Location.objects.filter(is_confidential=True).values_list("pk", flat=True)
+        )
+        self.contacts = set(
+            Contact.objects.filter(location_id__in=self.locations).values_list("pk", flat=True)
+        )
+        self.phones = {
+            pk
+            for pk, location, contact, intake in Phone.objects.values_list(
+                "pk", "location_id", "contact_id", "is_intake"
+            )
+            if _phone_hidden(location, contact, intake, self)
+        }
+
+
+def _phone_hidden(location: Any, contact: Any, is_intake: bool, ids: ConfidentialIds) -> bool:
+    return (location in ids.locations and not is_intake) or contact in ids.contacts
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """Fields listed as public above that are confidential-location data in some rows: those
+    that `hidden(row, ids)` selects. Only a public field can be raised this way."""
+
+    fields: tuple[str, ...]
+    hidden: Callable[[Any, ConfidentialIds], bool]
+
+
+def _at_confidential(row: Any, ids: ConfidentialIds) -> bool:
+    return getattr(row, "location_id", None) in ids.locations
+
+
+# Rows that the public paths hide (services/confidential.py, services/api/serializers.py,
+# services/views.py, services/hsds/exporter.py): their texts would locate or reach the shelter.
+ROW_RULES: dict[str, RowRule] = {
+    # Every phone of a confidential location but its intake line (the one number the public
+    # gets), and the phones of a contact who works there.
+    "services.Phone": RowRule(
+        ("number", "extension", "description"),
+        lambda row, ids: _phone_hidden(row.location_id, row.contact_id, row.is_intake, ids),
+    ),
+    "services.Contact": RowRule(("name", "title", "department", "email"), _at_confidential),
+    "services.Schedule": RowRule(
+        ("description", "notes", "attending_type", "schedule_link"), _at_confidential
+    ),
+    "services.Accessibility": RowRule(("description", "details", "url"), _at_confidential),
+    "services.Language": RowRule(
+        ("note",), lambda row, ids: _at_confidential(row, ids) or row.phone_id in ids.phones
+    ),
+}
+
+
 FIELD_CLASSES: dict[str, str] = {
     f"{model}.{field}": sensitivity
     for model, by_class in _MODELS.items()
@@ -248,3 +320,22 @@ def class_of(model: Any, name: str) -> str | None:
 def listed_fields(*classes: str) -> list[str]:
     """ "app.Model.field" of the listed fields of `classes` (without the rule-made columns)."""
     return sorted(key for key, value in FIELD_CLASSES.items() if value in classes)
+
+
+def row_class(model: Any, row: Any, name: str, ids: ConfidentialIds) -> str | None:
+    """The class of `row`'s field `name`: class_of(), raised to confidential-location where a
+    row rule selects the row (historical copies of such rows too)."""
+    found = class_of(model, name)
+    base = history_base(model) or model
+    rule = ROW_RULES.get(base._meta.label)
+    if rule is None or found != PUBLIC:
+        return found
+    stem = _translated_stem(base, name) or name
+    if stem in rule.fields and rule.hidden(row, ids):
+        return CONFIDENTIAL_LOCATION
+    return found
+
+
+def conditional_fields() -> list[str]:
+    """ "app.Model.field" of every field a row rule can raise."""
+    return sorted(f"{model}.{name}" for model, rule in ROW_RULES.items() for name in rule.fields)

@@ -314,7 +314,14 @@ def _load_service(pk: uuid.UUID) -> Service:
             "required_documents",
             "cost_options",
             "funding",
-            Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones")),
+            # A contact at a confidential location is hidden, with its phones, as in the API
+            # and the HSDS export (config/sensitivity.py ROW_RULES).
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.exclude(location__is_confidential=True).prefetch_related(
+                    "phones"
+                ),
+            ),
             Prefetch("service_areas", queryset=ServiceArea.objects.select_related("region")),
             public_locations_prefetch(),
         ),
@@ -346,8 +353,14 @@ def _detail_context(service: Service, lang: str, report: Any = None) -> dict[str
                 "public": place,
                 "location": sal.location,
                 "link": sal,
+                # A confidential location's own schedules (their notes may say how to get in)
+                # stay hidden, as in the API and the HSDS export.
                 "hours": hours.describe_hours(
-                    [*sal.schedules.all(), *sal.location.schedules.all()], lang=lang
+                    [
+                        *sal.schedules.all(),
+                        *(() if sal.location.is_confidential else sal.location.schedules.all()),
+                    ],
+                    lang=lang,
                 ),
                 "time_zone": hours.service_time_zone(sal.location),
                 "accessibility": list(sal.location.accessibility.all()),

@@ -74,6 +74,45 @@ METADATA = {
 }
 
 
+# Rows whose public fields are confidential-location data because of where they are
+# (config/sensitivity.py ROW_RULES): at the shelter, a phone that is not the intake line, a
+# contact and that contact's own phone, hours, accessibility and a language note. Numbers have
+# ten digits or more so that nothing else in a page matches them by chance.
+HIDDEN_PHONE = {"number": "+57 605 938 2716", "extension": 2093827461}
+CONTACT_PHONE = {"number": "+57 605 938 2745"}
+CONTACT = {
+    "name": "Hermana Portera KX7Q",
+    "title": "Portera KX7Q",
+    "department": "Portería KX7Q",
+    "email": "portera-kx7q@example.org",
+}
+PHONE_LANGUAGE_NOTE = "idioma-del-telefono-kx7q"
+SCHEDULE_LINK = "https://horario-kx7q.example.org/turnos"
+ACCESSIBILITY_URL = "https://rampa-kx7q.example.org/acceso"
+
+
+def _per_language(stem: str) -> dict[str, str]:
+    values = {stem: f"{stem}-kx7q-base"}
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        values[f"{stem}_{code}"] = f"{stem}-kx7q-{code}"
+    return values
+
+
+def row_values(kind: str) -> dict[str, str]:
+    """Per-language texts for the conditional rows, each distinct (prefix by kind)."""
+    stems = {
+        "phone": ("description",),
+        "schedule": ("description", "notes", "attending_type"),
+        "accessibility": ("description", "details"),
+        "language": ("note",),
+    }[kind]
+    values: dict[str, str] = {}
+    for stem in stems:
+        # "description-phone-kx7q-es": no value contains another canary's whole value.
+        values |= {k: v.replace("-kx7q", f"-{kind}-kx7q") for k, v in _per_language(stem).items()}
+    return values
+
+
 def seeded_fields() -> set[str]:
     """ "app.Model.field" of every field the suite seeds (or, for the two binary columns, reads
     back and looks for as bytes)."""
@@ -82,6 +121,12 @@ def seeded_fields() -> set[str]:
     seeded |= {f"services.Address.{name}" for name in ADDRESS}
     seeded |= {f"services.Metadata.{name}" for name in METADATA}
     seeded |= {"referrals.ContactHandoff.ciphertext", "referrals.HandoffKey.wrapped_key"}
+    seeded |= {"services.Phone.number", "services.Phone.extension", "services.Phone.description"}
+    seeded |= {f"services.Contact.{name}" for name in CONTACT}
+    seeded |= {f"services.Schedule.{name}" for name in row_values("schedule")}
+    seeded |= {"services.Schedule.schedule_link", "services.Accessibility.url"}
+    seeded |= {f"services.Accessibility.{name}" for name in row_values("accessibility")}
+    seeded |= {"services.Language.note"}
     return seeded
 
 
@@ -173,6 +218,13 @@ class Canaries:
     def add_point(self, label: str, lon: float, lat: float) -> None:
         self.items.append(Canary(label, sensitivity.CONFIDENTIAL_LOCATION, point_forms(lon, lat)))
 
+    def add_phone(self, label: str, number: str) -> None:
+        """A number as typed and as its digits alone (tel: links, E.164), with and without the
+        country code."""
+        digits = "".join(ch for ch in number if ch.isdigit())
+        forms = text_forms(number) | {digits, "+" + digits, digits[2:]}
+        self.items.append(Canary(label, sensitivity.CONFIDENTIAL_LOCATION, forms))
+
     def found_in(self, text: str, *, classes: tuple[str, ...]) -> list[str]:
         """ "label: form" of every canary of `classes` that `text` holds (case-insensitively)."""
         lowered = text.casefold()
@@ -200,6 +252,19 @@ def standard_canaries() -> Canaries:
         "metadata.previous_value", sensitivity.CONFIDENTIAL_LOCATION, METADATA["previous_value"]
     )
     canaries.add_point("location.point", SHELTER_LON, SHELTER_LAT)
+    for label, number in (("phone.number", HIDDEN_PHONE), ("contact_phone.number", CONTACT_PHONE)):
+        canaries.add_phone(label, number["number"])
+    canaries.add_text(
+        "phone.extension", sensitivity.CONFIDENTIAL_LOCATION, str(HIDDEN_PHONE["extension"])
+    )
+    for name, value in CONTACT.items():
+        canaries.add_text(f"contact.{name}", sensitivity.CONFIDENTIAL_LOCATION, value)
+    for kind in ("phone", "schedule", "accessibility", "language"):
+        for name, value in row_values(kind).items():
+            canaries.add_text(f"{kind}.{name}", sensitivity.CONFIDENTIAL_LOCATION, value)
+    canaries.add_text("language.phone_note", sensitivity.CONFIDENTIAL_LOCATION, PHONE_LANGUAGE_NOTE)
+    canaries.add_text("schedule.schedule_link", sensitivity.CONFIDENTIAL_LOCATION, SCHEDULE_LINK)
+    canaries.add_text("accessibility.url", sensitivity.CONFIDENTIAL_LOCATION, ACCESSIBILITY_URL)
     # Fragments every seeded value of a class shares: a truncated or reworded copy is a leak too.
     canaries.items.append(Canary("handoff.fragment", sensitivity.CLIENT, {"zafiro"}))
     canaries.items.append(Canary("location.fragment", sensitivity.CONFIDENTIAL_LOCATION, {"kx7q"}))

@@ -85,6 +85,7 @@ def seed_world() -> dict:
     m.ServiceAtLocation.objects.create(service=service_b, location=shelter)
     m.Phone.objects.create(location=shelter, number="+57 601 222 3333", is_intake=True)
     m.Phone.objects.create(service=service_b, number="+57 601 222 4444")
+    seed_rows_at_the_shelter(shelter, service_b)
     m.Metadata.objects.create(
         resource_id=shelter.pk,
         resource_type="address",
@@ -119,6 +120,36 @@ def seed_world() -> dict:
         "service_a": service_a,
         "users": users,
     }
+
+
+def seed_rows_at_the_shelter(shelter: m.Location, service: m.Service) -> None:
+    """Rows that are public elsewhere and confidential-location data here (ROW_RULES)."""
+    # Also the service's own phone: the service page lists service phones as well as the place's.
+    hidden = m.Phone.objects.create(
+        location=shelter,
+        service=service,
+        is_intake=False,
+        **c.HIDDEN_PHONE,
+        **c.row_values("phone"),
+    )
+    contact = m.Contact.objects.create(location=shelter, service=service, **c.CONTACT)
+    m.Phone.objects.create(contact=contact, **c.CONTACT_PHONE)
+    m.Schedule.objects.create(
+        location=shelter,
+        freq="WEEKLY",
+        byday="MO,TU,WE,TH,FR",
+        opens_at="08:00",
+        closes_at="17:00",
+        schedule_link=c.SCHEDULE_LINK,
+        **c.row_values("schedule"),
+    )
+    m.Accessibility.objects.create(
+        location=shelter, url=c.ACCESSIBILITY_URL, **c.row_values("accessibility")
+    )
+    m.Language.objects.create(
+        location=shelter, name="Wayuunaiki", code="guc", **c.row_values("language")
+    )
+    m.Language.objects.create(phone=hidden, name="English", code="en", note=c.PHONE_LANGUAGE_NOTE)
 
 
 def page_form(world: dict, *, contact: bool = True) -> dict:
@@ -213,6 +244,12 @@ def public_paths(world: dict) -> list[str]:
         es("services:regions"),
         es("services:hotlines"),
         es("services:privacy"),
+        es("services:country", country="CO"),
+        es("services:country_hotlines", country="CO"),
+        es("services:report", pk=service.pk),
+        # Error pages: a service that does not exist, on the site and in the API.
+        es("services:service", pk=uuid.uuid4()),
+        f"/api/v1/services/{uuid.uuid4()}",
         "/en/" + es("services:service", pk=service.pk).split("/", 2)[2],
         "/sitemap.xml",
         "/robots.txt",
@@ -339,9 +376,12 @@ def _decode(blob: bytes) -> str:
 
 def database_rows() -> Iterator[tuple[str, str | None, str]]:
     """Every row of every model of every installed app, field by field, with the field's
-    sensitivity class (None outside the project's apps). Sessions are decoded (their data is
-    signed and compressed)."""
+    sensitivity class in that row (None outside the project's apps; a row rule may raise a
+    public field of a row at the shelter). Sessions are decoded (their data is signed and
+    compressed)."""
     from django.contrib.sessions.models import Session
+
+    ids = sensitivity.ConfidentialIds()
 
     for model in apps.get_models(include_auto_created=True):
         if not model._meta.managed or model._meta.proxy:
@@ -354,7 +394,7 @@ def database_rows() -> Iterator[tuple[str, str | None, str]]:
                     continue
                 if isinstance(value, bytes | memoryview):
                     value = bytes(value).hex()
-                yield key, sensitivity.class_of(model, field.name), str(value)
+                yield key, sensitivity.row_class(model, row, field.name, ids), str(value)
             if model is Session:
                 yield "session (decoded)", None, json.dumps(row.get_decoded(), default=str)
 
@@ -533,6 +573,8 @@ def test_canaries_reach_only_the_entitled_views(gunicorn, celery_subprocess, cap
 def test_the_canaries_cover_every_field_of_the_two_sensitive_classes():
     missing = c.sensitive_fields() - c.seeded_fields()
     assert not missing, f"sensitive fields the canary suite does not seed: {sorted(missing)}"
+    conditional = set(sensitivity.conditional_fields()) - c.seeded_fields()
+    assert not conditional, f"row-rule fields the canary suite does not seed: {sorted(conditional)}"
     assert set(sensitivity.SEALED_HANDOFF_FIELDS) == set(c.HANDOFF)
     # Every per-language column of a sensitive text is seeded with a value of its own.
     values = c.location_values()

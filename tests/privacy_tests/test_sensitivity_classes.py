@@ -113,3 +113,45 @@ def test_a_historical_model_takes_the_classes_of_the_model_it_copies():
 def test_the_sensitive_classes_are_not_empty():
     assert sensitivity.listed_fields(sensitivity.CLIENT)
     assert "services.Location.point" in sensitivity.listed_fields(sensitivity.CONFIDENTIAL_LOCATION)
+
+
+def test_row_rules_raise_only_public_fields_that_exist():
+    for label, rule in sensitivity.ROW_RULES.items():
+        model = apps.get_model(label)
+        for name in rule.fields:
+            assert sensitivity.class_of(model, name) == sensitivity.PUBLIC, f"{label}.{name}"
+
+
+def test_a_phone_at_a_confidential_location_is_confidential_unless_it_is_the_intake_line(db):
+    from services.models import Contact, Language, Phone, Schedule
+    from tests.factories import LocationFactory
+
+    shelter = LocationFactory(is_confidential=True)
+    office = LocationFactory(is_confidential=False)
+    hidden = Phone.objects.create(location=shelter, number="+57 1", description_es="x")
+    intake = Phone.objects.create(location=shelter, number="+57 2", is_intake=True)
+    ordinary = Phone.objects.create(location=office, number="+57 3")
+    contact = Contact.objects.create(location=shelter, name="n")
+    contact_phone = Phone.objects.create(contact=contact, number="+57 4")
+    schedule = Schedule.objects.create(location=shelter, notes="n")
+    open_schedule = Schedule.objects.create(location=office, notes="n")
+    phone_language = Language.objects.create(phone=hidden, name="English", note="n")
+    ids = sensitivity.ConfidentialIds()
+
+    def cls(row, name):
+        return sensitivity.row_class(type(row), row, name, ids)
+
+    confidential, public = sensitivity.CONFIDENTIAL_LOCATION, sensitivity.PUBLIC
+    assert cls(hidden, "number") == confidential
+    assert cls(hidden, "description_es") == confidential  # per-language columns too
+    assert cls(hidden, "is_intake") == public  # the rule names the fields it raises
+    assert cls(intake, "number") == public
+    assert cls(ordinary, "number") == public
+    assert cls(contact, "email") == confidential
+    assert cls(contact_phone, "number") == confidential
+    assert cls(schedule, "notes") == confidential and cls(open_schedule, "notes") == public
+    assert cls(phone_language, "note") == confidential
+    # The history of a phone is classed like the phone.
+    historical = hidden.history.model
+    assert cls(hidden.history.first(), "number") == confidential
+    assert sensitivity.row_class(historical, intake.history.first(), "number", ids) == public
