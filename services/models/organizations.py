@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from services.models.base import HsdsRecord, Translated
+from services.validators import clean_names
 
 
 class Organization(HsdsRecord, Translated):
@@ -37,6 +38,11 @@ class Organization(HsdsRecord, Translated):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # A name that imitates another organisation's is refused (services/validators.py).
+        clean_names(self, ("name", "alternate_name"))
 
 
 class OrganizationIdentifier(HsdsRecord):

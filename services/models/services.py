@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from services.models.base import HsdsRecord, Translated
 from services.models.upkeep import VerificationMethod
 from services.querysets import ServiceQuerySet
+from services.validators import clean_names
 
 
 class Population(models.TextChoices):
@@ -163,6 +164,11 @@ class Service(HsdsRecord, Translated):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # A name that imitates another listing's is refused (services/validators.py).
+        clean_names(self, ("name", "alternate_name"))
 
     @property
     def freshness_at(self) -> Any:
