@@ -183,6 +183,11 @@ _MODELS: dict[str, dict[str, str]] = {
         "trafficking_specialised capacity_available capacity_updated_at term_ids region_ids "
         "area_region_ids language_codes populations time_zone search_points sort_es sort_en",
     },
+    # Per (term, language or population, service) copies of public search-row columns.
+    "services.SearchFacet": {
+        PUBLIC: "facet service sort_es sort_en active fresh_at is_free no_id_required "
+        "immigration_status_not_asked open_24_7 is_accessible trafficking_specialised",
+    },
     "services.Region": {
         PUBLIC: "id code level parent name country_code centre area population time_zone "
         "search_names"
