@@ -7,6 +7,7 @@ confidential shelter's real position is never loaded here.
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from collections.abc import Iterable
@@ -14,14 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.db.models import Model, Prefetch, Q
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init
 
 from services.models import (
     Address,
     Attribute,
     Language,
     Location,
+    Organization,
     Phone,
+    Program,
+    Region,
     Schedule,
     Service,
     ServiceArea,
@@ -110,44 +117,159 @@ def _group(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
     return grouped
 
 
+class _Shape:
+    """How one model's columns are selected and turned back into an instance, worked out once
+    per process: the column list, and Django's own converters for them (geometry, JSON…)."""
+
+    def __init__(self, model: type[Model], exclude: tuple[str, ...] = ()) -> None:
+        self.model = model
+        alias = model._meta.db_table  # the ORM's own spelling of each column
+        fields = [f for f in model._meta.concrete_fields if f.name not in exclude]
+        self.attnames = tuple(f.attname for f in fields)
+        self.sql = ", ".join(f'"{alias}"."{f.column}"' for f in fields)
+        self.width = len(fields)
+        self.converters: list[tuple[int, list[Any], Any]] = []
+        for index, field in enumerate(fields):
+            column = field.get_col(alias)
+            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            if found:
+                self.converters.append((index, found, column))
+        self.translated = hasattr(model, "_meta") and any(
+            hasattr(model, f"{f.name}_es") for f in fields
+        )
+
+    def build(self, row: tuple, start: int) -> Model:
+        """The instance of row[start:start + width], as Model.from_db() gives it (deferred
+        columns fetch on access), without __init__'s descriptor call per column: a hit's
+        service has 86 columns, and __init__ was the largest Python cost of loading a page."""
+        values = list(row[start : start + self.width])
+        for index, converters, column in self.converters:
+            value = values[index]
+            for converter in converters:
+                value = converter(value, column, connection)
+            values[index] = value
+        instance = self.model.__new__(self.model)
+        state = instance.__dict__
+        state.update(zip(self.attnames, values, strict=True))
+        if self.translated:
+            # What modeltranslation's constructor leaves (its descriptors read it).
+            state["_mt_init"] = True
+        instance._state = ModelState()
+        instance._state.adding = False
+        instance._state.db = connection.alias
+        if post_init.has_listeners(self.model):
+            post_init.send(sender=self.model, instance=instance)
+        return instance
+
+
+@functools.cache
+def _shapes() -> dict[str, _Shape]:
+    return {
+        "service": _Shape(Service, SEARCH_ONLY_COLUMNS),
+        "organization": _Shape(Organization),
+        "program": _Shape(Program),
+        "sal": _Shape(ServiceAtLocation),
+        # Never the exact point; a region's boundary can be megabytes and a result shows its name.
+        "location": _Shape(Location, ("point",)),
+        "region": _Shape(Region, ("area",)),
+        "schedule": _Shape(Schedule),
+    }
+
+
+def _select(sql: str, params: dict[str, Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _services(ids: list[uuid.UUID], *, program: bool) -> dict[uuid.UUID, Service]:
+    """The services with their organisation (and programme), as select_related gives them."""
+    shape = _shapes()
+    service, org, prog = shape["service"], shape["organization"], shape["program"]
+    rows = _select(
+        f"SELECT {service.sql}, {org.sql}"  # noqa: S608  # nosec B608 — the models' columns
+        + (f", {prog.sql}" if program else "")
+        + " FROM services_service LEFT JOIN services_organization"
+        " ON services_organization.id = services_service.organization_id"
+        + (
+            " LEFT JOIN services_program ON services_program.id = services_service.program_id"
+            if program
+            else ""
+        )
+        + " WHERE services_service.id = ANY(%(ids)s)",
+        {"ids": ids},
+    )
+    organization_field = Service._meta.get_field("organization")
+    program_field = Service._meta.get_field("program")
+    by_id = {}
+    for row in rows:
+        item = service.build(row, 0)
+        at = service.width
+        organization_field.set_cached_value(
+            item, org.build(row, at) if row[at] is not None else None
+        )
+        if program:
+            at += org.width
+            program_field.set_cached_value(
+                item, prog.build(row, at) if row[at] is not None else None
+            )
+        by_id[item.id] = item
+    return by_id
+
+
+def _service_locations(ids: list[uuid.UUID]) -> list[ServiceAtLocation]:
+    shape = _shapes()
+    sal, location, region = shape["sal"], shape["location"], shape["region"]
+    rows = _select(
+        f"SELECT {sal.sql}, {location.sql}, {region.sql},"  # noqa: S608  # nosec B608
+        ' "services_location"."point" IS NULL FROM services_serviceatlocation'
+        " JOIN services_location ON services_location.id = services_serviceatlocation.location_id"
+        " LEFT JOIN services_region ON services_region.id = services_location.region_id"
+        " WHERE services_serviceatlocation.service_id = ANY(%(ids)s)",
+        {"ids": ids},
+    )
+    location_field = ServiceAtLocation._meta.get_field("location")
+    region_field = Location._meta.get_field("region")
+    sals = []
+    for row in rows:
+        item = sal.build(row, 0)
+        place = location.build(row, sal.width)
+        at = sal.width + location.width
+        region_field.set_cached_value(place, region.build(row, at) if row[at] is not None else None)
+        if row[-1]:
+            # public_location() asks for the exact point when there is no public one: known
+            # to be empty, it costs no query per result (a point that exists is never loaded).
+            place.point = None
+        location_field.set_cached_value(item, place)
+        sals.append(item)
+    return sals
+
+
 def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, Service]:
     """The services with what an API list item ("api") or a result card (page) shows: one query
     per kind of row, no prefetch machinery. Locations come without their exact point."""
-    related = ("organization", "program") if not page else ("organization",)
-    by_id = {
-        s.id: s
-        for s in Service.objects.filter(id__in=ids)
-        .select_related(*related)
-        .defer(*SEARCH_ONLY_COLUMNS)
-    }
+    by_id = _services(ids, program=not page)
     services = list(by_id.values())
-    sals = list(
-        ServiceAtLocation.objects.filter(service_id__in=ids)
-        .select_related("location__region")
-        # A region's boundary can be megabytes; a result names its region, nothing more.
-        .defer("location__point", "location__region__area")
-        .annotate(location_unplaced=Q(location__point__isnull=True))
-    )
+    sals = _service_locations(ids)
     service_field = ServiceAtLocation._meta.get_field("service")
     for sal in sals:
         service_field.set_cached_value(sal, by_id[sal.service_id])
-        if sal.location_unplaced:
-            # public_location() asks for the exact point when there is no public one: known
-            # to be empty, it costs no query per result (a point that exists is never loaded).
-            sal.location.point = None
     _attach(services, "service_at_locations", _group(sals, "service_id"))
     # One instance per link: services sharing a location each get their own, and each is given
     # its rows (an instance left without them would query on first use).
     locations = [sal.location for sal in sals]
     location_ids = list({location.id for location in locations})
     # "Open now" reads a service's own schedules, else those of its locations (hours.py).
-    schedules = list(
-        Schedule.objects.filter(
-            Q(service_id__in=ids)
-            | Q(service_at_location_id__in=[sal.id for sal in sals])
-            | Q(location_id__in=location_ids)
+    schedule = _shapes()["schedule"]
+    schedules = [
+        schedule.build(row, 0)
+        for row in _select(
+            f"SELECT {schedule.sql} FROM services_schedule"  # noqa: S608  # nosec B608
+            " WHERE service_id = ANY(%(ids)s) OR service_at_location_id = ANY(%(sals)s)"
+            " OR location_id = ANY(%(locations)s)",
+            {"ids": ids, "sals": [sal.id for sal in sals], "locations": location_ids},
         )
-    )
+    ]
     _attach(services, "schedules", _group(schedules, "service_id"))
     _attach(sals, "schedules", _group(schedules, "service_at_location_id"))
     _attach(locations, "schedules", _group(schedules, "location_id"))
