@@ -248,6 +248,8 @@ def _service_locations(ids: list[uuid.UUID]) -> list[ServiceAtLocation]:
 def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, Service]:
     """The services with what an API list item ("api") or a result card (page) shows: one query
     per kind of row, no prefetch machinery. Locations come without their exact point."""
+    if not ids:
+        return {}  # nothing to ask (the ORM, too, skipped a query on an empty id list)
     by_id = _services(ids, program=not page)
     services = list(by_id.values())
     sals = _service_locations(ids)

@@ -124,3 +124,58 @@ def test_the_filters_choices_cost_no_query_once_cached(demo):
     assert len(queries) == 0
     assert again["region"].field.choices == first["region"].field.choices
     assert again["taxonomy_term_id"].field.choices == first["taxonomy_term_id"].field.choices
+
+
+def _same_fields(model, fast, orm, skip=()) -> None:
+    for field in model._meta.concrete_fields:
+        if field.name in skip:
+            # Deferred, as defer() does; only a known empty point may be set (to None).
+            value = fast.__dict__.get(field.attname, "deferred")
+            assert value == "deferred" or getattr(orm, field.attname) is value is None, field.name
+            continue
+        assert getattr(fast, field.attname) == getattr(orm, field.attname), field.name
+    assert fast._state.adding is False and fast._state.db == orm._state.db
+
+
+def test_hit_instances_are_those_the_orm_loads(demo):
+    """search_results builds the hits' model instances from its own SQL, without
+    Model.__init__: every column must come out as the ORM gives it (converters included), the
+    translated names must read as the ORM's do, and a column left out must still load on use."""
+    from django.utils import translation
+
+    from services.models import Location, Region, Schedule, Service
+    from services.search_results import SEARCH_ONLY_COLUMNS, _load_hit_services
+
+    ids = list(Service.objects.published().order_by("id").values_list("id", flat=True)[:60])
+    fast = _load_hit_services(ids, page=False)
+    orm = Service.objects.select_related("organization", "program").in_bulk(ids)
+    assert set(fast) == set(orm)
+    locations = Location.objects.in_bulk()
+    regions = Region.objects.in_bulk()
+    placed = 0
+    for pk, service in fast.items():
+        _same_fields(Service, service, orm[pk], SEARCH_ONLY_COLUMNS)
+        _same_fields(type(service.organization), service.organization, orm[pk].organization)
+        if orm[pk].program is None:
+            assert service.program is None
+        else:
+            _same_fields(type(service.program), service.program, orm[pk].program)
+        for lang in ("es", "en"):
+            with translation.override(lang):
+                assert service.name == orm[pk].name and service.description == orm[pk].description
+        sals = list(service.service_at_locations.all())
+        assert {sal.id for sal in sals} == set(
+            orm[pk].service_at_locations.values_list("id", flat=True)
+        )
+        for sal in sals:
+            location = sal.location
+            _same_fields(Location, location, locations[location.id], ("point",))
+            placed += location.public_point is not None
+            if location.region_id:
+                _same_fields(Region, location.region, regions[location.region_id], ("area",))
+        schedules = {s.id for s in service.schedules.all()}
+        assert schedules == set(Schedule.objects.filter(service_id=pk).values_list("id", flat=True))
+    assert placed > 20
+    service = next(iter(fast.values()))
+    # A column left out loads on first use, like any deferred one.
+    assert service.search_vector == Service.objects.get(pk=service.pk).search_vector
