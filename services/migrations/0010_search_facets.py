@@ -15,28 +15,46 @@ class Migration(migrations.Migration):
     # VACUUM (outside a transaction only) sets the visibility map: the walk reads the index only.
     atomic = False
 
-
     dependencies = [
-        ('services', '0009_refresh_by_index'),
+        ("services", "0009_refresh_by_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchFacet',
+            name="SearchFacet",
             fields=[
-                ('pk', models.CompositePrimaryKey('facet', 'service', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('facet', models.UUIDField()),
-                ('sort_es', models.TextField()),
-                ('sort_en', models.TextField()),
-                ('active', models.BooleanField()),
-                ('fresh_at', models.DateTimeField()),
-                ('is_free', models.BooleanField()),
-                ('no_id_required', models.BooleanField()),
-                ('immigration_status_not_asked', models.BooleanField()),
-                ('open_24_7', models.BooleanField()),
-                ('is_accessible', models.BooleanField()),
-                ('trafficking_specialised', models.BooleanField()),
-                ('service', models.ForeignKey(db_column='id', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='services.searchrow')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "facet",
+                        "service",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("facet", models.UUIDField()),
+                ("sort_es", models.TextField()),
+                ("sort_en", models.TextField()),
+                ("active", models.BooleanField()),
+                ("fresh_at", models.DateTimeField()),
+                ("is_free", models.BooleanField()),
+                ("no_id_required", models.BooleanField()),
+                ("immigration_status_not_asked", models.BooleanField()),
+                ("open_24_7", models.BooleanField()),
+                ("is_accessible", models.BooleanField()),
+                ("trafficking_specialised", models.BooleanField()),
+                (
+                    "service",
+                    models.ForeignKey(
+                        db_column="id",
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="services.searchrow",
+                    ),
+                ),
             ],
         ),
         migrations.RunSQL(
@@ -47,11 +65,37 @@ class Migration(migrations.Migration):
         migrations.RunSQL(FACET_FILL_SQL, migrations.RunSQL.noop),
         migrations.AddIndex(
             model_name="searchfacet",
-            index=models.Index(fields=['facet', 'sort_es', 'service'], include=('active', 'fresh_at', 'is_free', 'no_id_required', 'immigration_status_not_asked', 'open_24_7', 'is_accessible', 'trafficking_specialised'), name='searchfacet_sort_es'),
+            index=models.Index(
+                fields=["facet", "sort_es", "service"],
+                include=(
+                    "active",
+                    "fresh_at",
+                    "is_free",
+                    "no_id_required",
+                    "immigration_status_not_asked",
+                    "open_24_7",
+                    "is_accessible",
+                    "trafficking_specialised",
+                ),
+                name="searchfacet_sort_es",
+            ),
         ),
         migrations.AddIndex(
             model_name="searchfacet",
-            index=models.Index(fields=['facet', 'sort_en', 'service'], include=('active', 'fresh_at', 'is_free', 'no_id_required', 'immigration_status_not_asked', 'open_24_7', 'is_accessible', 'trafficking_specialised'), name='searchfacet_sort_en'),
+            index=models.Index(
+                fields=["facet", "sort_en", "service"],
+                include=(
+                    "active",
+                    "fresh_at",
+                    "is_free",
+                    "no_id_required",
+                    "immigration_status_not_asked",
+                    "open_24_7",
+                    "is_accessible",
+                    "trafficking_specialised",
+                ),
+                name="searchfacet_sort_en",
+            ),
         ),
         migrations.RunSQL(FACET_TRIGGER_SQL, FACET_TRIGGER_REVERSE),
         migrations.RunSQL("VACUUM ANALYZE services_searchfacet", migrations.RunSQL.noop),
