@@ -16,7 +16,8 @@ if [ "$purpose" = test ]; then
     need+=(docker-compose)
   fi
 fi
-if [ "$purpose" = bench ]; then
+# The suite runs the benchmark harness end to end (tests/bench_tests), so it needs wrk too.
+if [ "$purpose" = bench ] || [ "$purpose" = test ]; then
   command -v wrk >/dev/null || need+=(wrk)
 fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -39,10 +39,8 @@ def _bench_env(tmp_path: Path) -> dict[str, str]:
 # The first run builds the small directory (migrate, load_demo, generate: a minute or two on a
 # quiet machine); later runs reuse it and take well under a minute.
 @pytest.mark.timeout(900)
-@pytest.mark.skipif(
-    shutil.which("wrk") is None, reason="wrk is not installed (make bench installs it)"
-)
 def test_the_harness_writes_every_measure_it_promises(tmp_path):
+    assert shutil.which("wrk"), "wrk is missing: make test installs it (scripts/system-deps.sh)"
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py")],
         cwd=ROOT,

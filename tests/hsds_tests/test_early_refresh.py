@@ -86,4 +86,6 @@ def test_the_refresher_leaves_no_connection_open(transactional_db, tmp_path, ref
     assert any(thread.startswith("hsds-refresh") for thread, _ids in refresh_calls)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        assert cursor.fetchone()[0] == before
+        # At most as many as before: another test's Celery worker may have let go of its
+        # connection meanwhile (seen on a fresh machine: 2 before, 1 after).
+        assert cursor.fetchone()[0] <= before
