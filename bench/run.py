@@ -556,6 +556,7 @@ def run(cfg: Config) -> dict[str, Any]:
     server = Server(cfg, work)
     rows: list[dict[str, Any]] = []
     overall: list[dict[str, Any]] = []
+    ceiling: list[dict[str, Any]] = []
     try:
         server.wait_ready()
         wrk(cfg, server.url, [p["path"] for p in paths], 8, min(3.0, cfg.duration), work)  # warm
@@ -592,6 +593,11 @@ def run(cfg: Config) -> dict[str, Any]:
             )
             overall.append({"concurrency": concurrency, **measured})
             say(f"c={concurrency} all  {measured['rps']:7.1f}/s p95 {measured['p95_ms']:.1f} ms")
+            # What the same server does with no search at all (no SQL, no template, the whole
+            # middleware stack): the most any search could reach here, to read the targets by.
+            measured = wrk(cfg, server.url, ["/healthz"], concurrency, cfg.duration, work)
+            ceiling.append({"concurrency": concurrency, **measured})
+            say(f"c={concurrency} ceiling (/healthz) {measured['rps']:7.1f}/s")
     finally:
         server.stop()
     peaks_mb = sorted(round(kb / 1024, 1) for kb in server.peaks.values())
@@ -621,6 +627,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "worker_peak_rss_mb": peaks_mb,
         "searches": rows,
         "overall": overall,
+        "ceiling": ceiling,
         "examples": {f"{i['surface']} {i['kind']}": i["path"] for i in captured[:: cfg.per_kind]},
         "seconds": round(time.monotonic() - started, 1),
     }
@@ -728,6 +735,11 @@ def markdown(result: dict[str, Any]) -> str:
         lines.append(
             f"| all | mixed | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
             f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | |"
+        )
+    for o in result.get("ceiling", []):
+        lines.append(
+            f"| ceiling | /healthz | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
+            f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | 0 |"
         )
     lines.append("")
     peaks = result["worker_peak_rss_mb"]

@@ -78,6 +78,8 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
             assert row["ratio"] is None, row
     assert sum(row["requests"] for row in data["searches"]) > 0
     assert [o["concurrency"] for o in data["overall"]] == [1, 8]
+    assert [o["concurrency"] for o in data["ceiling"]] == [1, 8]
+    assert all(o["errors"] == 0 and o["requests"] > 0 for o in data["ceiling"]), data["ceiling"]
     assert len(data["worker_peak_rss_mb"]) >= 2 and min(data["worker_peak_rss_mb"]) > 10
     assert data["generate_directory"]["services"] == 200
     assert data["generate_directory"]["services_per_s"] > 0
@@ -92,6 +94,7 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
         "import_1m_estimated_s",
     }
     table = written.with_suffix(".md").read_text()
+    assert "| ceiling | /healthz | 8 |" in table
     assert "| api | text | 1 |" in table and "Peak RSS per gunicorn worker" in table
     assert f"shared_buffers {settings['shared_buffers']}" in table
     assert f"work_mem {settings['work_mem']}, " in table and f"jit {settings['jit']}" in table
