@@ -26,11 +26,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST, require_safe
 
+from config import sensitivity
 from services import hours, public_reports, upkeep
 from services.confidential import PublicLocation, public_location
 from services.forms import ProblemReportForm, SearchForm, countries_with_services
 from services.models import (
-    Contact,
+    Language,
     MergedRecord,
     Phone,
     Region,
@@ -96,42 +97,44 @@ class HitView:
     open_now: bool | None
     phones: list[Phone]
     areas: list[ServiceArea]
+    languages: list[Language]
 
 
-def _public_phones(service: Service, place: PublicLocation | None) -> list[Phone]:
-    """The service's own phones, then the shown location's public ones (only the intake line of
-    a confidential location), without repeats."""
-    confidential_locations = {
-        sal.location_id
-        for sal in service.service_at_locations.all()
-        if sal.location.is_confidential
-    }
-    phones = [
-        phone
-        for phone in service.phones.all()
-        if phone.location_id not in confidential_locations or phone.is_intake
-    ]
-    if place is not None:
+def _public_phones(
+    service: Service, places: list[PublicLocation], ids: sensitivity.ConfidentialIds
+) -> list[Phone]:
+    """The service's own phones, then the shown locations' public ones, without repeats; of a
+    confidential location (or a service there) only the intake line (ROW_RULES)."""
+    phones = list(service.phones.all())
+    for place in places:
         phones += place.phones
     seen: set[str] = set()
     unique = []
-    for phone in phones:
+    for phone in sensitivity.public_rows(phones, ids):
         if phone.number not in seen:
             seen.add(phone.number)
             unique.append(phone)
     return unique
 
 
-def _hit_view(hit: ServiceHit, lang: str) -> HitView:
-    place = public_location(hit.location, lang=lang) if hit.location is not None else None
-    return HitView(
-        service=hit.service,
-        distance_km=hit.distance_km,
-        place=place,
-        open_now=hours.is_open_now(hit.service),
-        phones=_public_phones(hit.service, place),
-        areas=[area for area in hit.service.service_areas.all() if area.region_id],
-    )
+def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
+    # What the cards show is judged with one look at the rows they loaded.
+    ids = sensitivity.ConfidentialIds.among(hit.service for hit in hits)
+    views = []
+    for hit in hits:
+        place = public_location(hit.location, lang=lang) if hit.location is not None else None
+        views.append(
+            HitView(
+                service=hit.service,
+                distance_km=hit.distance_km,
+                place=place,
+                open_now=hours.is_open_now(hit.service),
+                phones=_public_phones(hit.service, [place] if place else [], ids),
+                areas=[area for area in hit.service.service_areas.all() if area.region_id],
+                languages=sensitivity.public_rows(hit.service.languages.all(), ids),
+            )
+        )
+    return views
 
 
 def _clean_query(data: QueryDict) -> QueryDict:
@@ -177,11 +180,14 @@ def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[H
         lang=lang,
         load="page",
     )
-    return [
-        _hit_view(hit, lang)
-        for hit in result.hits
-        if any(area.region_id == country.id for area in hit.service.service_areas.all())
-    ]
+    return _hit_views(
+        [
+            hit
+            for hit in result.hits
+            if any(area.region_id == country.id for area in hit.service.service_areas.all())
+        ],
+        lang,
+    )
 
 
 def _country_or_404(code: str) -> Region:
@@ -265,7 +271,7 @@ def results(request: HttpRequest) -> HttpResponse:
             result = search(params, lang=lang, load="page")
     except SearchParamError as exc:
         error, params, result = exc, None, None
-    hits = [_hit_view(hit, lang) for hit in result.hits] if result else []
+    hits = _hit_views(result.hits, lang) if result else []
     origin_country = None
     if result is not None and not hits:
         origin_region = result.origin.region if result.origin else None
@@ -314,21 +320,53 @@ def _load_service(pk: uuid.UUID) -> Service:
             "required_documents",
             "cost_options",
             "funding",
-            # A contact at a confidential location is hidden, with its phones, as in the API
-            # and the HSDS export (config/sensitivity.py ROW_RULES).
-            Prefetch(
-                "contacts",
-                queryset=Contact.objects.exclude(location__is_confidential=True).prefetch_related(
-                    "phones"
-                ),
-            ),
+            # What of these the public may see is decided by config/sensitivity.py's row
+            # rules (_page_rows), as in the API and the HSDS export.
+            "contacts__phones",
             Prefetch("service_areas", queryset=ServiceArea.objects.select_related("region")),
             public_locations_prefetch(),
+            "service_at_locations__phones",
         ),
         pk=pk,
     )
     attach_terms([service])
     return service
+
+
+def _page_rows(service: Service, lang: str) -> dict[str, Any]:
+    """What the service page shows of the rows around the service: only those the row rules
+    leave public (config/sensitivity.py): at a confidential location, directly or through the
+    service's link to it, only the intake line; no contact, hours, accessibility or language
+    note there, and not the link's own description."""
+    ids = sensitivity.ConfidentialIds.among([service])
+    places = []
+    for sal in service.service_at_locations.all():
+        place = public_location(sal.location, lang=lang)
+        # The link's phones are the place's too (an intake line may hang off the link).
+        place.phones = sensitivity.public_rows([*place.phones, *sal.phones.all()], ids)
+        schedules = [*sal.schedules.all(), *sal.location.schedules.all()]
+        places.append(
+            {
+                "public": place,
+                "location": sal.location,
+                "link": sal,
+                "link_description": "description" not in sensitivity.hidden_fields(sal, ids),
+                "hours": hours.describe_hours(sensitivity.public_rows(schedules, ids), lang=lang),
+                "time_zone": hours.service_time_zone(sal.location),
+                "accessibility": sensitivity.public_rows(sal.location.accessibility.all(), ids),
+                "maps": _maps_links(place),
+            }
+        )
+    return {
+        "places": places,
+        "phones": _public_phones(service, [], ids),
+        "schedules": sensitivity.public_rows(service.schedules.all(), ids),
+        "languages": sensitivity.public_rows(service.languages.all(), ids),
+        "contacts": [
+            {"contact": contact, "phones": sensitivity.public_rows(contact.phones.all(), ids)}
+            for contact in sensitivity.public_rows(service.contacts.all(), ids)
+        ],
+    }
 
 
 @public_page
@@ -345,40 +383,20 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _detail_context(service: Service, lang: str, report: Any = None) -> dict[str, Any]:
-    places = []
-    for sal in service.service_at_locations.all():
-        place = public_location(sal.location, lang=lang)
-        places.append(
-            {
-                "public": place,
-                "location": sal.location,
-                "link": sal,
-                # A confidential location's own schedules (their notes may say how to get in)
-                # stay hidden, as in the API and the HSDS export.
-                "hours": hours.describe_hours(
-                    [
-                        *sal.schedules.all(),
-                        *(() if sal.location.is_confidential else sal.location.schedules.all()),
-                    ],
-                    lang=lang,
-                ),
-                "time_zone": hours.service_time_zone(sal.location),
-                "accessibility": list(sal.location.accessibility.all()),
-                "maps": _maps_links(place),
-            }
-        )
-    own_schedules = list(service.schedules.all())
-    phones = _public_phones(service, None)
+    rows = _page_rows(service, lang)
+    own_schedules = rows["schedules"]
     return {
         "service": service,
         "freshness": listing_freshness(service),
         "capacity_current": capacity_is_current(service),
-        "report": report or ProblemReportForm.blank(service, phones),
-        "places": places,
+        "report": report or ProblemReportForm.blank(service, rows["phones"]),
+        "places": rows["places"],
         "open_now": hours.is_open_now(service),
         "hours": hours.describe_hours(own_schedules, lang=lang),
         "time_zone": hours.service_time_zone(service) if own_schedules else "",
-        "phones": phones,
+        "phones": rows["phones"],
+        "languages": rows["languages"],
+        "contacts": rows["contacts"],
         "areas": list(service.service_areas.all()),
         "populations": [
             label
@@ -400,7 +418,7 @@ def report_problem(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         add_never_cache_headers(response)
         return response
     service = _load_service(pk)
-    phones = _public_phones(service, None)
+    phones = _page_rows(service, lang)["phones"]
     form = ProblemReportForm(service, phones, request.POST)
     status = 200
     if not form.is_valid():
@@ -508,7 +526,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
             "chain": list(reversed(region.ancestors_and_self()))[:-1],
             "children": children,
             "result": result,
-            "hits": [_hit_view(hit, lang) for hit in result.hits],
+            "hits": _hit_views(result.hits, lang),
             "page_query": "",
         },
     )

@@ -3,8 +3,11 @@
 Every field is listed by name. Texts come in the language the request chose (`lang`), falling back
 per field to the record's original language; `text_language` says which language each text is in.
 Locations are shown only through services.confidential.public_location(): a confidential
-location's exact point and addresses are never read here, and of its phones only the intake line
-is shown — here and wherever else such a phone is attached (a service, a contact).
+location's exact point and addresses are never read here. Rows at a confidential location,
+directly or through a service_at_location (phones but the intake line, contacts, schedules,
+languages, the link's own description, attributes of hidden records), are left out or blanked
+by config/sensitivity.py's ROW_RULES, read through `context["confidential"]`
+(sensitivity.ConfidentialIds.among the response's rows), wherever they are nested.
 
 These classes are for the public only; anything staff may see beyond this belongs in separate
 classes, so that a public serializer cannot grow a private field by accident.
@@ -17,6 +20,7 @@ from typing import Any, ClassVar
 
 from rest_framework import serializers
 
+from config import sensitivity
 from services import hours
 from services.confidential import public_location
 
@@ -46,11 +50,16 @@ class PublicSerializer(serializers.Serializer):
     def lang(self) -> str:
         return self.context["lang"]
 
-    def confidential_ids(self) -> set[Any]:
-        return self.context["confidential_location_ids"]
+    def confidential(self) -> sensitivity.ConfidentialIds:
+        return self.context["confidential"]
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
+        hidden: tuple[str, ...] = ()
+        if "confidential" in self.context:
+            hidden = sensitivity.hidden_fields(instance, self.confidential())
+        for name in hidden:
+            data.pop(name, None)
         if self.translated:
             used = {}
             for name in self.translated:
@@ -69,18 +78,10 @@ class PublicSerializer(serializers.Serializer):
     # Helpers for nested lists that must respect confidentiality.
 
     def public_phones(self, phones: Iterable[Any]) -> list[dict[str, Any]]:
-        secret = self.confidential_ids()
-        hidden_contacts = self.context.get("hidden_contact_ids", set())
-        visible = [
-            p
-            for p in phones
-            if (p.is_intake or p.location_id not in secret) and p.contact_id not in hidden_contacts
-        ]
-        return PhoneSerializer(sorted(visible, key=_by_id), many=True, context=self.context).data
+        return self.public_rows(phones, PhoneSerializer)
 
     def public_rows(self, rows: Iterable[Any], serializer: type[serializers.Serializer]) -> list:
-        secret = self.confidential_ids()
-        visible = [r for r in rows if getattr(r, "location_id", None) not in secret]
+        visible = sensitivity.public_rows(rows, self.confidential())
         return serializer(sorted(visible, key=_by_id), many=True, context=self.context).data
 
 
@@ -117,9 +118,7 @@ class PhoneSerializer(PublicSerializer):
     languages = serializers.SerializerMethodField()
 
     def get_languages(self, phone: Any) -> list[dict[str, Any]]:
-        return LanguageSerializer(
-            sorted(phone.languages.all(), key=_by_id), many=True, context=self.context
-        ).data
+        return self.public_rows(phone.languages.all(), LanguageSerializer)
 
 
 class ContactSerializer(PublicSerializer):
@@ -317,7 +316,7 @@ class LocationSerializer(PublicSerializer):
     def _unless_confidential(self, rows: Any, serializer: type[serializers.Serializer]) -> list:
         if self._public.is_confidential:
             return []
-        return serializer(sorted(rows.all(), key=_by_id), many=True, context=self.context).data
+        return self.public_rows(rows.all(), serializer)
 
     def get_languages(self, location: Any) -> list[dict[str, Any]]:
         return self._unless_confidential(location.languages, LanguageSerializer)
@@ -547,8 +546,10 @@ class ServiceNestedLocationSerializer(ServiceAtLocationDetailSerializer):
 
 
 def _attributes(serializer: PublicSerializer, record: Any) -> list[dict[str, Any]]:
+    # Attributes of a record with hidden parts (a service's link to a confidential location)
+    # are left out with them: their free-text values describe it.
     rows = serializer.context.get("attributes", {}).get(record.pk, [])
-    return AttributeSerializer(sorted(rows, key=_by_id), many=True, context=serializer.context).data
+    return serializer.public_rows(rows, AttributeSerializer)
 
 
 class ServiceDetailSerializer(ServiceSerializer):

@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import sensitivity
 from services.api import params as p
 from services.api import serializers as s
 from services.api.metadata import history_metadata
@@ -36,7 +37,6 @@ from services.api.throttling import AnonymousApiThrottle
 from services.models import (
     Address,
     Attribute,
-    Contact,
     Location,
     MergedRecord,
     Organization,
@@ -124,22 +124,6 @@ def _changed_at(objects: Iterable[Any]) -> Any:
     return max(moments, default=None)
 
 
-def _confidential_among(objects: Iterable[Any]) -> set[Any]:
-    """The confidential locations among those the response may mention (one small query)."""
-    ids = set()
-    for obj in _walk(objects):
-        if isinstance(obj, Location):
-            ids.add(obj.pk)
-        location_id = obj.__dict__.get("location_id")
-        if location_id is not None:
-            ids.add(location_id)
-    if not ids:
-        return set()
-    return set(
-        Location.objects.filter(pk__in=ids, is_confidential=True).values_list("id", flat=True)
-    )
-
-
 class PublicApiView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -164,18 +148,13 @@ class PublicApiView(APIView):
         return request.query_params
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        """Call once everything to show is loaded into `self.changed_objects`."""
-        confidential = _confidential_among(self.changed_objects)
-        # A contact at a confidential location is never shown, nor are its phones elsewhere.
-        hidden_contacts = {
-            obj.pk
-            for obj in _walk(self.changed_objects)
-            if isinstance(obj, Contact) and obj.location_id in confidential
-        }
+        """Call once everything to show is loaded into `self.changed_objects`: the serializers
+        hide what config/sensitivity.py's row rules select among those rows."""
+        confidential = sensitivity.ConfidentialIds.among(self.changed_objects)
         return {
             "lang": self.lang,
-            "confidential_location_ids": confidential,
-            "hidden_contact_ids": hidden_contacts,
+            "confidential": confidential,
+            "confidential_location_ids": confidential.locations,
             **extra,
         }
 
@@ -580,6 +559,7 @@ class ServiceAtLocationListView(PublicApiView):
             "program",
             "service_at_locations__contacts__phones__languages",
             "service_at_locations__phones__languages",
+            "service_at_locations__schedules",
             *_location_prefetches("service_at_locations__location__"),
         )
         sals = []

@@ -36,61 +36,88 @@ BATCH = 1000
 PUBLIC_EDITOR = "Enlace"
 Progress = Callable[[int], None]
 
+# The row rules of config/sensitivity.py (ROW_RULES, ConfidentialIds) in SQL, for public
+# exports; tests/privacy_tests/test_row_rules_agree.py checks that both select the same rows.
 _CONFIDENTIAL = (
     "EXISTS (SELECT 1 FROM services_location cl WHERE cl.id = {column} AND cl.is_confidential)"
 )
-# A contact at a confidential location is hidden, and so are its phones.
+# A service's link to a confidential location.
+_CONFIDENTIAL_LINK = (
+    "EXISTS (SELECT 1 FROM services_serviceatlocation cs JOIN services_location cl "
+    "ON cl.id = cs.location_id WHERE cs.id = {column} AND cl.is_confidential)"
+)
+
+
+def _at_confidential(alias: str, *, link: bool = True) -> str:
+    """Row `alias` is at a confidential location, directly or (for tables that have the column)
+    through its service_at_location: sensitivity._at_confidential."""
+    direct = _CONFIDENTIAL.format(column=f"{alias}.location_id")
+    if not link:
+        return direct
+    return f"({direct} OR {_CONFIDENTIAL_LINK.format(column=f'{alias}.service_at_location_id')})"
+
+
+# A contact there is hidden, and so are its phones.
 _HIDDEN_CONTACT = (
-    "EXISTS (SELECT 1 FROM services_contact hc JOIN services_location cl ON cl.id = hc.location_id "
-    "WHERE hc.id = {column} AND cl.is_confidential)"
+    "EXISTS (SELECT 1 FROM services_contact hc WHERE hc.id = {column} AND "
+    + _at_confidential("hc")
+    + ")"
 )
 _PUBLIC_PHONE = (
-    f"((t.is_intake OR NOT {_CONFIDENTIAL.format(column='t.location_id')}) "
+    f"((t.is_intake OR NOT {_at_confidential('t')}) "
     f"AND NOT {_HIDDEN_CONTACT.format(column='t.contact_id')})"
 )
 _HIDDEN_PHONE = (
     "EXISTS (SELECT 1 FROM services_phone hp WHERE hp.id = {column} AND ((NOT hp.is_intake AND "  # nosec B608 — identifiers from model metadata (quote_name) and constant filters; values are bound parameters
-    + _CONFIDENTIAL.format(column="hp.location_id")
+    + _at_confidential("hp")
     + ") OR "
     + _HIDDEN_CONTACT.format(column="hp.contact_id")
     + "))"
 )
-_AT_CONFIDENTIAL = (
-    "EXISTS (SELECT 1 FROM {table} h JOIN services_location cl ON cl.id = h.location_id "
-    "WHERE h.id = {column} AND cl.is_confidential)"
+_PUBLIC_LANGUAGE = (
+    f"NOT {_at_confidential('t', link=False)} AND NOT {_HIDDEN_PHONE.format(column='t.phone_id')}"
 )
 
 
+def _hidden_row(table: str, column: str, condition: str) -> str:
+    return f"EXISTS (SELECT 1 FROM {table} h WHERE h.id = {column} AND {condition})"
+
+
 def _hidden_record(column: str) -> str:
-    """A row of any kind the public may not see, by id (for metadata and attributes)."""
+    """A record whose attributes and metadata the public may not see, by id: a confidential
+    location, a link to one, and every row hidden there (sensitivity.ConfidentialIds.records)."""
     parts = [
         _CONFIDENTIAL.format(column=column),
+        _CONFIDENTIAL_LINK.format(column=column),
         _HIDDEN_CONTACT.format(column=column),
         _HIDDEN_PHONE.format(column=column),
-        *(
-            _AT_CONFIDENTIAL.format(table=table, column=column)
-            for table in (
-                "services_address",
-                "services_schedule",
-                "services_language",
-                "services_accessibility",
-            )
+        _hidden_row("services_schedule", column, _at_confidential("h")),
+        _hidden_row(
+            "services_language",
+            column,
+            f"({_at_confidential('h', link=False)} OR {_HIDDEN_PHONE.format(column='h.phone_id')})",
         ),
+        _hidden_row("services_accessibility", column, _at_confidential("h", link=False)),
+        _hidden_row("services_address", column, _at_confidential("h", link=False)),
     ]
     return "NOT (" + " OR ".join(parts) + ")"
 
 
 # Rows the public may not see, per table (public exports only).
 _PUBLIC_FILTERS = {
-    "addresses": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
+    "addresses": f"NOT {_at_confidential('t', link=False)}",
     "phones": _PUBLIC_PHONE,
-    "contacts": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
-    "schedules": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
-    "languages": f"NOT {_CONFIDENTIAL.format(column='t.location_id')} "
-    f"AND NOT {_HIDDEN_PHONE.format(column='t.phone_id')}",
-    "accessibility": f"NOT {_CONFIDENTIAL.format(column='t.location_id')}",
+    "contacts": f"NOT {_at_confidential('t')}",
+    "schedules": f"NOT {_at_confidential('t')}",
+    "languages": _PUBLIC_LANGUAGE,
+    "accessibility": f"NOT {_at_confidential('t', link=False)}",
     "attributes": _hidden_record("t.link_id"),
     "metadata": _hidden_record("t.resource_id"),
+}
+# Columns (with their per-language ones) the public does not see in some rows: a service's
+# link to a confidential location is public, its description is not (ROW_RULES, whole_row=False).
+_PUBLIC_BLANKED = {
+    "service_at_locations": (("description",), _at_confidential("t", link=False)),
 }
 # Location columns the public never sees for a confidential location.
 _CONFIDENTIAL_LOCATION_HIDDEN = {
@@ -120,6 +147,13 @@ class _Reader:
         self.langs = content_languages()
         select: list[str] = []
         self.keys: list[str] = []
+        blanked, hidden_when = _PUBLIC_BLANKED.get(table.name, ((), "")) if public else ((), "")
+
+        def value(column: str, stem: str = "") -> str:
+            if (stem or column) in blanked:
+                return f"CASE WHEN {hidden_when} THEN NULL ELSE t.{_qn(column)} END"
+            return f"t.{_qn(column)}"
+
         for column in table.all_columns:
             if column == "translations":
                 continue
@@ -134,13 +168,13 @@ class _Reader:
             elif column == "taxonomy" and table.name == "taxonomy_terms":
                 select.append("(SELECT x.name FROM services_taxonomy x WHERE x.id = t.taxonomy_id)")
             elif column in fields:
-                select.append(f"t.{_qn(column)}")
+                select.append(value(column))
             else:
                 raise LookupError(f"{table.name}.{column} is neither a field nor computed")
             self.keys.append(column)
         for name in table.translated:
             for lang in self.langs:
-                select.append(f"t.{_qn(f'{name}_{lang}')}")
+                select.append(value(f"{name}_{lang}", name))
                 self.keys.append(f"{name}_{lang}")
         if table.has_content_language and "content_language" not in self.keys:
             select.append("t.content_language")

@@ -136,7 +136,7 @@ def _card(hit: Any, level: Any, url: tuple[str, str], labels: _Labels) -> str:
         hours = labels.closed_now
     else:
         hours = ""
-    languages = service.languages.all()
+    languages = hit.languages  # only those the row rules leave public
     spoken = (
         f'<p class="meta">{labels.languages} '
         f"{', '.join(labels.language(language.code) for language in languages)}</p>"

@@ -90,6 +90,33 @@ PHONE_LANGUAGE_NOTE = "idioma-del-telefono-kx7q"
 SCHEDULE_LINK = "https://horario-kx7q.example.org/turnos"
 ACCESSIBILITY_URL = "https://rampa-kx7q.example.org/acceso"
 
+# The same kinds of row hanging off the service's link to the shelter (its service_at_location)
+# instead of the shelter itself: as locating, hidden by the same rules. The link's own
+# description is hidden too; the link and an intake line on it are public.
+LINK_PHONE = {"number": "+57 605 938 2789", "extension": 2093827489}
+LINK_CONTACT_PHONE = {"number": "+57 605 938 2798"}
+LINK_CONTACT = {
+    "name": "Hermano Enlace KX7Q",
+    "title": "Enlace de turno KX7Q",
+    "department": "Recepción de enlace KX7Q",
+    "email": "enlace-kx7q@example.org",
+}
+LINK_SCHEDULE_LINK = "https://turnos-enlace-kx7q.example.org/horario"
+LINK_INTAKE_PHONE = "+57 601 222 5555"  # public: the one number of the link
+# Tags on hidden records (their free-text values), and the field history of two of them.
+ATTRIBUTE_VALUES = {
+    kind: f"valor-atributo-{kind}-kx7q"
+    for kind in ("phone", "contact", "schedule", "link", "link_phone", "link_schedule")
+}
+LINK_METADATA = {
+    "previous_value": "descripcion-anterior-del-enlace-kx7q",
+    "replacement_value": "descripcion-nueva-del-enlace-kx7q",
+}
+LINK_PHONE_METADATA = {
+    "previous_value": "+57 605 938 2700",
+    "replacement_value": LINK_PHONE["number"],
+}
+
 
 def _per_language(stem: str) -> dict[str, str]:
     values = {stem: f"{stem}-kx7q-base"}
@@ -105,6 +132,10 @@ def row_values(kind: str) -> dict[str, str]:
         "schedule": ("description", "notes", "attending_type"),
         "accessibility": ("description", "details"),
         "language": ("note",),
+        # Rows on the service's link to the shelter, and the link's own description.
+        "link_phone": ("description",),
+        "link_schedule": ("description", "notes", "attending_type"),
+        "link": ("description",),
     }[kind]
     values: dict[str, str] = {}
     for stem in stems:
@@ -127,6 +158,8 @@ def seeded_fields() -> set[str]:
     seeded |= {"services.Schedule.schedule_link", "services.Accessibility.url"}
     seeded |= {f"services.Accessibility.{name}" for name in row_values("accessibility")}
     seeded |= {"services.Language.note"}
+    seeded |= {f"services.ServiceAtLocation.{name}" for name in row_values("link")}
+    seeded |= {"services.Attribute.value"}
     return seeded
 
 
@@ -252,16 +285,39 @@ def standard_canaries() -> Canaries:
         "metadata.previous_value", sensitivity.CONFIDENTIAL_LOCATION, METADATA["previous_value"]
     )
     canaries.add_point("location.point", SHELTER_LON, SHELTER_LAT)
-    for label, number in (("phone.number", HIDDEN_PHONE), ("contact_phone.number", CONTACT_PHONE)):
+    for label, number in (
+        ("phone.number", HIDDEN_PHONE),
+        ("contact_phone.number", CONTACT_PHONE),
+        ("link_phone.number", LINK_PHONE),
+        ("link_contact_phone.number", LINK_CONTACT_PHONE),
+        ("link_phone_metadata.previous_value", {"number": LINK_PHONE_METADATA["previous_value"]}),
+    ):
         canaries.add_phone(label, number["number"])
-    canaries.add_text(
-        "phone.extension", sensitivity.CONFIDENTIAL_LOCATION, str(HIDDEN_PHONE["extension"])
-    )
-    for name, value in CONTACT.items():
-        canaries.add_text(f"contact.{name}", sensitivity.CONFIDENTIAL_LOCATION, value)
-    for kind in ("phone", "schedule", "accessibility", "language"):
+    for label, phone in (("phone", HIDDEN_PHONE), ("link_phone", LINK_PHONE)):
+        canaries.add_text(
+            f"{label}.extension", sensitivity.CONFIDENTIAL_LOCATION, str(phone["extension"])
+        )
+    for label, contact in (("contact", CONTACT), ("link_contact", LINK_CONTACT)):
+        for name, value in contact.items():
+            canaries.add_text(f"{label}.{name}", sensitivity.CONFIDENTIAL_LOCATION, value)
+    for kind in (
+        "phone",
+        "schedule",
+        "accessibility",
+        "language",
+        "link_phone",
+        "link_schedule",
+        "link",
+    ):
         for name, value in row_values(kind).items():
             canaries.add_text(f"{kind}.{name}", sensitivity.CONFIDENTIAL_LOCATION, value)
+    canaries.add_text(
+        "link_schedule.schedule_link", sensitivity.CONFIDENTIAL_LOCATION, LINK_SCHEDULE_LINK
+    )
+    for kind, value in ATTRIBUTE_VALUES.items():
+        canaries.add_text(f"attribute.{kind}", sensitivity.CONFIDENTIAL_LOCATION, value)
+    for name, value in LINK_METADATA.items():
+        canaries.add_text(f"link_metadata.{name}", sensitivity.CONFIDENTIAL_LOCATION, value)
     canaries.add_text("language.phone_note", sensitivity.CONFIDENTIAL_LOCATION, PHONE_LANGUAGE_NOTE)
     canaries.add_text("schedule.schedule_link", sensitivity.CONFIDENTIAL_LOCATION, SCHEDULE_LINK)
     canaries.add_text("accessibility.url", sensitivity.CONFIDENTIAL_LOCATION, ACCESSIBILITY_URL)

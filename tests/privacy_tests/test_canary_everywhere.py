@@ -41,7 +41,7 @@ from referrals.models import ContactHandoff, HandoffKey, Outbox, Referral, Statu
 from services import models as m
 from services.hsds import exporter
 from services.search_index import refresh_services
-from tests.factories import OrganizationFactory, ServiceFactory, member
+from tests.factories import OrganizationFactory, ServiceFactory, TaxonomyTermFactory, member
 from tests.privacy_tests import canaries as c
 from tests.privacy_tests.live import Browser, Exchange
 
@@ -82,10 +82,13 @@ def seed_world() -> dict:
     )
     service_b.last_verified_at = timezone.now()
     service_b.save()
-    m.ServiceAtLocation.objects.create(service=service_b, location=shelter)
+    link = m.ServiceAtLocation.objects.create(
+        service=service_b, location=shelter, **c.row_values("link")
+    )
     m.Phone.objects.create(location=shelter, number="+57 601 222 3333", is_intake=True)
     m.Phone.objects.create(service=service_b, number="+57 601 222 4444")
     seed_rows_at_the_shelter(shelter, service_b)
+    seed_rows_on_the_link(link, service_b)
     m.Metadata.objects.create(
         resource_id=shelter.pk,
         resource_type="address",
@@ -150,6 +153,61 @@ def seed_rows_at_the_shelter(shelter: m.Location, service: m.Service) -> None:
         location=shelter, name="Wayuunaiki", code="guc", **c.row_values("language")
     )
     m.Language.objects.create(phone=hidden, name="English", code="en", note=c.PHONE_LANGUAGE_NOTE)
+
+
+def seed_rows_on_the_link(link: m.ServiceAtLocation, service: m.Service) -> None:
+    """The same kinds of row hanging off the service's link to the shelter (HSDS lets phones,
+    contacts and schedules hang off a service_at_location), also attached to the service itself
+    where HSDS allows it, so that every list of the service's own rows is tried too; tags and
+    field history on hidden records."""
+    phone = m.Phone.objects.create(
+        service_at_location=link,
+        service=service,
+        is_intake=False,
+        **c.LINK_PHONE,
+        **c.row_values("link_phone"),
+    )
+    # The link's intake line is public: not a canary.
+    m.Phone.objects.create(service_at_location=link, number=c.LINK_INTAKE_PHONE, is_intake=True)
+    contact = m.Contact.objects.create(service_at_location=link, service=service, **c.LINK_CONTACT)
+    m.Phone.objects.create(contact=contact, **c.LINK_CONTACT_PHONE)
+    schedule = m.Schedule.objects.create(
+        service_at_location=link,
+        service=service,
+        freq="WEEKLY",
+        byday="SA,SU",
+        opens_at="09:00",
+        closes_at="13:00",
+        schedule_link=c.LINK_SCHEDULE_LINK,
+        **c.row_values("link_schedule"),
+    )
+    at_shelter = {
+        "phone": m.Phone.objects.get(number=c.HIDDEN_PHONE["number"]),
+        "contact": m.Contact.objects.get(name=c.CONTACT["name"]),
+        "schedule": m.Schedule.objects.get(schedule_link=c.SCHEDULE_LINK),
+    }
+    tagged = {**at_shelter, "link": link, "link_phone": phone, "link_schedule": schedule}
+    term = TaxonomyTermFactory(code="canary-tag")
+    for kind, record in tagged.items():
+        m.Attribute.objects.create(
+            link_id=record.pk,
+            link_entity=record._meta.model_name,
+            taxonomy_term=term,
+            value=c.ATTRIBUTE_VALUES[kind],
+        )
+    for record, field_name, values in (
+        (link, "description", c.LINK_METADATA),
+        (phone, "number", c.LINK_PHONE_METADATA),
+    ):
+        m.Metadata.objects.create(
+            resource_id=record.pk,
+            resource_type=record._meta.model_name,
+            last_action_date=timezone.now(),
+            last_action_type="update",
+            field_name=field_name,
+            updated_by="steward",
+            **values,
+        )
 
 
 def page_form(world: dict, *, contact: bool = True) -> dict:
