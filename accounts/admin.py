@@ -2,13 +2,61 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import audit
 from accounts import permissions
 from accounts.models import Invitation, Membership, User
 
 admin.site.register(User, UserAdmin)
+
+# django-otp's static devices keep backup codes in plain text; ours are accounts.BackupCodeDevice
+# (keyed hashes). The app stays installed only for the migration that moved the old codes
+# (accounts 0005): its admin pages would let anyone in the admin read, or plant, a code. It is
+# listed before `accounts` in INSTALLED_APPS, so its admin module has registered them by now.
+for _model in (StaticDevice, StaticToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """A member's authenticator without its secret: the shared key (and the QR code that
+    carries it) is the second factor itself, so the admin shows that a device exists, when it
+    was last used and whether it is throttled, and lets an operator delete a lost one (the
+    member enrols again at the next sign-in). It never shows the key, nor adds or edits a
+    device: a device made here would be a second factor its maker knows."""
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        return [name for name in self.list_display if name != "qrcode_link"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        hidden = {"key", "qrcode_link"}
+        fieldsets = []
+        for title, options in super().get_fieldsets(request, obj):
+            fields = [name for name in options["fields"] if name not in hidden]
+            if fields:
+                fieldsets.append((title, {**options, "fields": fields}))
+        return fieldsets
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def config_view(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        raise Http404
+
+    def qrcode_view(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        raise Http404
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, AuthenticatorAdmin)
 
 
 class OperatorsOnly:
