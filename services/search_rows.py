@@ -106,6 +106,37 @@ CREATE TRIGGER service_search_rows_update AFTER UPDATE ON services_service
     EXECUTE FUNCTION enlace_sync_search_rows();
 """
 
+# The same function, except that an import's own INSERTs of new services leave their search rows
+# to the refresh that follows them (migration 0011). A new service's search row would otherwise be
+# written from its empty search columns, then rewritten by the refresh that computes them: the
+# first write bought nothing but index entries and dead tuples (bench/README.md finding 14). The
+# importer sets DEFER_SETTING with SET LOCAL inside each chunk's transaction only, and refreshes
+# every service it created; updates of existing services always keep their rows in step (a
+# status change must reach search at the commit that makes it).
+DEFER_SETTING = "enlace.defer_new_search_rows"
+SYNC_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION enlace_sync_search_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' AND current_setting('{DEFER_SETTING}', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    {_upsert("new_rows", "n")};
+    RETURN NULL;
+END
+$$;
+"""
+# What migration 0008 installed.
+SYNC_FUNCTION_REVERSE = f"""
+CREATE OR REPLACE FUNCTION enlace_sync_search_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    {_upsert("new_rows", "n")};
+    RETURN NULL;
+END
+$$;
+"""
+
 TRIGGER_REVERSE = """
 DROP TRIGGER IF EXISTS service_search_rows_update ON services_service;
 DROP TRIGGER IF EXISTS service_search_rows_insert ON services_service;

@@ -47,6 +47,7 @@ from services.hsds.sources import Origin, Record, Source
 from services.hsds.spec import BY_NAME, TABLES, Table, content_languages
 from services.models import ImportRun, Region
 from services.search_index import refresh_services
+from services.search_rows import DEFER_SETTING
 from services.validators import unsafe_name
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ _SCHEDULE_RULE_FIELDS = (
     "opens_at", "closes_at", "valid_from", "valid_to",
 )  # fmt: skip
 _UNSEEN = object()
+# The temporary tables' column numbering each row's shape, and the upsert's "created" flag.
+_SHAPE = "enlace_shape"
+_CREATED = "enlace_created"
 _TERM_LANGUAGES = {"eng": "en", "spa": "es", "por": "pt", "fra": "fr", "fre": "fr", "hat": "ht"}
 
 
@@ -247,9 +251,11 @@ class Importer:
         # Temporary tables known to exist: made in a transaction that committed. Forgotten on
         # every rollback (a refused chunk takes the tables it made with it).
         self._temp_ready: set[str] = set()
+        self._sql_cache: dict[tuple[str, frozenset[str]], str] = {}
         self._last_stamp: dt.datetime | None = None
-        # Services written by the chunks committed so far and not yet handed to the refresher.
-        self._committed_services: list[uuid.UUID] = []
+        # Ids of the rows that reach services (_REACH), by object, written by the chunks
+        # committed so far and not yet handed to the refresher.
+        self._committed: dict[str, list[uuid.UUID]] = {}
         self._refresher: _Refresher | None = None
 
     # ------------------------------------------------------------------ reporting
@@ -309,9 +315,9 @@ class Importer:
                 while (chunk := pending.result()) is not None:
                     pending = reader.submit(read_next)
                     self._write_chunk(chunk)
-                    if self._refresher and self._committed_services:
-                        self._refresher.submit(self._committed_services, self._last_stamp)
-                        self._committed_services = []
+                    if self._refresher and self._committed:
+                        self._refresher.submit(self._committed, self._last_stamp)
+                        self._committed = {}
                     processed += chunk.size
                     self.report.records = processed
                     if self.on_progress:
@@ -764,14 +770,14 @@ class Importer:
             return
         try:
             with transaction.atomic():
-                counts, services = self._write_rows(rows)
+                counts, written = self._write_rows(rows)
         except DatabaseError:
             self._temp_ready.clear()
             logger.info("import chunk refused by the database, retrying record by record")
             self._write_by_record(rows, groups, sizes)
             return
         self._add_counts(counts)
-        self._committed_services.extend(services)
+        self._note_committed(written)
 
     def _write_by_record(self, rows: list[_Row], groups: _Groups, sizes: dict[int, int]) -> None:
         by_group: dict[int, list[_Row]] = {}
@@ -780,7 +786,7 @@ class Importer:
         for root, members in by_group.items():
             try:
                 with transaction.atomic():
-                    counts, services = self._write_rows(members)
+                    counts, written = self._write_rows(members)
             except DatabaseError as error:
                 self._temp_ready.clear()
                 culprit = members[0]
@@ -795,7 +801,11 @@ class Importer:
                 self.report.rejected_records += sizes.get(root, 1)
                 continue
             self._add_counts(counts)
-            self._committed_services.extend(services)
+            self._note_committed(written)
+
+    def _note_committed(self, written: dict[str, list[uuid.UUID]]) -> None:
+        for name, ids in written.items():
+            self._committed.setdefault(name, []).extend(ids)
 
     def _add_counts(self, counts: tuple[int, int, int]) -> None:
         created, updated, unchanged = counts
@@ -803,13 +813,20 @@ class Importer:
         self.report.updated += updated
         self.report.unchanged += unchanged
 
-    def _write_rows(self, rows: list[_Row]) -> tuple[tuple[int, int, int], list[uuid.UUID]]:
-        """Writes the rows; returns the counts and the ids of the services created or changed."""
+    def _write_rows(
+        self, rows: list[_Row]
+    ) -> tuple[tuple[int, int, int], dict[str, list[uuid.UUID]]]:
+        """Writes the rows; returns the counts and, by object, the ids of the rows created or
+        changed that can reach a service's search columns (_REACH).
+
+        Per table: one TRUNCATE and one COPY of all its rows into the temporary table, each row
+        tagged with its shape (the columns the source gave), then one upsert per shape, which
+        also writes the provenance rows and, for tables with a history, the version rows."""
         by_table: dict[str, list[_Row]] = {}
         for row in rows:
             by_table.setdefault(row.table.name, []).append(row)
         created = updated = unchanged = 0
-        services: list[uuid.UUID] = []
+        written: dict[str, list[uuid.UUID]] = {}
         now = self._next_stamp()
         for table in TABLES:
             members = by_table.get(table.name)
@@ -821,16 +838,38 @@ class Importer:
                 present = frozenset(row.values) | frozenset(row.refs)
                 by_shape.setdefault(present, []).append(row)
             self._written_tables.add(table.name)
+            shapes: list[tuple[frozenset[str], list[_Row]]] = []
             for present, shape_rows in by_shape.items():
-                changed = self._upsert(plan, present, shape_rows, now)
-                self._record_history(plan, changed, now)
-                c = sum(1 for is_new in changed.values() if is_new)
-                created += c
-                updated += len(changed) - c
-                unchanged += len(shape_rows) - len(changed)
+                # PostgreSQL checks NOT NULL before it sees the conflict: a row that updates an
+                # existing record without repeating its required reference carries the stored
+                # one along.
+                carried = [
+                    r.column for r in plan.table.refs if r.required and r.column not in present
+                ]
+                shapes.append(
+                    (
+                        present,
+                        self._carry_stored(plan, carried, shape_rows) if carried else shape_rows,
+                    )
+                )
+            self._copy_rows(plan, shapes, now)
+            with connection.cursor() as cursor:
                 if table.name == "services":
-                    services.extend(changed)
-        return (created, updated, unchanged), services
+                    # New services get their search rows from the refresh that follows this
+                    # chunk (services/search_rows.py, DEFER_SETTING); SET LOCAL, and set back
+                    # below, so that nothing after the import in this transaction skips them.
+                    cursor.execute("SELECT set_config(%s, 'on', true)", [DEFER_SETTING])
+                for shape, (present, _rows) in enumerate(shapes):
+                    changed = self._upsert(cursor, plan, present, shape, now)
+                    c = sum(1 for is_new in changed.values() if is_new)
+                    created += c
+                    updated += len(changed) - c
+                    unchanged += len(by_shape[present]) - len(changed)
+                    if changed and table.object_name in _REACHING:
+                        written.setdefault(table.object_name, []).extend(changed)
+                if table.name == "services":
+                    cursor.execute("SELECT set_config(%s, 'off', true)", [DEFER_SETTING])
+        return (created, updated, unchanged), written
 
     def _next_stamp(self) -> dt.datetime:
         """The time written on a chunk's provenance rows, strictly later than the last one: the
@@ -841,88 +880,96 @@ class Importer:
         self._last_stamp = now
         return now
 
-    def _record_history(
-        self, plan: _TablePlan, changed: dict[uuid.UUID, bool], now: dt.datetime
-    ) -> None:
-        """A listing's history names this run as the source of what it wrote (#8). The upsert
-        is SQL, so simple_history's signals never see it: the version rows are copied here."""
-        history = getattr(plan.table.model, "history", None)
-        if history is None or not changed:
-            return
-        historical = history.model
-        columns = [
-            f.column for f in historical._meta.concrete_fields if not f.name.startswith("history_")
-        ]
-        names = ", ".join(_qn(c) for c in columns)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {_qn(historical._meta.db_table)} ({names}, history_date, "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
-                "history_change_reason, history_type, history_user_id) "
-                f"SELECT {names}, %(now)s, %(reason)s, "
-                "CASE WHEN id = ANY(%(created)s) THEN '+' ELSE '~' END, NULL "
-                f"FROM {_qn(plan.table.db_table)} WHERE id = ANY(%(ids)s)",
-                {
-                    "now": now,
-                    "reason": f"import run {self.run.pk}",
-                    "created": [pk for pk, is_new in changed.items() if is_new],
-                    "ids": list(changed),
-                },
-            )
-
     def _ensure_temp(self, plan: _TablePlan) -> None:
-        # Made once per import (CREATE TABLE, even IF NOT EXISTS, costs a catalogue look-up per
-        # shape of every chunk), and again after a rollback: a refused chunk takes the
-        # temporary tables it made with it (`_temp_ready` is cleared then).
+        # Made once per import (CREATE TABLE, even IF NOT EXISTS, costs a catalogue look-up),
+        # and again after a rollback: a refused chunk takes the temporary tables it made with it
+        # (`_temp_ready` is cleared then). Emptied once per table and chunk, not once per shape.
         columns = ", ".join(_qn(c) for c in plan.insert_columns)
         with connection.cursor() as cursor:
             if plan.tmp not in self._temp_ready:
                 cursor.execute(
                     f"CREATE TEMP TABLE IF NOT EXISTS {_qn(plan.tmp)} AS "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
-                    f"SELECT {columns} FROM {_qn(plan.table.db_table)} WITH NO DATA"
+                    f"SELECT {columns}, 0 AS {_SHAPE} FROM {_qn(plan.table.db_table)} "
+                    "WITH NO DATA"
                 )
                 self._temp_ready.add(plan.tmp)
             cursor.execute(f"TRUNCATE {_qn(plan.tmp)}")
         self._temp_tables.add(plan.tmp)
 
-    def _upsert(
-        self, plan: _TablePlan, present: frozenset[str], rows: list[_Row], now: dt.datetime
-    ) -> dict[uuid.UUID, bool]:
-        """Writes the rows; returns the ids of those created (True) or changed (False)."""
+    def _copy_rows(
+        self,
+        plan: _TablePlan,
+        shapes: list[tuple[frozenset[str], list[_Row]]],
+        now: dt.datetime,
+    ) -> None:
+        """One COPY of every row of the table into its temporary table, each with its shape's
+        number."""
         self._ensure_temp(plan)
         columns = plan.insert_columns
         defaults = plan.defaults
-        # PostgreSQL checks NOT NULL before it sees the conflict: a row that updates an existing
-        # record without repeating its required reference carries the stored one along.
-        carried = [r.column for r in plan.table.refs if r.required and r.column not in present]
-        if carried:
-            rows = self._carry_stored(plan, carried, rows)
-        with connection.cursor() as cursor:
-            names = ", ".join(_qn(c) for c in columns)
-            with cursor.copy(f"COPY {_qn(plan.tmp)} ({names}) FROM STDIN") as copy:
+        # Per column, where its value comes from: constant work per row below.
+        filled = []
+        for column in columns:
+            default = defaults[column]
+            filled.append(
+                (
+                    column,
+                    column in ("created_at", "last_modified"),
+                    list(default) if isinstance(default, list) else None,
+                    default,
+                )
+            )
+        modified_at = columns.index("last_modified") if "last_modified" in columns else None
+        names = ", ".join([*(_qn(c) for c in columns), _SHAPE])
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {_qn(plan.tmp)} ({names}) FROM STDIN") as copy,
+        ):
+            for shape, (_present, rows) in enumerate(shapes):
                 for row in rows:
                     values = row.values
                     refs = row.refs
                     record = []
-                    for column in columns:
+                    for column, stamped, list_default, default in filled:
                         if column == "id":
                             record.append(row.id)
                         elif column in values:
                             record.append(values[column])
                         elif column in refs:
                             record.append(refs[column])
-                        elif column in ("created_at", "last_modified"):
+                        elif stamped:
                             record.append(now)
+                        elif list_default is not None:
+                            record.append(list(list_default))
                         else:
-                            default = defaults[column]
-                            record.append(list(default) if isinstance(default, list) else default)
-                    if values.get("last_modified") is None and "last_modified" in columns:
-                        record[columns.index("last_modified")] = now
+                            record.append(default)
+                    if modified_at is not None and values.get("last_modified") is None:
+                        record[modified_at] = now
+                    record.append(shape)
                     copy.write_row(record)
-            params = None
-            if plan.table.name != "metadata":
-                params = {**self._provenance_params(plan), "now": now}
-            cursor.execute(self._upsert_sql(plan, present), params)
-            return dict(cursor.fetchall())
+
+    def _upsert(
+        self,
+        cursor: Any,
+        plan: _TablePlan,
+        present: frozenset[str],
+        shape: int,
+        now: dt.datetime,
+    ) -> dict[uuid.UUID, bool]:
+        """Writes the rows of one shape from the temporary table; returns the ids of those
+        created (True) or changed (False)."""
+        params: dict[str, Any] = {"shape": shape}
+        if plan.table.name != "metadata":
+            params.update(self._provenance_params(plan))
+            params["now"] = now
+            params["id_prefix"] = _time_prefix(now)
+            params["reason"] = f"import run {self.run.pk}"
+        key = (plan.table.name, present)
+        sql = self._sql_cache.get(key)
+        if sql is None:
+            sql = self._sql_cache[key] = self._upsert_sql(plan, present)
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
     @staticmethod
     def _carry_stored(plan: _TablePlan, columns: list[str], rows: list[_Row]) -> list[_Row]:
@@ -983,24 +1030,49 @@ class Importer:
             where = f"WHERE ROW({old}) IS DISTINCT FROM ROW({new})"
         else:
             where = "WHERE false"
+        history = getattr(plan.table.model, "history", None)
+        versioned: list[str] = []
+        if history is not None and plan.table.name != "metadata":
+            versioned = [
+                f.column
+                for f in history.model._meta.concrete_fields
+                if not f.name.startswith("history_")
+            ]
+        # The version rows copy the row as written: RETURNING hands it over (#8; the upsert is
+        # SQL, so simple_history's signals never see it).
+        returned = "".join(f", t.{_qn(c)}" for c in versioned if c != "id")
         upsert = (
             f"INSERT INTO {table} AS t ({', '.join(insert)}) "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
-            f"SELECT {', '.join(select)} FROM {tmp} "
+            f"SELECT {', '.join(select)} FROM {tmp} WHERE {_SHAPE} = %(shape)s "
             f"ON CONFLICT (id) DO UPDATE SET {', '.join(sets)} {where} "
-            "RETURNING t.id, (t.xmax = 0) AS created"
+            f"RETURNING t.id, (t.xmax = 0) AS {_CREATED}{returned}"
         )
         if plan.table.name == "metadata":
             return upsert
+        if versioned:
+            names = ", ".join(_qn(c) for c in versioned)
+            history_sql = (
+                f", history AS (INSERT INTO {_qn(history.model._meta.db_table)} ({names}, "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
+                "history_date, history_change_reason, history_type, history_user_id) "
+                f"SELECT {names}, %(now)s, %(reason)s, "
+                f"CASE WHEN {_CREATED} THEN '+' ELSE '~' END, NULL FROM written)"
+            )
+        else:
+            history_sql = ""
         # Every identifier above comes from the model's metadata, never from the source.
+        # Provenance ids start with the chunk's time (a version 7 UUID's layout): each chunk's
+        # rows append to the right end of the primary key's index instead of landing on random
+        # pages of it (bench/README.md finding 14).
         return (
             f"WITH written AS ({upsert}), provenance AS ("  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
             "INSERT INTO services_metadata (id, created_at, last_modified, resource_id, "
             "resource_type, last_action_date, last_action_type, field_name, previous_value, "
             "replacement_value, updated_by, source, import_run_id) "
-            "SELECT gen_random_uuid(), %(now)s, %(now)s, id, %(object)s, %(now)s, "
-            "CASE WHEN created THEN 'create' ELSE 'update' END, '', '', '', %(by)s, %(source)s, "
-            "%(run)s FROM written RETURNING 1) "
-            "SELECT id, created FROM written"
+            "SELECT encode(overlay(uuid_send(gen_random_uuid()) PLACING %(id_prefix)s "
+            "FROM 1 FOR 7), 'hex')::uuid, %(now)s, %(now)s, id, %(object)s, %(now)s, "
+            f"CASE WHEN {_CREATED} THEN 'create' ELSE 'update' END, '', '', '', %(by)s, "
+            f"%(source)s, %(run)s FROM written){history_sql} "
+            f"SELECT id, {_CREATED} FROM written"
         )
 
     def _provenance_params(self, plan: _TablePlan) -> dict[str, Any]:
@@ -1097,14 +1169,20 @@ class Importer:
         a location, link, phone, language, schedule, area, tag or organisation: found from the
         run's provenance entries in one query, each service once. A service the refresher
         already did is skipped unless a provenance entry that reaches it is later than the
-        chunk it was refreshed after (its location, say, came in a later chunk)."""
-        early = self._refresher.done if self._refresher else {}
-        with connection.cursor() as cursor:
-            cursor.execute(_TOUCHED_BY_RUN, {"run": self.run.pk})
-            for service_id, last_written in cursor.fetchall():
-                stamp = early.get(service_id)
-                if stamp is None or last_written > stamp:
-                    self.touched.add(service_id)
+        chunk it was refreshed after (its location, say, came in a later chunk).
+
+        When the refresher did every committed chunk, that query is not needed: each chunk's
+        job refreshed every service the chunk's rows reached, after the chunk committed, so
+        only what `_resolve_deferred` changed is left (the query read every provenance row of
+        the run: 34 s at 100,000 services, bench/README.md finding 14)."""
+        if self._refresher is None or not self._refresher.complete:
+            early = self._refresher.done if self._refresher else {}
+            with connection.cursor() as cursor:
+                cursor.execute(_TOUCHED_BY_RUN, {"run": self.run.pk})
+                for service_id, last_written in cursor.fetchall():
+                    stamp = early.get(service_id)
+                    if stamp is None or last_written > stamp:
+                        self.touched.add(service_id)
         ids = sorted(self.touched)
         for start in range(0, len(ids), batch):
             with transaction.atomic():
@@ -1148,22 +1226,33 @@ class _Refresher:
         self._open = True
         # Service id -> the provenance time of the last chunk committed before its refresh.
         self.done: dict[uuid.UUID, dt.datetime] = {}
+        # Every job submitted so far refreshed all the services its rows reached.
+        self.complete = True
 
-    def submit(self, ids: list[uuid.UUID], stamp: dt.datetime | None) -> None:
+    def submit(self, written: dict[str, list[uuid.UUID]], stamp: dt.datetime | None) -> None:
         if stamp is not None:
-            self._pending.append(self._pool.submit(self._refresh, ids, stamp))
+            self._pending.append(self._pool.submit(self._refresh, written, stamp))
 
-    def _refresh(self, ids: list[uuid.UUID], stamp: dt.datetime) -> None:
+    def _refresh(self, written: dict[str, list[uuid.UUID]], stamp: dt.datetime) -> None:
+        """Refreshes every service that the rows of a committed chunk reach: its own services,
+        and those reached through a location, organisation, term... written in it. The chunk
+        committed before this runs, so the links it wrote are visible here; a link written
+        later reaches its service in its own chunk's job."""
         try:
             if connection.connection is None:
                 with connection.cursor() as cursor:
                     # This connection only ever recomputes what a re-import would recompute.
                     cursor.execute("SET synchronous_commit TO off")
             with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(_reached_sql(written), written)
+                    ids = [r[0] for r in cursor.fetchall()]
                 refresh_services(ids)
         except DatabaseError:
-            # A lock conflict with the writer, say: the end of the run does these services.
-            logger.info("early search refresh of %d services failed; left to the end", len(ids))
+            # A lock conflict with the writer, say: the end of the run finds these services
+            # from the run's provenance and refreshes them.
+            logger.info("early search refresh of a chunk failed; left to the end")
+            self.complete = False
             return
         for service_id in ids:
             self.done[service_id] = stamp
@@ -1181,6 +1270,12 @@ class _Refresher:
             future.result()
         self._pool.submit(self._close).result()
         self._pool.shutdown()
+
+
+def _time_prefix(now: dt.datetime) -> bytes:
+    """The first 7 bytes of a version 7 UUID made at `now`: 48 bits of Unix milliseconds, then
+    the version nibble (the other 4 bits zero; the rest of the id stays random)."""
+    return int(now.timestamp() * 1000).to_bytes(6, "big") + b"\x70"
 
 
 def _dangling(target: Table) -> str:
@@ -1206,56 +1301,72 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
-def _through(table: str, object_name: str, join: str) -> str:
-    return f"SELECT {join}, md.at FROM {table} x JOIN md ON md.t = '{object_name}' AND x.id = md.id"  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
-
-
 _AT_LOCATION = "JOIN services_serviceatlocation sal ON sal.location_id = x.location_id"
+_AT_SAL = "JOIN services_serviceatlocation sal ON sal.id = x.service_at_location_id"
+# How a written row reaches the services whose search columns it feeds: (its object, the table
+# it is read from as x, joined how, the service id, the column its id is matched on).
+_REACH: tuple[tuple[str, str, str, str, str], ...] = (
+    ("service", "services_service", "", "x.id", "x.id"),
+    ("organization", "services_service", "", "x.id", "x.organization_id"),
+    ("service_at_location", "services_serviceatlocation", "", "x.service_id", "x.id"),
+    ("location", "services_serviceatlocation", "", "x.service_id", "x.location_id"),
+    ("taxonomy_term", "services_attribute", "", "x.link_id", "x.taxonomy_term_id"),
+    ("attribute", "services_attribute", "", "x.link_id", "x.id"),
+    *(
+        (name, table, "", "x.service_id", "x.id")
+        for table, name in (
+            ("services_phone", "phone"),
+            ("services_language", "language"),
+            ("services_schedule", "schedule"),
+            ("services_servicearea", "service_area"),
+            ("services_costoption", "cost_option"),
+            ("services_requireddocument", "required_document"),
+            ("services_contact", "contact"),
+            ("services_funding", "funding"),
+        )
+    ),
+    *(
+        (name, table, _AT_LOCATION, "sal.service_id", "x.id")
+        for table, name in (
+            ("services_language", "language"),
+            ("services_schedule", "schedule"),
+            ("services_accessibility", "accessibility"),
+            ("services_phone", "phone"),
+        )
+    ),
+    ("schedule", "services_schedule", _AT_SAL, "sal.service_id", "x.id"),
+)
+_REACHING = frozenset(name for name, *_ in _REACH)
+
 # Each service the run reached, with the time of the latest provenance entry that reached it.
 _TOUCHED_BY_RUN = (
     "WITH md AS MATERIALIZED (SELECT resource_id AS id, resource_type AS t, created_at AS at "  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
     "FROM services_metadata WHERE import_run_id = %(run)s) "
     "SELECT s.id, u.at FROM services_service s JOIN (SELECT id, max(at) AS at FROM ("
     + " UNION ALL ".join(
-        [
-            "SELECT id, at FROM md WHERE t = 'service'",
-            "SELECT s.id, md.at FROM services_service s JOIN md ON md.t = 'organization' "
-            "AND s.organization_id = md.id",
-            "SELECT sal.service_id, md.at FROM services_serviceatlocation sal JOIN md "
-            "ON md.t = 'service_at_location' AND sal.id = md.id",
-            "SELECT sal.service_id, md.at FROM services_serviceatlocation sal JOIN md "
-            "ON md.t = 'location' AND sal.location_id = md.id",
-            "SELECT a.link_id, md.at FROM services_attribute a JOIN md "
-            "ON md.t = 'taxonomy_term' AND a.taxonomy_term_id = md.id",
-            _through("services_attribute", "attribute", "x.link_id"),
-            *(
-                _through(table, name, "x.service_id")
-                for table, name in (
-                    ("services_phone", "phone"),
-                    ("services_language", "language"),
-                    ("services_schedule", "schedule"),
-                    ("services_servicearea", "service_area"),
-                    ("services_costoption", "cost_option"),
-                    ("services_requireddocument", "required_document"),
-                    ("services_contact", "contact"),
-                    ("services_funding", "funding"),
-                )
-            ),
-            *(
-                f"{_through(table, name, 'sal.service_id')} {_AT_LOCATION}"
-                for table, name in (
-                    ("services_language", "language"),
-                    ("services_schedule", "schedule"),
-                    ("services_accessibility", "accessibility"),
-                    ("services_phone", "phone"),
-                )
-            ),
-            _through("services_schedule", "schedule", "sal.service_id")
-            + " JOIN services_serviceatlocation sal ON sal.id = x.service_at_location_id",
-        ]
+        f"SELECT {service}, md.at FROM {table} x {join} JOIN md ON md.t = '{name}' "
+        f"AND {key} = md.id"
+        for name, table, join, service, key in _REACH
     )
     + ") AS v(id, at) GROUP BY id) AS u ON u.id = s.id"
 )
+
+
+def _reached_sql(names: Iterable[str]) -> str:
+    """The services reached by the rows whose ids are given per object (%(<object>)s): each
+    branch looks its ids up through an index, so a chunk's few thousand rows cost milliseconds
+    whatever the directory's size."""
+    branches = [
+        f"SELECT {service} FROM {table} x {join} WHERE {key} = ANY(%({name})s::uuid[])"  # nosec B608 — constant table and column names only, no values
+        for name, table, join, service, key in _REACH
+        if name in names
+    ]
+    return (
+        "SELECT s.id FROM services_service s WHERE s.id = ANY(ARRAY("  # nosec B608 — constant table and column names only, no values
+        + " UNION ".join(branches)
+        + "))"
+    )
+
 
 _CONSTRAINT_REASONS = {
     "service_at_location_unique": lambda: _(
