@@ -21,6 +21,7 @@ from accounts import permissions
 from services.models import Phone, Service, Suggestion, Verification, VerificationMethod
 from services.querysets import warn_since
 from services.search_index import refresh_services
+from services.validators import proposed_name
 
 # A capacity figure older than this is shown as unknown: a bed free three days ago is a guess.
 CAPACITY_VALID_HOURS = 72
@@ -102,9 +103,11 @@ def parse_value(field_name: str, raw: str, service: Service) -> Any:
         raw_list: Any = [part.strip() for part in raw.split(",") if part.strip()]
         return field.clean(raw_list, service)
     try:
-        return field.clean(raw, service)
+        value = field.clean(raw, service)
     except ValidationError as error:
         raise ValidationError({"proposed_value": error.messages}) from None
+    # A name that could imitate another is refused now, not when a moderator applies it.
+    return proposed_name(field, value)
 
 
 def display_value(value: Any) -> str:
