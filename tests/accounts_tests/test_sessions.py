@@ -106,5 +106,7 @@ def test_signing_out_needs_a_post(client, alice):
 
 def test_a_public_visitor_gets_no_cookie_from_the_staff_checks(client, db):
     response = client.get("/es/")
-    assert response.status_code == 200
-    assert not response.cookies
+    # Says what came instead, should this ever fail again (it failed once, unexplained, in a
+    # full run; 15 runs of both session suites in a row then passed).
+    assert response.status_code == 200, response.content[:300]
+    assert not response.cookies, response.cookies.output()
