@@ -49,7 +49,7 @@ def cpu_seconds(pid: int) -> float | None:
 def kind(sql: str) -> str:
     text = re.sub(r"'[^']*'", "?", " ".join(sql.split()))
     if text.startswith("WITH written AS (INSERT INTO"):
-        return "upsert + provenance"
+        return "upsert + provenance " + text.split()[5].strip('"')
     return text[:40]
 
 

@@ -238,6 +238,8 @@ class Importer:
         self.on_progress = on_progress
         self.on_problem = on_problem
         self.report = ImportReport()
+        # Read once: the settings object is a lazy proxy, and the reader asks for each row.
+        self._languages = content_languages()
         self.plans = {table.name: _TablePlan(table) for table in TABLES}
         self.regions: dict[str, int] = dict(Region.objects.values_list("code", "id"))
         self.deferred: list[_Deferred] = []
@@ -406,7 +408,7 @@ class Importer:
         for args in chunk.problems:
             self._problem(*args)
         rows, groups, rejected = chunk.rows, chunk.groups, chunk.rejected
-        existing_ids = self._existing_ids(rows.values())
+        existing_ids = self._existing_ids(rows)
         self._check_references(rows, groups, rejected, existing_ids)
 
         valid = [row for row in rows.values() if groups.find(row.group) not in rejected]
@@ -541,16 +543,16 @@ class Importer:
         raw = row.raw
         if "content_language" in raw and not v.is_empty(raw["content_language"]):
             lang = v.to_text(raw["content_language"]).strip().lower()
-            if lang not in content_languages():
+            if lang not in self._languages:
                 raise _RowInvalid(
                     "content_language",
-                    _("must be one of: %(choices)s") % {"choices": ", ".join(content_languages())},
+                    _("must be one of: %(choices)s") % {"choices": ", ".join(self._languages)},
                 )
             return lang
         if row.table.name == "taxonomy_terms" and not v.is_empty(raw.get("language")):
             code = str(raw["language"]).strip().lower()
             code = _TERM_LANGUAGES.get(code, code)
-            if code in content_languages():
+            if code in self._languages:
                 return code
         return self.language
 
@@ -564,7 +566,7 @@ class Importer:
             raise _RowInvalid("translations", _("must be an object of languages"))
         plan = self.plans[row.table.name]
         is_term = row.table.name == "taxonomy_terms"
-        for code in content_languages():
+        for code in self._languages:
             if code == lang and not is_term:
                 continue
             texts = data.get(code) or {}
@@ -578,11 +580,11 @@ class Importer:
                     except v.ValueProblem as problem:
                         raise _RowInvalid(f"translations.{code}.{name}", problem.reason) from None
                 row.values[f"{name}_{code}"] = text or None
-        unknown = set(data) - set(content_languages())
+        unknown = set(data) - set(self._languages)
         if unknown:
             raise _RowInvalid(
                 "translations",
-                _("must be one of: %(choices)s") % {"choices": ", ".join(content_languages())},
+                _("must be one of: %(choices)s") % {"choices": ", ".join(self._languages)},
             )
 
     def _read_position(self, row: _Row) -> None:
@@ -675,15 +677,24 @@ class Importer:
 
     # ------------------------------------------------------------------ references
 
-    def _existing_ids(self, rows: Iterable[_Row]) -> dict[str, set[uuid.UUID]]:
+    def _existing_ids(self, rows: dict[tuple[str, Any], _Row]) -> dict[str, set[uuid.UUID]]:
+        """Which of the ids the chunk's checks need are in the directory. A reference to a row
+        of this chunk is not asked here (a document's phones name its service): only if that
+        row is refused does the answer matter, and `_check_references` asks then."""
         wanted: dict[str, set[uuid.UUID]] = {}
-        for row in rows:
+        for row in rows.values():
             lacks_ref = any(r.required and r.column not in row.refs for r in row.table.refs)
             if row.missing_required or lacks_ref:
                 wanted.setdefault(row.table.name, set()).add(row.id)
             for column, target in row.refs.items():
                 if target is not None:
-                    wanted.setdefault(row.table.ref_by_column[column].table, set()).add(target)
+                    name = row.table.ref_by_column[column].table
+                    if (name, target) not in rows:
+                        wanted.setdefault(name, set()).add(target)
+        return self._look_up(wanted)
+
+    @staticmethod
+    def _look_up(wanted: dict[str, set[uuid.UUID]]) -> dict[str, set[uuid.UUID]]:
         found: dict[str, set[uuid.UUID]] = {}
         with connection.cursor() as cursor:
             for name, ids in wanted.items():
@@ -704,6 +715,7 @@ class Importer:
         def ok(row: _Row) -> bool:
             return groups.find(row.group) not in rejected
 
+        asked: set[tuple[str, uuid.UUID]] = set()
         changed = True
         while changed:
             changed = False
@@ -711,6 +723,8 @@ class Importer:
             for row in rows.values():
                 if ok(row):
                     in_chunk.setdefault(row.table.name, set()).add(row.id)
+            if rejected:
+                self._look_up_refused_targets(rows, ok, in_chunk, existing, asked)
             for row in rows.values():
                 if not ok(row):
                     continue
@@ -739,6 +753,37 @@ class Importer:
                     _Deferred(row.table, row.id, column, ref.table, target, row.origin)
                 )
                 del row.refs[column]
+
+    def _look_up_refused_targets(
+        self,
+        rows: dict[tuple[str, Any], _Row],
+        ok: Callable[[_Row], bool],
+        in_chunk: dict[str, set[uuid.UUID]],
+        existing: dict[str, set[uuid.UUID]],
+        asked: set[tuple[str, uuid.UUID]],
+    ) -> None:
+        """Asks the directory for the rows of this chunk that were refused and that the rows
+        still standing refer to (`_existing_ids` left them out): one there already satisfies
+        the reference."""
+        wanted: dict[str, set[uuid.UUID]] = {}
+        for row in rows.values():
+            if not ok(row):
+                continue
+            for column, target in row.refs.items():
+                if target is None:
+                    continue
+                name = row.table.ref_by_column[column].table
+                key = (name, target)
+                if (
+                    key in rows
+                    and key not in asked
+                    and target not in in_chunk.get(name, ())
+                    and target not in existing.get(name, ())
+                ):
+                    asked.add(key)
+                    wanted.setdefault(name, set()).add(target)
+        for name, ids in self._look_up(wanted).items():
+            existing.setdefault(name, set()).update(ids)
 
     @staticmethod
     def _reference_problem(

@@ -4,6 +4,7 @@ write makes them; the setting that defers them ends with the chunk; provenance i
 time-ordered; version rows are still written for every created or changed phone; a refresh the
 refresher could not do is made up at the end."""
 
+import json
 import threading
 import uuid
 
@@ -145,3 +146,37 @@ def test_a_chunk_the_refresher_could_not_do_is_refreshed_at_the_end(
     imported = _search_tables()
     assert len(imported[0]) == 4
     assert imported == _as_a_normal_write_leaves_them()
+
+
+def test_a_record_refused_in_its_chunk_but_in_the_directory_still_satisfies_a_reference(
+    db, tmp_path
+):
+    # Rows of the same chunk are not looked up in the directory; when one is refused, the rows
+    # that refer to it ask then.
+    org = "11111111-1111-4111-8111-111111111111"
+    service = "33333333-3333-4333-8333-333333333333"
+    option = "77777777-7777-4777-8777-777777777777"
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "services.ndjson").write_text(
+        json.dumps({"id": service, "name": "Albergue", "status": "active",
+                    "organization": {"id": org, "name": "Fundación", "description": "d"}})
+        + "\n"
+    )  # fmt: skip
+    run_import(first)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "services.ndjson").write_text(
+        json.dumps({"id": service, "organization_id": org, "name": "Albergue",
+                    "status": "open-ish"}) + "\n"
+    )  # fmt: skip
+    # A cost option must name its service (a required reference).
+    (second / "cost_options.ndjson").write_text(
+        json.dumps({"id": option, "service_id": service, "option": "Gratis"}) + "\n"
+    )
+
+    _run, report = run_import(second)
+
+    assert [(p.file, p.field) for p in report.errors] == [("services.ndjson", "status")]
+    assert m.CostOption.objects.get(pk=option).service_id == uuid.UUID(service)
+    assert m.Service.objects.get(pk=service).status == "active"
