@@ -93,6 +93,7 @@ def main(folder: Path) -> None:
 
     connection._commit = commit
     backends: dict[int, float] = {}
+    kinds: dict[int, str] = {}
     stop = threading.Event()
     settings = connection.settings_dict
 
@@ -106,13 +107,15 @@ def main(folder: Path) -> None:
         ) as admin:
             me = admin.execute("SELECT pg_backend_pid()").fetchone()[0]
             while not stop.is_set():
-                for (pid,) in admin.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+                for pid, backend_type in admin.execute(
+                    "SELECT pid, backend_type FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> %s",
                     [settings["NAME"], me],
                 ).fetchall():
                     used = cpu_seconds(pid)
                     if used is not None:
                         backends[pid] = max(backends.get(pid, 0.0), used)
+                        kinds[pid] = backend_type
                 stop.wait(0.3)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -131,9 +134,14 @@ def main(folder: Path) -> None:
         f"{report.rejected_records} rejected, {report.error_count} errors"
     )
     print(f"wall {wall:.1f} s; load {load:.2f} -> {os.getloadavg()[0]:.2f}")
+    # Autovacuum workers that the import's writes woke are counted too: their work is the
+    # import's, but it is not on the import's path.
     print(
         f"CPU: Python {own:.1f} s; backends "
-        + ", ".join(f"{v:.1f}" for v in sorted(backends.values(), reverse=True))
+        + ", ".join(
+            f"{used:.1f}" + (f" ({kinds[pid]})" if kinds[pid] != "client backend" else "")
+            for pid, used in sorted(backends.items(), key=lambda item: -item[1])
+        )
         + f"; sum {own + sum(backends.values()):.1f} s"
     )
     print(f"commits {commits[0]}: {commits[1]:.1f} s")
