@@ -147,13 +147,6 @@ class _Reader:
         self.langs = content_languages()
         select: list[str] = []
         self.keys: list[str] = []
-        blanked, hidden_when = _PUBLIC_BLANKED.get(table.name, ((), "")) if public else ((), "")
-
-        def value(column: str, stem: str = "") -> str:
-            if (stem or column) in blanked:
-                return f"CASE WHEN {hidden_when} THEN NULL ELSE t.{_qn(column)} END"
-            return f"t.{_qn(column)}"
-
         for column in table.all_columns:
             if column == "translations":
                 continue
@@ -168,17 +161,24 @@ class _Reader:
             elif column == "taxonomy" and table.name == "taxonomy_terms":
                 select.append("(SELECT x.name FROM services_taxonomy x WHERE x.id = t.taxonomy_id)")
             elif column in fields:
-                select.append(value(column))
+                select.append(f"t.{_qn(column)}")
             else:
                 raise LookupError(f"{table.name}.{column} is neither a field nor computed")
             self.keys.append(column)
         for name in table.translated:
             for lang in self.langs:
-                select.append(value(f"{name}_{lang}", name))
+                select.append(f"t.{_qn(f'{name}_{lang}')}")
                 self.keys.append(f"{name}_{lang}")
         if table.has_content_language and "content_language" not in self.keys:
             select.append("t.content_language")
             self.keys.append("content_language")
+        # Whether the row's blanked columns are hidden: asked once per row (one subplan), and
+        # applied in row().
+        self.blanked: tuple[str, ...] = ()
+        if public and table.name in _PUBLIC_BLANKED:
+            self.blanked, hidden_when = _PUBLIC_BLANKED[table.name]
+            select.append(f"coalesce({hidden_when}, false)")
+            self.keys.append("_blank")
         self.select = ", ".join(select)
         filters = [_ALWAYS_FILTERS.get(table.name, "")]
         if public:
@@ -191,6 +191,10 @@ class _Reader:
 
     def row(self, values: tuple[Any, ...]) -> dict[str, Any]:
         raw = dict(zip(self.keys, values, strict=True))
+        if raw.pop("_blank", False):
+            for stem in self.blanked:
+                raw[stem] = None
+                raw.update({f"{stem}_{lang}": None for lang in self.langs})
         table = self.table
         out: dict[str, Any] = {}
         lang = raw.get("content_language")
