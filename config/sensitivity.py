@@ -12,8 +12,11 @@ distinctive value into every field of the two sensitive classes and looks for it
 - confidential-location: public for an ordinary location; for a confidential shelter only staff
   of verified partners, stewards, operators and the shelter's own organisation may know it.
   Some public fields are confidential-location data in some rows only (ROW_RULES): a phone,
-  contact, schedule, accessibility or language note at a confidential location (a phone only
-  when it is not the intake line). row_class() gives a field's class in a given row.
+  contact, schedule, accessibility or language note at a confidential location, directly or
+  through a service's link to it (a service_at_location), a phone only when it is not the
+  intake line; the link's own description; the free-text value of an attribute (tag) on any
+  of these. row_class() gives a field's class in a given row; public_rows() and
+  hidden_fields() are how public code applies the rules (the HSDS export says them in SQL).
 
 Two kinds of column are classed by rule rather than listed, so that adding a language or a
 history table cannot leave a hole: modeltranslation's `<field>_<lang>` columns take the class of
