@@ -180,3 +180,38 @@ def test_a_record_refused_in_its_chunk_but_in_the_directory_still_satisfies_a_re
     assert [(p.file, p.field) for p in report.errors] == [("services.ndjson", "status")]
     assert m.CostOption.objects.get(pk=option).service_id == uuid.UUID(service)
     assert m.Service.objects.get(pk=service).status == "active"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_chunk_writes_only_its_own_rows(tmp_path, monkeypatch):
+    # The temporary tables are emptied by each chunk's commit, not by a TRUNCATE. A row left
+    # from the chunk before would be written again with the next chunk's columns: here the
+    # first service's description, which its own record left out, would be blanked.
+    monkeypatch.setattr(importer, "JSON_CHUNK", 1)
+    org = "11111111-1111-4111-8111-111111111111"
+    first, second = (
+        "33333333-3333-4333-8333-333333333331",
+        "33333333-3333-4333-8333-333333333332",
+    )
+    base = {"organization_id": org, "status": "active"}
+    (tmp_path / "organizations.ndjson").write_text(
+        json.dumps({"id": org, "name": "Fundación", "description": "d"}) + "\n"
+    )
+    services = tmp_path / "services.ndjson"
+    services.write_text(
+        json.dumps({**base, "id": first, "name": "Albergue", "description": "Camas"}) + "\n"
+    )
+    run_import(tmp_path)
+    services.write_text(
+        json.dumps({**base, "id": first, "name": "Albergue Sur"})
+        + "\n"
+        + json.dumps({**base, "id": second, "name": "Comedor", "description": "Almuerzo"})
+        + "\n"
+    )
+
+    _run, report = run_import(tmp_path)
+
+    assert report.error_count == 0, report.errors
+    kept = m.Service.objects.get(pk=first)
+    assert (kept.name, kept.description) == ("Albergue Sur", "Camas")
+    assert m.Service.objects.get(pk=second).description == "Almuerzo"
