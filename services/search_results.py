@@ -57,6 +57,7 @@ def public_locations_prefetch() -> Prefetch:
             "location__languages",
             "location__accessibility",
             "schedules",
+            "phones",
         ),
     )
 
@@ -277,9 +278,17 @@ def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, S
     _attach(locations, "schedules", _group(schedules, "location_id"))
     if not page:
         return by_id
-    phones = list(Phone.objects.filter(Q(service_id__in=ids) | Q(location_id__in=location_ids)))
+    # HSDS hangs a place's own lines off the service's link to it as often as off the place.
+    phones = list(
+        Phone.objects.filter(
+            Q(service_id__in=ids)
+            | Q(location_id__in=location_ids)
+            | Q(service_at_location_id__in=[sal.id for sal in sals])
+        )
+    )
     _attach(services, "phones", _group(phones, "service_id"))
     _attach(locations, "phones", _group(phones, "location_id"))
+    _attach(sals, "phones", _group(phones, "service_at_location_id"))
     # public_location() reads the first address of a location that is not confidential; a
     # confidential one's addresses are never loaded.
     public = list({location.id for location in locations if not location.is_confidential})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from services.models import (
     Region,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     TaxonomyTerm,
 )
 from services.search import (
@@ -101,13 +102,19 @@ class HitView:
 
 
 def _public_phones(
-    service: Service, places: list[PublicLocation], ids: sensitivity.ConfidentialIds
+    service: Service,
+    places: list[PublicLocation],
+    ids: sensitivity.ConfidentialIds,
+    links: Iterable[ServiceAtLocation] = (),
 ) -> list[Phone]:
-    """The service's own phones, then the shown locations' public ones, without repeats; of a
-    confidential location (or a service there) only the intake line (ROW_RULES)."""
+    """The service's own phones, then the shown locations' and their links' public ones,
+    without repeats; of a confidential location (or a service there) only the intake line
+    (ROW_RULES)."""
     phones = list(service.phones.all())
     for place in places:
         phones += place.phones
+    for link in links:
+        phones += link.phones.all()
     seen: set[str] = set()
     unique = []
     for phone in sensitivity.public_rows(phones, ids):
@@ -129,7 +136,16 @@ def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
                 distance_km=hit.distance_km,
                 place=place,
                 open_now=hours.is_open_now(hit.service),
-                phones=_public_phones(hit.service, [place] if place else [], ids),
+                phones=_public_phones(
+                    hit.service,
+                    [place] if place else [],
+                    ids,
+                    [
+                        link
+                        for link in hit.service.service_at_locations.all()
+                        if place is not None and link.location_id == place.id
+                    ],
+                ),
                 areas=[area for area in hit.service.service_areas.all() if area.region_id],
                 languages=sensitivity.public_rows(hit.service.languages.all(), ids),
             )
@@ -325,7 +341,6 @@ def _load_service(pk: uuid.UUID) -> Service:
             "contacts__phones",
             Prefetch("service_areas", queryset=ServiceArea.objects.select_related("region")),
             public_locations_prefetch(),
-            "service_at_locations__phones",
         ),
         pk=pk,
     )
