@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import operator
 import types
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -958,20 +959,14 @@ class Importer:
         number."""
         self._ensure_temp(plan)
         columns = plan.insert_columns
-        defaults = plan.defaults
-        # Per column, where its value comes from: constant work per row below.
-        filled = []
-        for column in columns:
-            default = defaults[column]
-            filled.append(
-                (
-                    column,
-                    column in ("created_at", "last_modified"),
-                    list(default) if isinstance(default, list) else None,
-                    default,
-                )
-            )
-        modified_at = columns.index("last_modified") if "last_modified" in columns else None
+        # What a column the row does not give holds: its default, or the chunk's time for the
+        # two dates. Lists are handed to COPY as they are (it writes them out at once).
+        base = {column: plan.defaults[column] for column in columns}
+        for column in ("created_at", "last_modified"):
+            if column in base:
+                base[column] = now
+        stamped = "last_modified" in base
+        pick = operator.itemgetter(*columns, _SHAPE)
         names = ", ".join([*(_qn(c) for c in columns), _SHAPE])
         with (
             connection.cursor() as cursor,
@@ -979,26 +974,11 @@ class Importer:
         ):
             for shape, (_present, rows) in enumerate(shapes):
                 for row in rows:
-                    values = row.values
-                    refs = row.refs
-                    record = []
-                    for column, stamped, list_default, default in filled:
-                        if column == "id":
-                            record.append(row.id)
-                        elif column in values:
-                            record.append(values[column])
-                        elif column in refs:
-                            record.append(refs[column])
-                        elif stamped:
-                            record.append(now)
-                        elif list_default is not None:
-                            record.append(list(list_default))
-                        else:
-                            record.append(default)
-                    if modified_at is not None and values.get("last_modified") is None:
-                        record[modified_at] = now
-                    record.append(shape)
-                    copy.write_row(record)
+                    # The row's own values win over its references, both over the defaults.
+                    record = {**base, **row.refs, **row.values, "id": row.id, _SHAPE: shape}
+                    if stamped and record["last_modified"] is None:
+                        record["last_modified"] = now
+                    copy.write_row(pick(record))
 
     def _upsert(
         self,
