@@ -611,7 +611,9 @@ def _run_near(
     # "IS TRUE" keeps the same meaning and no index can serve it. The status and freshness
     # clauses (the first two) stay as they are: their statistics tell the planner how many
     # listings are stale, which decides the distance-ordered walk.
+    count_where = list(where)
     where = where[:2] + [f"({clause}) IS TRUE" for clause in where[2:]]
+    plain = " AND ".join(where)
     if text:
         where.append(f"(SELECT f.search_vector FROM {FULL} f WHERE f.id = s.id) @@ {TSQUERY}")  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
     base = " AND ".join(where)
@@ -630,12 +632,15 @@ def _run_near(
     def nearest_exact(cond: str) -> str:
         # The page's rows in (distance, id) order: the `upto` nearest fix the farthest distance
         # the page needs; every row within it (ties included) is read again through the index.
-        reach = f"(SELECT max(k.d) FROM ({nearest(cond, '%(upto)s')}) AS k)"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+        # The farthest distance is a joined one-row relation, not a sub-select written in both
+        # conditions: PostgreSQL ran such a sub-select once per mention, i.e. the walk to the
+        # page's end twice.
+        reach = f"(SELECT max(k.d) AS r FROM ({nearest(cond, '%(upto)s')}) AS k) AS reach"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         return (
-            f"(SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+            f"(SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {reach} CROSS JOIN {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
             f" WHERE {base} AND {near} AND {cond}"
-            f" AND ST_DWithin(s.search_points, %(origin)s::geography, {reach} * 1.01 + 1.0)"
-            f" AND {dist} <= {reach} ORDER BY d, s.id LIMIT %(upto)s)"
+            f" AND ST_DWithin(s.search_points, %(origin)s::geography, reach.r * 1.01 + 1.0)"
+            f" AND {dist} <= reach.r ORDER BY d, s.id LIMIT %(upto)s)"
         )
 
     served = (
@@ -649,17 +654,65 @@ def _run_near(
             ({served} ORDER BY stale, d NULLS LAST, s.id LIMIT %(upto)s)
         ) AS x
         ORDER BY stale, grp, d NULLS LAST, id OFFSET %(offset)s LIMIT %(limit)s"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
-    return _paged(
-        # The count needs any NEAR_SORT_ALL_UPTO + 1 matches, not the nearest: no ORDER BY here.
-        f"SELECT * FROM ((SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
+    # The count needs any NEAR_SORT_ALL_UPTO + 1 matches, not the nearest: no ORDER BY here.
+    counted = (
+        f"(SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         f" WHERE {base} AND {near} LIMIT %(count_upto)s)"
-        f" UNION ALL ({served} LIMIT %(count_upto)s)) AS u",
+    )
+    if text:
+        counted = _text_near_count(count_where, plain, near, dist, args)
+    return _paged(
+        f"SELECT * FROM ({counted} UNION ALL ({served} LIMIT %(count_upto)s)) AS u",
         "ORDER BY stale, grp, d NULLS LAST, id",
         walk,
         args,
         None,
         NEAR_SORT_ALL_UPTO,
     )
+
+
+# A text near a place is counted per candidate of the narrow table while the radius holds at most
+# this many listings; a larger radius is counted from the text and point indexes of the wide
+# table instead (bench/README.md finding 15).
+TEXT_NEAR_PROBE = 3000
+
+
+def _text_near_count(
+    where: list[str], plain: str, near: str, dist: str, args: dict[str, Any]
+) -> str:
+    """The near half of a text search's count: any `count_upto` matches within the radius, as
+    (id, d, stale, grp) rows.
+
+    Testing the text per candidate reads each candidate's wide row (a sub-select by id): cheap
+    for a town's radius, but a big city's 50 km holds 20,000-35,000 listings ("comida", The Bronx,
+    women: 23,283 rows scanned and 4,872 wide rows probed before 1,001 matched; 440 ms cold).
+    There the wide table answers faster: it has the same columns (search_rows copies them) and
+    both a text and a point index, so PostgreSQL ANDs their bitmaps (and a term's or a
+    population's) and reads only the rows in all of them (~80 ms). For a town's radius the text
+    bitmap of a common word alone costs more than every per-candidate test (Arequipa 50 km, 939
+    listings: 9 → 40 ms), and PostgreSQL cannot tell the two apart (it guesses the radius's rows
+    10-20 times too few). So the first TEXT_NEAR_PROBE + 1 rows of the radius are read from the
+    narrow table with their other filters: when the radius has no more, its matches are tested
+    among them; otherwise the wide table counts. One-time filters run only one of the two."""
+    args["near_probe"] = TEXT_NEAR_PROBE + 1
+    wide = " AND ".join([*where, f"s.search_vector @@ {TSQUERY}"])
+    # The probe reads the radius's bounding box (the index condition alone): the exact distance
+    # on the spheroid costs ~10 µs a row, and is only computed for rows that pass the filters.
+    box, exact = "s.search_points && _ST_Expand(%(origin)s::geography, %(radius_m)s)", near
+    if "radius_m" not in args:
+        # A state or a country: its listings are read by region, no distance to test.
+        box, exact = near, "true"
+    return f"""(WITH c AS MATERIALIZED (
+            SELECT s.id, s.search_points, {STALE} AS stale, ({plain}) AS ok FROM {ROWS} s
+            WHERE {box} LIMIT %(near_probe)s),
+        few AS MATERIALIZED (SELECT count(*) < %(near_probe)s AS few FROM c)
+        (SELECT s.id, {dist} AS d, s.stale, 0 AS grp FROM c AS s
+         WHERE (SELECT few FROM few) AND s.ok AND {exact}
+         AND (SELECT f.search_vector FROM {FULL} f WHERE f.id = s.id) @@ {TSQUERY}
+         LIMIT %(count_upto)s)
+        UNION ALL
+        (SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {FULL} s
+         WHERE NOT (SELECT few FROM few) AND {wide} AND {near} LIMIT %(count_upto)s))"""  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
 
 
 def correct_words(text: str) -> str:
