@@ -64,6 +64,8 @@ _SCHEDULE_RULE_FIELDS = (
     "opens_at", "closes_at", "valid_from", "valid_to",
 )  # fmt: skip
 _UNSEEN = object()
+# The keys of each table's nested objects (read once per row flattened).
+_NESTED_KEYS = {table.name: frozenset(nested.key for nested in table.nested) for table in TABLES}
 # The temporary tables' column numbering each row's shape, and the upsert's "created" flag.
 _SHAPE = "enlace_shape"
 _CREATED = "enlace_created"
@@ -217,6 +219,12 @@ class _TablePlan:
         ]
         self.is_location = model._meta.model_name == "location"
         self.tmp = f"enlace_import_{table.db_table}"
+        # Looked up for every key of every row read: sets, made once.
+        self.all_columns = frozenset(table.all_columns)
+        self.translated = frozenset(table.translated)
+        self.has_content_language = table.has_content_language
+        self.required_set = frozenset(self.required)
+        self.not_null = frozenset(name for name, f in self.fields.items() if not f.null)
 
 
 class Importer:
@@ -445,7 +453,7 @@ class Importer:
         if not isinstance(obj, dict):
             out.append((table, obj, where))
             return
-        nested_keys = {nested.key: nested for nested in table.nested}
+        nested_keys = _NESTED_KEYS[table.name]
         row = {key: value for key, value in obj.items() if key not in nested_keys}
         out.append((table, row, where))
         row_id = obj.get("id")
@@ -490,16 +498,17 @@ class Importer:
         table = row.table
         raw = row.raw
         values = row.values
-        translated = set(table.translated)
+        translated = plan.translated
+        all_columns = plan.all_columns
         lang = self._row_language(row)
-        if table.has_content_language:
+        if plan.has_content_language:
             values["content_language"] = lang
         for key, value in raw.items():
             if key in ("id", "content_language", "translations", "latitude", "longitude"):
-                if key not in table.all_columns and key != "id":
+                if key not in all_columns and key != "id":
                     self.unknown_keys.add((row.origin.file, table.object_name, key))
                 continue
-            if key not in table.all_columns:
+            if key not in all_columns:
                 self.unknown_keys.add((row.origin.file, table.object_name, key))
                 continue
             if key in table.ref_by_column:
@@ -526,19 +535,19 @@ class Importer:
                 converted = convert(value)
             except v.ValueProblem as problem:
                 raise _RowInvalid(key, problem.reason) from None
-            if converted is None and not plan.fields[key].null:
+            if converted is None and key in plan.not_null:
                 converted = plan.defaults[key]
-            if key in plan.required and v.is_empty(converted):
+            if key in plan.required_set and v.is_empty(converted):
                 raise _RowInvalid(key, _("is required"))
             values[key] = converted
             if key in translated:
                 values[f"{key}_{lang}"] = converted or None
-        if "translations" in raw and "translations" in table.all_columns:
+        if "translations" in raw and "translations" in all_columns:
             self._read_translations(row, lang)
         elif table.name == "taxonomy_terms":
             for name in translated & set(raw):
                 values.setdefault(f"{name}_{lang}", values.get(name) or None)
-        if ("latitude" in raw or "longitude" in raw) and "latitude" in table.all_columns:
+        if ("latitude" in raw or "longitude" in raw) and "latitude" in all_columns:
             self._read_position(row)
         row.missing_required = [name for name in plan.required if name not in values]
         self._check_table_rules(row)

@@ -42,23 +42,44 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+# Parsed ids by their text: a document repeats its own id in each nested row ("service_id"),
+# and thousands of services name the same organisation, location or term. Emptied when full.
+_UUIDS: dict[str, uuid.UUID] = {}
+_UUIDS_MAX = 100_000
+
+
 def to_uuid(value: Any) -> uuid.UUID | None:
+    if type(value) is str:
+        known = _UUIDS.get(value)
+        if known is not None:
+            return known
     if is_empty(value):
         return None
     if isinstance(value, uuid.UUID):
         return value
     try:
-        return uuid.UUID(str(value).strip())
+        parsed = uuid.UUID(str(value).strip())
     except (ValueError, AttributeError, TypeError):
         raise ValueProblem(_("is not a valid UUID")) from None
+    if type(value) is str:
+        if len(_UUIDS) >= _UUIDS_MAX:
+            _UUIDS.clear()
+        _UUIDS[value] = parsed
+    return parsed
+
+
+_NUMBERS = (int, float, decimal.Decimal)
 
 
 def to_text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float | decimal.Decimal):
+    # (a tuple made once: `int | float | Decimal` built a union type on every call)
+    if isinstance(value, _NUMBERS):
         return str(value)
     if not isinstance(value, str):
         raise ValueProblem(_("must be text"))
