@@ -604,7 +604,8 @@ def _run_near(
 ) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
     """Near a place (public points within the radius, nearest first) or serving it (after
     those). The text, when there is one, is tested on the wide row of each candidate the narrow
-    table finds (a scalar sub-select, so the planner never builds the whole text bitmap)."""
+    table finds (a scalar sub-select, so the planner never builds the whole text bitmap), except
+    in the count of a big radius (_text_near_count)."""
     # The radius (or the region) picks the candidates through its index; the other filters are
     # tested on those rows only. Left indexable, PostgreSQL ANDs in the bitmap of a common
     # population or language (214,761 rows, ~95 ms at 1M) to spare a few hundred row reads;
@@ -674,7 +675,7 @@ def _run_near(
 # A text near a place is counted per candidate of the narrow table while the radius holds at most
 # this many listings; a larger radius is counted from the text and point indexes of the wide
 # table instead (bench/README.md finding 15).
-TEXT_NEAR_PROBE = 3000
+TEXT_NEAR_PROBE = 5000
 
 
 def _text_near_count(
@@ -691,13 +692,15 @@ def _text_near_count(
     population's) and reads only the rows in all of them (~80 ms). For a town's radius the text
     bitmap of a common word alone costs more than every per-candidate test (Arequipa 50 km, 939
     listings: 9 → 40 ms), and PostgreSQL cannot tell the two apart (it guesses the radius's rows
-    10-20 times too few). So the first TEXT_NEAR_PROBE + 1 rows of the radius are read from the
-    narrow table with their other filters: when the radius has no more, its matches are tested
-    among them; otherwise the wide table counts. One-time filters run only one of the two."""
+    10-20 times too few). So the first TEXT_NEAR_PROBE + 1 rows of the radius's bounding box are
+    read from the narrow table, with whether they pass the other filters: when the box has no
+    more, the distance and then the text are tested on those that pass; otherwise the wide table
+    counts. One-time filters run only one of the two. The probe costs a few ms on a town's radius
+    (bench/README.md finding 15 has the numbers)."""
     args["near_probe"] = TEXT_NEAR_PROBE + 1
     wide = " AND ".join([*where, f"s.search_vector @@ {TSQUERY}"])
     # The probe reads the radius's bounding box (the index condition alone): the exact distance
-    # on the spheroid costs ~10 µs a row, and is only computed for rows that pass the filters.
+    # on the spheroid is only computed for the rows that pass the other filters.
     box, exact = "s.search_points && _ST_Expand(%(origin)s::geography, %(radius_m)s)", near
     if "radius_m" not in args:
         # A state or a country: its listings are read by region, no distance to test.

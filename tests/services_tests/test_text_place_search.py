@@ -116,13 +116,13 @@ SEARCHES = [
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 @pytest.mark.parametrize("sort_all_upto", [10_000, 0])
-@pytest.mark.parametrize("probe", [3000, 0])
+@pytest.mark.parametrize("probe", [5000, 0])
 def test_text_near_a_place_pages_through_the_plain_answer(
     directory: None, monkeypatch: pytest.MonkeyPatch, lang: str, sort_all_upto: int, probe: int
 ) -> None:
     # 0: every search takes the distance-ordered walk; 10,000: pages are sorted from the count.
     monkeypatch.setattr(search_module, "NEAR_SORT_ALL_UPTO", sort_all_upto)
-    # 3000: the radius is small, its candidates are tested one by one; 0: the wide table counts.
+    # 5000: the radius is small, its candidates are tested one by one; 0: the wide table counts.
     monkeypatch.setattr(search_module, "TEXT_NEAR_PROBE", probe)
     for params in SEARCHES:
         expected = plain_answer(params)
@@ -154,7 +154,7 @@ def test_the_ties_stale_and_served_listings_are_in_the_plain_answer(directory: N
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
-@pytest.mark.parametrize("probe", [3000, 0])
+@pytest.mark.parametrize("probe", [5000, 0])
 def test_the_count_of_a_text_near_a_place_stops_at_the_limit(
     directory: None, monkeypatch: pytest.MonkeyPatch, lang: str, probe: int
 ) -> None:
@@ -175,7 +175,7 @@ def test_the_count_of_a_text_near_a_place_stops_at_the_limit(
     assert answer(SEARCHES[1], lang)[:2] == (len(women), False)
 
 
-@pytest.mark.parametrize("probe", [3000, 0])
+@pytest.mark.parametrize("probe", [5000, 0])
 def test_a_text_in_a_state_counts_the_same_both_ways(
     make_service: Any, monkeypatch: pytest.MonkeyPatch, probe: int
 ) -> None:
