@@ -663,7 +663,7 @@ def _run_near(
     if text:
         counted = _text_near_count(count_where, plain, near, dist, args)
     return _paged(
-        f"SELECT * FROM ({counted} UNION ALL ({served} LIMIT %(count_upto)s)) AS u",
+        f"SELECT * FROM ({counted} UNION ALL ({served} LIMIT %(count_upto)s)) AS u",  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
         "ORDER BY stale, grp, d NULLS LAST, id",
         walk,
         args,
