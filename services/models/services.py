@@ -109,8 +109,16 @@ class Service(HsdsRecord, Translated):
     # Search columns, derived from the service's locations, areas, languages, schedules and
     # terms by the SQL function enlace_refresh_services() (services/search_index.py); never edited
     # by hand. Positions are PUBLIC points only (confidential.py).
+    # spatial_index=False: the GiST index is the named one in Meta.indexes (GeoDjango's own
+    # would be a second, identical one, 73 MB at 1M, maintained on every write).
     search_points = models.MultiPointField(
-        _("public positions"), geography=True, srid=4326, null=True, blank=True, editable=False
+        _("public positions"),
+        geography=True,
+        srid=4326,
+        null=True,
+        blank=True,
+        editable=False,
+        spatial_index=False,
     )
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
     language_codes = ArrayField(
