@@ -121,11 +121,19 @@ def main(folder: Path) -> None:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     run = ImportRun.objects.create(source=str(folder))
+
+    def wal_position() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+            return int(cursor.fetchone()[0])
+
+    wal_before = wal_position()
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with connection.execute_wrapper(timed):
         report = import_path(folder, run=run, updated_by="import_hsds", find_duplicates=False)
     wall = time.perf_counter() - started
+    wal = wal_position() - wal_before
     stop.set()
     sampler.join()
     own = cpu_seconds(os.getpid()) or 0.0
@@ -145,6 +153,8 @@ def main(folder: Path) -> None:
         + f"; sum {own + sum(backends.values()):.1f} s"
     )
     print(f"commits {commits[0]}: {commits[1]:.1f} s")
+    # The whole server's WAL: other databases' writes meanwhile are counted too.
+    print(f"WAL written (server-wide) {wal / 2**30:.2f} GiB")
     for name, (count, seconds) in sorted(statements.items(), key=lambda x: -x[1][1])[:15]:
         print(f"{seconds:8.1f} s {count:6d}  {name}")
 
