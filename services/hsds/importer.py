@@ -64,6 +64,13 @@ _SCHEDULE_RULE_FIELDS = (
     "opens_at", "closes_at", "valid_from", "valid_to",
 )  # fmt: skip
 _UNSEEN = object()
+# Tables whose ids the writer remembers once seen in the directory (`Importer._remember`): the
+# ones other records name across chunks, not the services' own nested rows. At most this many
+# ids (~100 bytes each).
+_KNOWN_TABLES = frozenset(
+    {"organizations", "locations", "taxonomy_terms", "taxonomies", "programs"}
+)
+_KNOWN_MAX = 2_000_000
 # The keys of each table's nested objects (read once per row flattened).
 _NESTED_KEYS = {table.name: frozenset(nested.key for nested in table.nested) for table in TABLES}
 # The temporary tables' column numbering each row's shape, and the upsert's "created" flag.
@@ -263,6 +270,9 @@ class Importer:
         # every rollback (a refused chunk takes the tables it made with it).
         self._temp_ready: set[str] = set()
         self._sql_cache: dict[tuple[str, frozenset[str]], str] = {}
+        # Ids known to be in the directory, by table (_remember).
+        self._known: dict[str, set[uuid.UUID]] = {}
+        self._known_count = 0
         # Each chunk is a transaction of its own (not inside a caller's).
         self._chunks_commit = False
         self._last_stamp: dt.datetime | None = None
@@ -695,6 +705,7 @@ class Importer:
         of this chunk is not asked here (a document's phones name its service): only if that
         row is refused does the answer matter, and `_check_references` asks then."""
         wanted: dict[str, set[uuid.UUID]] = {}
+        known: dict[str, set[uuid.UUID]] = {}
         for row in rows.values():
             lacks_ref = any(r.required and r.column not in row.refs for r in row.table.refs)
             if row.missing_required or lacks_ref:
@@ -702,9 +713,32 @@ class Importer:
             for column, target in row.refs.items():
                 if target is not None:
                     name = row.table.ref_by_column[column].table
-                    if (name, target) not in rows:
+                    if (name, target) in rows:
+                        continue
+                    if target in self._known.get(name, ()):
+                        known.setdefault(name, set()).add(target)
+                    else:
                         wanted.setdefault(name, set()).add(target)
-        return self._look_up(wanted)
+        found = self._look_up(wanted)
+        self._remember({name: ids for name, ids in found.items() if name in _KNOWN_TABLES})
+        for name, ids in known.items():
+            found.setdefault(name, set()).update(ids)
+        return found
+
+    def _remember(self, ids_by_table: dict[str, Iterable[uuid.UUID]]) -> None:
+        """Keeps the ids of organisations, locations, terms... that are in the directory:
+        written by a chunk of this import that committed, or found there. Services name the
+        same ones chunk after chunk (a term in every chunk, the locations and organisations
+        of the files read first): 1,000 look-ups a table at 1M services, ~60 s of the
+        writer's path (bench/README.md finding 14). The foreign keys still check at commit:
+        one deleted meanwhile refuses its chunk, retried record by record."""
+        for name, ids in ids_by_table.items():
+            if self._known_count >= _KNOWN_MAX:
+                return
+            known = self._known.setdefault(name, set())
+            before = len(known)
+            known.update(ids)
+            self._known_count += len(known) - before
 
     @staticmethod
     def _look_up(wanted: dict[str, set[uuid.UUID]]) -> dict[str, set[uuid.UUID]]:
@@ -836,6 +870,14 @@ class Importer:
             return
         self._add_counts(counts)
         self._note_committed(written)
+        self._remember_rows(rows)
+
+    def _remember_rows(self, rows: list[_Row]) -> None:
+        by_table: dict[str, list[uuid.UUID]] = {}
+        for row in rows:
+            if row.table.name in _KNOWN_TABLES:
+                by_table.setdefault(row.table.name, []).append(row.id)
+        self._remember(by_table)
 
     def _write_by_record(self, rows: list[_Row], groups: _Groups, sizes: dict[int, int]) -> None:
         by_group: dict[int, list[_Row]] = {}
@@ -860,6 +902,7 @@ class Importer:
                 continue
             self._add_counts(counts)
             self._note_committed(written)
+            self._remember_rows(members)
 
     def _note_committed(self, written: dict[str, list[uuid.UUID]]) -> None:
         for name, ids in written.items():

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
 from services import models as m
 from services.hsds import importer
@@ -215,3 +216,28 @@ def test_each_chunk_writes_only_its_own_rows(tmp_path, monkeypatch):
     kept = m.Service.objects.get(pk=first)
     assert (kept.name, kept.description) == ("Albergue Sur", "Camas")
     assert m.Service.objects.get(pk=second).description == "Almuerzo"
+
+
+def test_an_organisation_written_by_an_earlier_chunk_is_not_looked_up_again(
+    db, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "JSON_CHUNK", 1)
+    org = "11111111-1111-4111-8111-111111111111"
+    (tmp_path / "organizations.ndjson").write_text(
+        json.dumps({"id": org, "name": "Fundación", "description": "d"}) + "\n"
+    )
+    (tmp_path / "services.ndjson").write_text(
+        "".join(
+            json.dumps({"id": f"33333333-3333-4333-8333-33333333333{n}", "organization_id": org,
+                        "name": f"Albergue {n}", "status": "active"}) + "\n"
+            for n in range(3)
+        )
+    )  # fmt: skip
+
+    with CaptureQueriesContext(connection) as queries:
+        _run, report = run_import(tmp_path)
+
+    assert report.error_count == 0, report.errors
+    assert m.Service.objects.filter(organization_id=org).count() == 3
+    asked = [q["sql"] for q in queries if 'FROM "services_organization" WHERE id' in q["sql"]]
+    assert asked == []
