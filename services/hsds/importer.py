@@ -1428,7 +1428,7 @@ _TOUCHED_BY_RUN = (
     "FROM services_metadata WHERE import_run_id = %(run)s) "
     "SELECT s.id, u.at FROM services_service s JOIN (SELECT id, max(at) AS at FROM ("
     + " UNION ALL ".join(
-        f"SELECT {service}, md.at FROM {table} x {join} JOIN md ON md.t = '{name}' "
+        f"SELECT {service}, md.at FROM {table} x {join} JOIN md ON md.t = '{name}' "  # nosec B608 — constant table and column names from _REACH, no values
         f"AND {key} = md.id"
         for name, table, join, service, key in _REACH
     )
