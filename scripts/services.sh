@@ -31,7 +31,7 @@ pg_tuning() {
   local buffers=$(( mem_mb / 8 )); [ "$buffers" -gt 4096 ] && buffers=4096; [ "$buffers" -lt 128 ] && buffers=128
   printf '%s' "-c shared_buffers=${buffers}MB -c effective_cache_size=$(( mem_mb / 2 ))MB" \
     " -c work_mem=32MB -c maintenance_work_mem=512MB -c random_page_cost=1.1 -c jit=off" \
-    " -c max_wal_size=4GB"
+    " -c max_wal_size=16GB -c checkpoint_timeout=15min -c wal_compression=lz4"
 }
 
 pg_start() {
