@@ -220,7 +220,7 @@ _MODELS: dict[str, dict[str, str]] = {
 }
 
 
-def _walk(objects: Iterable[Any]) -> Iterator[Any]:
+def walk_loaded(objects: Iterable[Any]) -> Iterator[Any]:
     """Every model instance of `objects` and everything loaded with them (prefetched and
     selected relations), once each."""
     seen: set[int] = set()
@@ -292,7 +292,7 @@ class ConfidentialIds:
 
         ids = cls.__new__(cls)
         loaded: dict[type, dict[Any, Any]] = {}
-        for obj in _walk(objects):
+        for obj in walk_loaded(objects):
             loaded.setdefault(type(obj), {})[obj.pk] = obj
         phones = loaded.get(m.Phone, {})
         contacts = loaded.get(m.Contact, {})

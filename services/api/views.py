@@ -99,26 +99,11 @@ def prefetch_full_services(services: list[Service]) -> None:
     )
 
 
-def _walk(objects: Iterable[Any]) -> Iterable[Any]:
-    """Every model instance loaded with `objects` (prefetched and selected relations)."""
-    seen: set[int] = set()
-    stack = list(objects)
-    while stack:
-        obj = stack.pop()
-        if obj is None or id(obj) in seen or not hasattr(obj, "_state"):
-            continue
-        seen.add(id(obj))
-        yield obj
-        for cached in getattr(obj, "_prefetched_objects_cache", {}).values():
-            stack.extend(cached)
-        stack.extend(obj._state.fields_cache.values())
-
-
 def _changed_at(objects: Iterable[Any]) -> Any:
     """The latest `last_modified` among the objects and everything loaded with them."""
     moments = [
         obj.__dict__["last_modified"]
-        for obj in _walk(objects)
+        for obj in sensitivity.walk_loaded(objects)
         if obj.__dict__.get("last_modified") is not None
     ]
     return max(moments, default=None)
