@@ -9,6 +9,7 @@ Every change goes through services.upkeep, which writes the audit event and the 
 from __future__ import annotations
 
 import uuid
+from itertools import pairwise
 from typing import Any
 
 from django.contrib import messages
@@ -110,7 +111,8 @@ def capacity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def _history_rows(service: Service) -> list[dict[str, Any]]:
     rows = []
     versions = list(service.history.select_related("history_user").order_by("-history_id")[:20])
-    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+    # A listing loaded in bulk (the demo, an import) may have no version at all: no rows then.
+    for newer, older in pairwise([*versions, None]):
         changes = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["last_modified"])

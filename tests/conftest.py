@@ -44,16 +44,32 @@ def no_active_language():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """Lets Django empty audit_auditevent between transactional tests: the table refuses
-    TRUNCATE unless a superuser session sets this (audit/migrations/0002_append_only.py)."""
-    from django.db import connection
+    TRUNCATE unless a superuser session sets this (audit/migrations/0002_append_only.py).
 
+    pytest-django makes the test database only when a collected test is marked `django_db`; a
+    run of the browser suite alone has none, and would otherwise load the demo into the
+    developer's own database and flush it afterwards."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, _serialized = _get_databases_for_setup(request.session.items)
+    if "default" not in aliases:
+        with django_db_blocker.unblock():
+            made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        request.addfinalizer(lambda: _teardown(made, django_db_blocker, teardown_databases))
     with django_db_blocker.unblock():
         name = connection.ops.quote_name(connection.settings_dict["NAME"])
         with connection.cursor() as cursor:
             cursor.execute(f"ALTER DATABASE {name} SET enlace.allow_audit_truncate = 'on'")
         connection.close()  # new connections read the database's settings
+
+
+def _teardown(made, django_db_blocker, teardown_databases) -> None:
+    with django_db_blocker.unblock():
+        teardown_databases(made, verbosity=0)
 
 
 # Named staff (healthchecks' convention): alice is the admin of organisation A, bob a caseworker

@@ -44,7 +44,7 @@ def test_production_defaults_are_safe_without_any_switches():
     )
     result = run_manage("shell", "-v", "0", "-c", code)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "True", "True", "no-referrer"]
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "same-origin"]
 
 
 def test_settings_refuse_to_start_without_a_secret_key():

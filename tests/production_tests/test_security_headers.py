@@ -24,7 +24,7 @@ def assert_security_headers(response, where: str) -> None:
     assert re.fullmatch(r"max-age=(\d+); includeSubDomains; preload", hsts), (where, hsts)
     assert int(hsts.split("=")[1].split(";")[0]) >= 31536000
     assert headers.get("X-Frame-Options") == "DENY", where
-    assert headers.get("Referrer-Policy") == "no-referrer", where
+    assert headers.get("Referrer-Policy") == "same-origin", where
     assert headers.get("X-Content-Type-Options") == "nosniff", where
     permissions = headers.get("Permissions-Policy", "")
     for feature in ("camera=()", "microphone=()", "payment=()", "browsing-topics=()"):

@@ -28,7 +28,7 @@ def test_every_public_page_forbids_third_parties_referrers_and_remote_positions(
         assert "default-src 'self'" in csp, url
         assert "unsafe-inline" not in csp, url
         assert "script-src 'self'" in csp, url
-        assert response["Referrer-Policy"] == "no-referrer", url
+        assert response["Referrer-Policy"] == "same-origin", url
         assert response["Permissions-Policy"].startswith("geolocation=(self)"), url
 
 
