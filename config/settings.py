@@ -169,10 +169,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-# Behind the TLS proxy the client's address is the last X-Forwarded-For entry (the one the proxy
-# added); anything left of it was written by the client.
+# How many proxies of ours stand in front of the app. With N, the client's address is the Nth
+# X-Forwarded-For entry from the right (the one our outermost proxy added); anything left of it
+# was written by the client. 0 (the default, a direct deployment) ignores the header: a client
+# that reaches the app directly could otherwise name a new address on every try.
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", True) else 0)
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # Languages: the interface speaks Spanish (default) and English; directory content may also be in
 # Portuguese, French and Haitian Creole (CONTENT_LANGUAGES). The URL carries the language, never
@@ -300,7 +302,7 @@ CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After", "Content-Language")
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "120/minute")
 # How many of our own proxies stand before the app (they alone may say who the client is).
-API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", True) else 0)
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", TRUSTED_PROXIES)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Enlace HSDS API",
     "DESCRIPTION": (

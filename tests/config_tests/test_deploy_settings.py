@@ -59,3 +59,12 @@ def test_debug_cannot_be_switched_on_for_a_public_host_name():
     assert "DEBUG is only allowed with local ALLOWED_HOSTS" in result.stderr
     local = run_manage("check", extra_env={"DEBUG": "1", "ALLOWED_HOSTS": "localhost,127.0.0.1"})
     assert local.returncode == 0, local.stderr
+
+
+def test_forwarded_addresses_are_trusted_only_when_a_proxy_is_declared():
+    code = "from django.conf import settings as s; print(s.TRUSTED_PROXIES, s.API_TRUSTED_PROXIES)"
+    direct = run_manage("shell", "-v", "0", "-c", code)
+    assert direct.returncode == 0, direct.stderr
+    assert direct.stdout.split() == ["0", "0"]
+    proxied = run_manage("shell", "-v", "0", "-c", code, extra_env={"TRUSTED_PROXIES": "1"})
+    assert proxied.stdout.split() == ["1", "1"]
