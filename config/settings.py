@@ -29,6 +29,11 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is not set (make run writes one to .env).")
+# The audit chain's HMAC key(s), "ID:SECRET[,OLDID:OLDSECRET]" (audit/chain.py), and where the
+# chain's head is anchored outside the database (audit/anchor.py). Never stored in the database.
+AUDIT_CHAIN_KEY = env_secret("AUDIT_CHAIN_KEY")
+if not AUDIT_CHAIN_KEY and not DEBUG:
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY is not set (make run writes one to .env).")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Debug pages show settings, SQL and the request: impossible wherever anyone but this machine can
@@ -116,6 +121,11 @@ DATABASES = {
         "TEST": {"NAME": env_str("TEST_DATABASE_NAME", "") or None},
     }
 }
+# Two roles (audit/roles.py): DATABASE_URL's, the application's, is no superuser and owns nothing;
+# DATABASE_OWNER_URL's owns the schema and is used by `migrate` alone.
+DATABASE_OWNER_URL = env_secret("DATABASE_OWNER_URL")
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+DATABASE_APP_PASSWORD = DATABASES["default"]["PASSWORD"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -329,6 +339,7 @@ DIRECTORY_PUBLIC_STALE_DAYS = env_int("DIRECTORY_PUBLIC_STALE_DAYS", 365)
 REPORTS_PER_ADDRESS_PER_HOUR = env_int("REPORTS_PER_ADDRESS_PER_HOUR", 5)
 REPORTS_PER_LISTING_PER_HOUR = env_int("REPORTS_PER_LISTING_PER_HOUR", 20)
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 300)
+AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(BASE_DIR / ".local" / "audit-anchors")))
 # Where admin uploads for HSDS imports wait for the worker (shared by web and worker).
 HSDS_IMPORT_DIR = Path(env_str("HSDS_IMPORT_DIR", str(BASE_DIR / ".local" / "imports")))
 
@@ -366,6 +377,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 900.0,
     },
     "reduce-old-referrals": {"task": "referrals.tasks.reduce_old_referrals", "schedule": 86400.0},
+    # The audit chain's head, appended hourly to AUDIT_ANCHOR_DIR outside the database.
+    "anchor-audit-head": {"task": "audit.tasks.anchor_audit_head", "schedule": 3600.0},
     # Monday 07:00 UTC: each organisation admin's listings due for verification (one per week).
     "verification-reminders": {
         "task": "services.tasks.send_verification_reminders",

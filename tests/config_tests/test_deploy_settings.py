@@ -11,6 +11,7 @@ PRODUCTION_ENVIRONMENT = {
     "ALLOWED_HOSTS": "enlace.example.org",
     "DATABASE_URL": os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/enlace"),
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "AUDIT_CHAIN_KEY": "k1:" + "c4Ai9Kd2Lm7Qw3Er8Ty5Ui1Op6As0Df2Gh" * 2,
 }
 
 
@@ -68,3 +69,9 @@ def test_forwarded_addresses_are_trusted_only_when_a_proxy_is_declared():
     assert direct.stdout.split() == ["0", "0"]
     proxied = run_manage("shell", "-v", "0", "-c", code, extra_env={"TRUSTED_PROXIES": "1"})
     assert proxied.stdout.split() == ["1", "1"]
+
+
+def test_settings_refuse_to_start_without_an_audit_chain_key():
+    result = run_manage("check", extra_env={"AUDIT_CHAIN_KEY": ""})
+    assert result.returncode != 0
+    assert "AUDIT_CHAIN_KEY" in result.stderr
