@@ -219,6 +219,14 @@ def may_update_capacity(user: Any, service: Any) -> bool:
     return role_in(user, service.organization_id) in CAPACITY_ROLES
 
 
+def may_redact_history(user: Any, service: Any) -> bool:
+    """Remove a text from every stored version of a listing: stewards, operators and the
+    admins of the listing's organisation."""
+    if is_operator(user) or is_steward(user):
+        return True
+    return role_in(user, service.organization_id) == Role.ORG_ADMIN
+
+
 def may_suggest_edit(user: Any, service: Any) -> bool:
     """Any member may suggest a change to any listing; a moderator decides."""
     return may_use_staff_area(user)

@@ -170,6 +170,10 @@ OTP_TOTP_ISSUER = "Enlace"
 # account exists, so a lockout says nothing about existence; it keeps an HMAC of the typed name
 # (never the name itself: people type passwords into the username field) and the client address
 # of failed staff sign-ins until the cool-off ends. No log of successful sign-ins: audit/ has it.
+# Failed sign-ins in the audit log (accounts/signin_noise.py): one by one for the first few of an
+# address per hour, then counts; at most this many such events an hour, then only the total.
+SIGNIN_FAILURES_AUDITED_PER_ADDRESS = env_int("SIGNIN_FAILURES_AUDITED_PER_ADDRESS", 5)
+SIGNIN_FAILURE_EVENTS_PER_HOUR = env_int("SIGNIN_FAILURE_EVENTS_PER_HOUR", 200)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
