@@ -219,6 +219,14 @@ def may_update_capacity(user: Any, service: Any) -> bool:
     return role_in(user, service.organization_id) in CAPACITY_ROLES
 
 
+def may_redact_history(user: Any, service: Any) -> bool:
+    """Remove a text from every stored version of a listing: stewards, operators and the
+    admins of the listing's organisation."""
+    if is_operator(user) or is_steward(user):
+        return True
+    return role_in(user, service.organization_id) == Role.ORG_ADMIN
+
+
 def may_suggest_edit(user: Any, service: Any) -> bool:
     """Any member may suggest a change to any listing; a moderator decides."""
     return may_use_staff_area(user)
@@ -366,12 +374,20 @@ def may_read_audit(user: Any, organization: Any = None) -> bool:
     return _org_id(organization) in audit_organization_ids(user)
 
 
+# Events about referrals: which organisation referred to which, and when, is the referral
+# workflow's secret even from the directory's stewards and operators (the referral API gives them
+# nothing either); they see these only as counts by action and day.
+REFERRAL_EVENTS = Q(action__startswith="referral.") | Q(object_type__startswith="referrals.")
+
+
 def audit_events_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
-    """Operators and stewards read everything. An organisation admin reads the events of their
-    organisation, and the account events (sign-ins, failures, second factors) of its current
-    members, which belong to no organisation."""
+    """Operators and stewards read every event but the referral events of organisations they do
+    not administer. An organisation admin reads the events of their organisation, and the
+    account events (sign-ins, failures, second factors) of its current members, which belong to
+    no organisation."""
     if may_read_all_audit(user):
-        return queryset
+        own = audit_organization_ids(user)
+        return queryset.exclude(REFERRAL_EVENTS & ~Q(organization_id__in=own))
     org_ids = audit_organization_ids(user)
     if not org_ids:
         return queryset.none()
@@ -383,6 +399,23 @@ def audit_events_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
             action__startswith="accounts.",
             actor_id__in=members.values("user_id"),
         )
+    )
+
+
+def referral_event_counts(user: Any, queryset: QuerySet) -> list[dict[str, Any]]:
+    """For stewards and operators: referral events as counts per action and day, without
+    organisations, referrals or times of day. Nothing for anyone else."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    if not may_read_all_audit(user):
+        return []
+    return list(
+        queryset.filter(REFERRAL_EVENTS)
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day", "action")
+        .annotate(count=Count("id"))
+        .order_by("-day", "action")[:200]
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 import audit
-from accounts import tokens
+from accounts import signin_noise, tokens
 from accounts.models import ApiToken
 
 
@@ -19,7 +19,19 @@ def record_failed_sign_in(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
     """Names the account when it exists; when it does not, the typed name is not kept anywhere
-    (it is often a password typed into the wrong field)."""
+    (it is often a password typed into the wrong field). Past the first few failures of an
+    address in an hour, only counts are audited (accounts.signin_noise)."""
+    decision = signin_noise.note_failure(request) if request is not None else None
+    if decision is not None and decision.kind == "nothing":
+        return
+    if decision is not None and decision.kind == "count":
+        audit.record(
+            actor=None,
+            action="accounts.signin_failures_counted",
+            request=request,
+            details={"address": decision.address, "hour": decision.hour, "count": decision.count},
+        )
+        return
     typed = credentials.get("username")
     account = (
         get_user_model().objects.filter(username=typed).values_list("pk", flat=True).first()

@@ -74,7 +74,7 @@ _MODELS: dict[str, dict[str, str]] = {
     # --- audit: ids, never data ---------------------------------------------------------------
     "audit.AuditEvent": {
         INTERNAL: "id occurred_at actor_id organization_id action object_type object_id "
-        "request_id details prev_hash hash"
+        "request_id details prev_hash hash key_id"
     },
     # --- referrals: metadata is internal; the client lives only in the sealed handoff ---------
     "referrals.Referral": {

@@ -18,11 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from services import upkeep
+from services import redaction, upkeep
 from services.models import Service, Suggestion, VerificationMethod
 from services.querysets import warn_since
 from services.reminders import read_verify_token
@@ -143,6 +143,7 @@ def listing(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "fields": upkeep.suggestable_fields(),
             "suggestions": suggestions,
             "history": _history_rows(service) if may_edit else [],
+            "may_redact": permissions.may_redact_history(request.user, service),
         },
     )
 
@@ -250,4 +251,46 @@ def verify_link(request: HttpRequest, token: str) -> HttpResponse:
         outcome = "recorded"
     return render(
         request, "services/staff/verify_link.html", {"outcome": outcome, "service": service}
+    )
+
+
+@login_required
+def redact(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Remove a text from a field of the listing and of every stored version, with a reason."""
+    service = _service_for(request, pk, permissions.may_redact_history)
+    error = ""
+    if request.method == "POST":
+        try:
+            count = redaction.redact(
+                actor=request.user,
+                service=service,
+                field=request.POST.get("field", ""),
+                text=request.POST.get("text", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as invalid:
+            error = _errors(invalid)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Text removed from %(count)s stored version.",
+                    "Text removed from %(count)s stored versions.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("listings:listing", pk=service.pk)
+    return render(
+        request,
+        "services/staff/redact.html",
+        {
+            "service": service,
+            "fields": redaction.redactable_fields(),
+            "reasons": redaction.REASONS.items(),
+            "chosen_field": request.POST.get("field", ""),
+            "chosen_reason": request.POST.get("reason", ""),
+            "error": error,
+        },
+        status=400 if error else 200,
     )

@@ -60,6 +60,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     },
     "may_suggest_edit": both(EVERYONE_STAFF),
     "may_moderate_suggestion": EDITORS,
+    "may_redact_history": EDITORS,
 }
 
 RULES = {
@@ -100,6 +101,7 @@ RULES = {
     "may_moderate_suggestion": lambda u, s: permissions.may_moderate_suggestion(
         u, Suggestion(service=s.service, kind="closed", source="public")
     ),
+    "may_redact_history": lambda u, s: permissions.may_redact_history(u, s.service),
 }
 
 
