@@ -37,6 +37,7 @@ from accounts import backup_codes as codes_lib
 from accounts.forms import CodeForm, EnrolForm, SignInForm
 from accounts.models import BackupCode, BackupCodeDevice
 from accounts.tasks import send_password_reset
+from services.templatetags.site import quick_exit_target
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,15 @@ class SignInView(auth_views.LoginView):
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    """Ends the session and asks the browser to drop everything it kept for this site."""
+    """Ends the session and asks the browser to drop everything it kept for this site.
+
+    The staff pages' quick exit posts here with `leave`: the member is signed out and sent to the
+    neutral page. A POST with the CSRF token, so no other site can sign anyone out."""
     logout(request)
-    response = render(request, "accounts/signed_out.html")
+    if request.POST.get("leave"):
+        response: HttpResponse = redirect(quick_exit_target())
+    else:
+        response = render(request, "accounts/signed_out.html")
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 

@@ -30,6 +30,20 @@
     window.location.replace(EXIT_URL);
   }
 
+  /* On a signed-in staff page the quick exit is a sign-out form: its POST (with the CSRF token)
+     is sent on its own, kept alive past this page, and the tab leaves at once. */
+  function signOutAndLeave(form) {
+    if (form && window.fetch && window.FormData) {
+      try {
+        window.fetch(form.action, {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+          keepalive: true, redirect: "manual"
+        });
+      } catch (e) { form.submit(); return; }
+    } else if (form) { form.submit(); return; }
+    leave();
+  }
+
   function navigationType() {
     var entries = window.performance && performance.getEntriesByType
       ? performance.getEntriesByType("navigation") : [];
@@ -56,9 +70,12 @@
     window.history.replaceState(null, "", window.location.pathname + window.location.hash);
   }
 
+  /* Esc twice leaves, except where the page turns it off (the staff forms: a stray key press
+     must not throw away a half-written referral). */
   var lastEscape = 0;
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" && event.key !== "Esc") { return; }
+    if (meta("enlace-exit-keys") === "off") { return; }
     var now = Date.now();
     if (now - lastEscape < 1500) { leave(); }
     lastEscape = now;
@@ -69,7 +86,7 @@
     if (!target) { return; }
     if (target.closest("#quick-exit")) {
       event.preventDefault();
-      leave();
+      signOutAndLeave(target.closest("form"));
       return;
     }
     var print = target.closest("[data-print]");
@@ -110,6 +127,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    /* A form sent back with errors: move to its error summary and focus it, so that a screen
+       reader reads it and nobody has to hunt for what went wrong. */
+    var summary = document.querySelector("[data-focus-first]");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
     var needsScript = document.querySelectorAll("[data-needs-script]");
     for (var i = 0; i < needsScript.length; i++) {
       if (needsScript[i].hasAttribute("data-near-me") && !navigator.geolocation) { continue; }
