@@ -21,9 +21,11 @@ PHONE = "+57 607 555 0199"
 def worker(django_db_blocker):
     """A Celery worker on the real broker, in this process, for the length of the block."""
     celery_app.loader.import_module("celery.contrib.testing.tasks")
-    with django_db_blocker.unblock():
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
+    with (
+        django_db_blocker.unblock(),
+        start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        yield
 
 
 def _existing_listing(people) -> dict:
