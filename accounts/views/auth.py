@@ -37,7 +37,6 @@ from accounts import backup_codes as codes_lib
 from accounts.forms import CodeForm, EnrolForm, SignInForm
 from accounts.models import BackupCode, BackupCodeDevice
 from accounts.tasks import send_password_reset
-from services.templatetags.site import quick_exit_target
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +80,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     neutral page. A POST with the CSRF token, so no other site can sign anyone out."""
     logout(request)
     if request.POST.get("leave"):
-        response: HttpResponse = redirect(quick_exit_target())
-    else:
-        response = render(request, "accounts/signed_out.html")
+        # A page that only moves on to the neutral site (the CSP's form-action would block a
+        # redirect there). Storage is kept: it holds the tab's "left through the quick exit"
+        # flag, which makes Back leave again instead of showing one of our pages.
+        response = render(request, "accounts/left.html")
+        response["Clear-Site-Data"] = '"cache", "cookies"'
+        return response
+    response = render(request, "accounts/signed_out.html")
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 

@@ -30,20 +30,6 @@
     window.location.replace(EXIT_URL);
   }
 
-  /* On a signed-in staff page the quick exit is a sign-out form: its POST (with the CSRF token)
-     is sent on its own, kept alive past this page, and the tab leaves at once. */
-  function signOutAndLeave(form) {
-    if (form && window.fetch && window.FormData) {
-      try {
-        window.fetch(form.action, {
-          method: "POST", body: new FormData(form), credentials: "same-origin",
-          keepalive: true, redirect: "manual"
-        });
-      } catch (e) { form.submit(); return; }
-    } else if (form) { form.submit(); return; }
-    leave();
-  }
-
   function navigationType() {
     var entries = window.performance && performance.getEntriesByType
       ? performance.getEntriesByType("navigation") : [];
@@ -86,7 +72,7 @@
     if (!target) { return; }
     if (target.closest("#quick-exit")) {
       event.preventDefault();
-      signOutAndLeave(target.closest("form"));
+      leave();
       return;
     }
     var print = target.closest("[data-print]");
