@@ -126,7 +126,8 @@ _MODELS: dict[str, dict[str, str]] = {
         "area_region_ids is_accessible time_zone last_verified_method "
         # Derived from Location.public_point and the public texts only (services/search_index.py).
         "search_points search_vector",
-        INTERNAL: "last_verified_by",
+        # The slip's neutral name is for the client's printed slip only.
+        INTERNAL: "last_verified_by slip_name",
     },
     "services.ServiceArea": {
         PUBLIC: f"{_TRANSLATED_RECORD} service name description extent extent_type uri region area"

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -190,3 +191,28 @@ def public_phone(service: Service) -> str:
         if phone is not None:
             return phone.number
     return ""
+
+
+def national_hotline(service: Service) -> str:
+    """The number of a national hotline of the service's country, for the slip: a way to ask
+    for help that does not depend on this referral."""
+    from services.models import Phone, Region
+
+    countries = Region.objects.filter(
+        level=Region.Level.COUNTRY,
+        country_code__in=Region.objects.filter(
+            models.Q(locations__service_at_locations__service=service)
+            | models.Q(locations__organization_id=service.organization_id)
+        ).values("country_code"),
+    )
+    phone = (
+        Phone.objects.filter(
+            service__service_areas__region__in=countries,
+            service__status=Service.Status.ACTIVE,
+            service__organization__is_verified_partner=True,
+        )
+        .exclude(service__organization_id=service.organization_id)
+        .order_by("number")
+        .first()
+    )
+    return phone.number if phone is not None else ""

@@ -21,6 +21,7 @@ from accounts import permissions
 from referrals import crypto, staff
 from referrals.actions import CONSENT_SCRIPT_VERSION, read_handoff
 from referrals.forms import (
+    IRREVERSIBLE_MOVES,
     SCRIPT_LANGUAGES,
     InboxFilterForm,
     MoveForm,
@@ -79,12 +80,19 @@ def _events(referral: Referral) -> list[dict[str, Any]]:
     return rows
 
 
+# The next expected move, when it is offered, in the order a referral moves forward.
+FORWARD = ("accept", "connect", "close")
+
+
 def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     user = request.user
+    moves = staff.moves_for(user, referral)
     return {
         "referral": referral,
         "events": _events(referral),
-        "moves": staff.moves_for(user, referral),
+        "moves": moves,
+        "primary_move": next((m for m in FORWARD if m in moves), ""),
+        "irreversible": IRREVERSIBLE_MOVES,
         "move_form": MoveForm(),
         "may_read_handoff": permissions.may_read_handoff(user, referral),
         "is_referring": permissions.may_act_for_referring_side(user, referral),
@@ -235,7 +243,6 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                 "client_language": language,
                 "script_language": language,
                 "urgency": "routine",
-                "shares_needs": True,
                 "consent_method": "verbal",
                 # A fresh key per rendered form: a double submit or a retry makes one referral.
                 "idempotency_key": uuid.uuid4(),
@@ -248,7 +255,8 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             "form": form,
             "service": service,
             "service_name": service.localized("name", get_language() or "es")[0] or service.name,
-            "script": consent_script(language),
+            "script": consent_script(language, receiving=service.organization.name),
+            "receiving": service.organization.name,
             "script_language": language,
             "script_version": CONSENT_SCRIPT_VERSION,
         },
@@ -270,8 +278,10 @@ def made(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 def slip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """A printable slip in the client's language: the service's public name and phone and the
-    code. Nothing about the client."""
+    """A printable slip in the client's language: the code, the neutral name the receiving
+    organisation chose for slips (or nothing but the phone), the expiry and the national
+    hotline. Never the service's name, which may say what it is for: a slip found by the wrong
+    person must not say "shelter for trafficking survivors". Nothing about the client."""
     referral = _referring_referral_or_404(request, pk)
     language = referral.client_language
     service = referral.service
@@ -282,8 +292,9 @@ def slip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             {
                 "referral": referral,
                 "language": language,
-                "service_name": service.localized("name", language)[0] or service.name,
+                "slip_name": service.slip_name,
                 "phone": staff.public_phone(service),
+                "hotline": staff.national_hotline(service),
             },
         )
     return response
