@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (audit of sign-ins and failures)
+        from accounts import signals  # audit of sign-ins and failures, tokens' end
+
+        signals.connect_device_signals()
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

@@ -20,5 +20,6 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.navigation import NavItem, register
+        from referrals import checks  # noqa: F401  (registers the master key check)
 
         register(NavItem("referrals:inbox", _("Referrals"), _works_with_referrals, order=20))
