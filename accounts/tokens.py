@@ -75,7 +75,8 @@ def issue_token(*, actor: Any, name: str, request: Any, scopes: Any = ()) -> Iss
         raise PermissionDenied
     if not permissions.may_use_staff_area(actor):
         raise PermissionDenied
-    wanted = sorted(set(scopes) or {Scope.REFERRALS_READ})
+    # Every token reads referrals: the other scopes act on referrals it must find first.
+    wanted = sorted(set(scopes) | {Scope.REFERRALS_READ})
     if not all(may_mint(actor, scope) for scope in wanted):
         raise PermissionDenied
     days = settings.API_TOKEN_VALID_DAYS

@@ -54,7 +54,12 @@ class ReferralList(generics.ListCreateAPIView):
 
     @extend_schema(
         request=ReferralCreateSerializer,
-        responses={201: ReferralSerializer, 400: BAD_REQUEST, 404: ErrorSerializer},
+        responses={
+            201: ReferralSerializer,
+            400: BAD_REQUEST,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     @sensitive_variables("data", "serializer")
@@ -113,7 +118,7 @@ class ReferralDetail(generics.RetrieveAPIView):
         except Http404 as missing:
             raise NotFound from missing
 
-    @extend_schema(responses={200: ReferralSerializer, 404: ErrorSerializer})
+    @extend_schema(responses={200: ReferralSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
