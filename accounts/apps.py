@@ -10,8 +10,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # audit of sign-ins and failures, tokens' end
+        from audit.labels import register as register_labels
 
         signals.connect_device_signals()
+        register_labels(
+            {
+                "accounts.role_grant_pending": _("sensitive role given, waiting for confirmation"),
+                "accounts.role_confirmed": _("sensitive role confirmed by a second person"),
+            }
+        )
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

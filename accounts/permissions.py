@@ -24,6 +24,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import Invitation, Membership, Role
@@ -534,7 +535,8 @@ class TokenScopes(BasePermission):
     """A bearer token acts only within its scopes (a two-factor session within its user's rules
     alone). Reads need `referrals:read`, writes `referrals:write`; a view names other needs in
     `token_scopes` (the handoff: `handoff:read`). Asked before any record is fetched, so the
-    answer is the same for every id."""
+    answer is the same for every id: a 403, or for a view that sets `hidden_without_scope` (the
+    contact details) the same 404 as a record the user may not see."""
 
     message = _("This API token may not do this. Make a token with the scope it needs.")
 
@@ -545,6 +547,8 @@ class TokenScopes(BasePermission):
             return True
         default = "referrals:read" if request.method in SAFE_METHODS else "referrals:write"
         needed = getattr(view, "token_scopes", {}).get(request.method, default)
+        if needed not in scopes and getattr(view, "hidden_without_scope", False):
+            raise NotFound
         return needed in scopes
 
 

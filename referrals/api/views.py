@@ -174,9 +174,10 @@ class ReferralHandoff(APIView):
 
     permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
     token_scopes = {"GET": "handoff:read"}
+    hidden_without_scope = True  # like a referral that is not yours: 404, whatever the id
     schema = None  # described by the staff schema only (referrals/api/schema.py)
 
-    @extend_schema(responses={200: HandoffSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(responses={200: HandoffSerializer, 404: ErrorSerializer})
     @sensitive_variables("details", "payload")
     def get(self, request: Request, pk: Any) -> Response:
         referral = staff.referral_or_404(request.user, pk)

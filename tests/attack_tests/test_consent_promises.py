@@ -160,7 +160,9 @@ def test_a_token_without_the_handoff_scope_cannot_read_contact_details(world):
     secret = make_token(world["intake-b"], "referrals:read")
     assert bearer(secret).get(f"{BASE}/{referral['id']}").status_code == 200
     refused = bearer(secret).get(f"{BASE}/{referral['id']}/handoff")
-    assert refused.status_code == 403
+    # The same 404 as a referral that is not yours, for this id and any other.
+    assert refused.status_code == 404
+    assert refused.content == bearer(secret).get(f"{BASE}/{uuid.uuid4()}/handoff").content
     assert CANARY not in refused.content.decode()
 
 
@@ -186,7 +188,7 @@ def test_free_text_in_a_moves_reason_is_refused_with_the_list_and_never_stored(w
 
 
 def test_an_organisation_admin_who_makes_themself_intake_reads_nothing_until_another_confirms(
-    world,
+    world, django_capture_on_commit_callbacks, mailoutbox
 ):
     referral = accepted(world)
     admin = world["org_admin-b"]
@@ -198,7 +200,8 @@ def test_an_organisation_admin_who_makes_themself_intake_reads_nothing_until_ano
         )
     # A second admin first, so that the organisation keeps one when this one changes role.
     other_admin = member("org_admin-b2", world.b, "org_admin")
-    client_for(admin).post(page, {"do": "role", "role": "intake"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(admin).post(page, {"do": "role", "role": "intake"})
     membership.refresh_from_db()
     assert membership.role == "intake"
     assert client_for(admin).get(f"{BASE}/{referral['id']}/handoff").status_code == 404
@@ -206,7 +209,13 @@ def test_an_organisation_admin_who_makes_themself_intake_reads_nothing_until_ano
     assert client_for(admin).post(page, {"do": "confirm"}).status_code in (403, 404)
     membership.refresh_from_db()
     assert not membership.role_confirmed
-    assert client_for(other_admin).post(page, {"do": "confirm"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(other_admin).post(page, {"do": "confirm"}).status_code == 302
+    # The organisation's admins were told twice (the grant, the confirmation), with no names.
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        assert other_admin.email in message.bcc
+        assert admin.get_username() not in message.subject + message.body
     assert client_for(admin).get(f"{BASE}/{referral['id']}/handoff").status_code == 200
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"accounts.role_grant_pending", "accounts.role_confirmed"} <= actions

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from audit.models import AuditEvent
 from referrals.handoffs import HandoffRefused, read_handoff
 from referrals.models import Consent, ContactHandoff, Outbox, Referral, Status
+from referrals.notifications import subject_for
 from tests.factories import sign_in, verified
 from tests.referrals_tests.staff_world import CANARY, world_fixture  # noqa: F401
 
@@ -95,7 +96,10 @@ def test_an_expired_consent_is_shredded_and_both_sides_told_through_a_real_worke
     for message in mail.outbox:
         for secret in SECRETS:
             assert secret not in message.subject + message.body
-    assert any("ask the client again" in m.subject for m in mail.outbox)
+    code = Referral.objects.get(pk=pk).code
+    with translation.override("es"):
+        expected = subject_for(Outbox.Kind.CONSENT_EXPIRED, code, "")
+    assert sum(m.subject == expected for m in mail.outbox) == 2  # one per organisation
     # The referral stays open and says why nothing is shown.
     assert Referral.objects.get(pk=pk).status == Status.ACCEPTED
     page = intake.get(url("detail", pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
