@@ -258,12 +258,20 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Referral handoffs: the master key wraps each handoff's data key; it never enters the database.
+# HANDOFF_MASTER_KEYS ("id:base64,id:base64", the current key first) holds the retired keys too,
+# for `manage.py rotate_handoff_key`; without it HANDOFF_MASTER_KEY is the current key, under the
+# id HANDOFF_MASTER_KEY_ID. Outside DEBUG the server refuses to start without a usable key.
+HANDOFF_MASTER_KEYS = env_secret("HANDOFF_MASTER_KEYS")
 HANDOFF_MASTER_KEY = env_secret("HANDOFF_MASTER_KEY")
 HANDOFF_MASTER_KEY_ID = env_str("HANDOFF_MASTER_KEY_ID", "v1")
 # Days a finished referral's handoff is kept before it is shredded (0 = at once; at most 7).
 HANDOFF_PURGE_GRACE_DAYS = min(env_int("HANDOFF_PURGE_GRACE_DAYS", 0), 7)
 REFERRAL_REMINDER_HOURS = env_int("REFERRAL_REMINDER_HOURS", 48)
 REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 7)
+# Days the client's consent lasts from when it is recorded (renewing it records a new one).
+CONSENT_VALID_DAYS = env_int("CONSENT_VALID_DAYS", 37)
+# Accepted or connected referrals nobody closes are closed as "no outcome recorded" after this.
+REFERRAL_MAX_OPEN_DAYS = env_int("REFERRAL_MAX_OPEN_DAYS", 90)
 # Referral metadata older than this is reduced to aggregate counts.
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 24)
 
@@ -376,6 +384,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "referrals.tasks.expire_unanswered_referrals",
         "schedule": 900.0,
     },
+    # Within the hour of a consent's expiry its handoff is shredded and both sides are told;
+    # reads refuse an expired consent before that anyway.
+    "act-on-expired-consents": {
+        "task": "referrals.tasks.act_on_expired_consents",
+        "schedule": 900.0,
+    },
+    "close-stale-referrals": {"task": "referrals.tasks.close_stale_referrals", "schedule": 3600.0},
     "remind-unanswered-referrals": {
         "task": "referrals.tasks.remind_unanswered_referrals",
         "schedule": 900.0,
@@ -389,6 +404,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
+
+# sensitive_variables / sensitive_post_parameters hold under DEBUG too (see config.errors).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.SafeEvenInDebugFilter"
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -10,11 +10,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import AgeBand, Consent, DeclineReason, Gender, Outcome, Status, Urgency
+from referrals.transitions import OUTCOMES
 from services.models import TaxonomyTerm
 
 SCRIPT_LANGUAGES = (("es", _("Spanish")), ("en", _("English")))
 # Moves that end a referral for good; the staff page asks for a ticked confirmation first.
 IRREVERSIBLE_MOVES = ("close", "withdraw", "revoke")
+# Fields that carry contact details: kept out of debug error pages (sensitive_post_parameters).
+CONTACT_FIELDS = ("contact_name", "contact_phone", "safe_times", "note")
 
 
 def consent_script(language: str, *, receiving: str) -> str:
@@ -71,7 +74,9 @@ class MoveForm(forms.Form):
         label=_("Reason"), required=False, choices=_blank(DeclineReason.choices, "—")
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=_blank(Outcome.choices, "—")
+        label=_("Outcome"),
+        required=False,
+        choices=_blank([c for c in Outcome.choices if c[0] in OUTCOMES], "—"),
     )
     method = forms.ChoiceField(
         label=_("How the client revoked consent"),
@@ -184,3 +189,34 @@ class ReferralForm(forms.Form):
             self.cleaned_data.get(name)
             for name in ("contact_name", "contact_phone", "safe_times", "note")
         )
+
+
+class RenewConsentForm(forms.Form):
+    """Consent recorded again with the client: its own method, scope and date."""
+
+    consent_method = forms.ChoiceField(
+        label=_("How the client gave consent"), choices=Consent.Method.choices
+    )
+    shares_needs = forms.BooleanField(
+        label=_("The client agrees to share their needs"), required=False
+    )
+    shares_contact = forms.BooleanField(
+        label=_("The client agrees to share a way to contact them"), required=False
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("How they may be contacted"),
+        required=False,
+        choices=_blank(Consent.Channel.choices, "—"),
+    )
+    contact_name = forms.CharField(label=_("Name or alias"), required=False, max_length=200)
+    contact_phone = forms.CharField(
+        label=_("Phone or safe channel"), required=False, max_length=200
+    )
+    safe_times = forms.CharField(label=_("Safe times to call"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("Note for the receiving intake"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    script_language = forms.ChoiceField(choices=SCRIPT_LANGUAGES, widget=forms.HiddenInput)

@@ -12,6 +12,8 @@ PRODUCTION_ENVIRONMENT = {
     "DATABASE_URL": os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/enlace"),
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "AUDIT_CHAIN_KEY": "k1:" + "c4Ai9Kd2Lm7Qw3Er8Ty5Ui1Op6As0Df2Gh" * 2,
+    # Production needs the handoff master key (32 bytes, base64): the checks refuse without it.
+    "HANDOFF_MASTER_KEY": "bWFzdGVyLWtleS1mb3ItdGhlLWRlcGxveS1jaGVjayE=",
 }
 
 
@@ -46,6 +48,13 @@ def test_production_defaults_are_safe_without_any_switches():
     result = run_manage("shell", "-v", "0", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "same-origin"]
+
+
+def test_the_checks_refuse_a_production_start_without_a_master_key():
+    for broken in ("", "not base64!", "c2hvcnQ="):
+        result = run_manage("check", extra_env={"HANDOFF_MASTER_KEY": broken})
+        assert result.returncode != 0
+        assert "referrals.E001" in result.stderr
 
 
 def test_settings_refuse_to_start_without_a_secret_key():
