@@ -351,7 +351,7 @@ def renew(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         {
             "referral": referral,
             "form": form,
-            "script": consent_script(language),
+            "script": consent_script(language, receiving=referral.receiving_organization.name),
             "script_language": language,
             "script_version": CONSENT_SCRIPT_VERSION,
         },
