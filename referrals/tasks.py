@@ -70,12 +70,12 @@ def _claim_next() -> Outbox | None:
 
 def _send(item: Outbox) -> bool:
     from referrals.notifications import build_message
-    from referrals.recipients import recipients_for
+    from referrals.recipients import recipients_by_language
 
-    recipients = recipients_for(item)
     try:
-        if recipients:
-            build_message(item, recipients).send()
+        # One message per language its recipients read (each with its own Message-ID).
+        for language, recipients in recipients_by_language(item).items():
+            build_message(item, recipients, language).send()
     except Exception as error:  # the mail server is down or refused: retried after the lease
         Outbox.objects.filter(pk=item.pk, claimed_at=item.claimed_at).update(
             last_error=type(error).__name__[:200]
