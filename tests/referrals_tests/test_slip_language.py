@@ -42,3 +42,22 @@ def test_a_slip_for_a_french_or_creole_speaking_client_is_in_their_language(worl
     for sentence in SLIP_SENTENCES:
         assert translated(language, sentence) in text
         assert sentence not in text
+
+
+@pytest.mark.parametrize("language", ["pt", "fr", "ht"])
+def test_the_consent_script_is_read_in_the_clients_language(world, language):
+    from django.utils.html import escape
+
+    from referrals.forms import consent_script
+
+    case = client_for(world["caseworker-a"])
+    page = case.get(url("create", service_id=world.service_b.pk) + f"?client_language={language}")
+    text = page.content.decode()
+    receiving = world.service_b.organization.name
+    script = consent_script(language, receiving=receiving)
+    assert script != consent_script("en", receiving=receiving)
+    assert f'<blockquote lang="{language}" class="script">' in text
+    assert escape(script) in text
+    # Every other language is one tap away, named in its own language.
+    for other in ("Español", "English", "Kreyòl ayisyen", "Português", "Français"):
+        assert other in text
