@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 SLIP_SENTENCES = (
     "Your referral",
-    "You were referred to:",
-    "Your referral code:",
+    "Your code:",
     "Give this code when you call or visit. It says nothing about you.",
+    "Print",
 )
 
 
@@ -29,8 +29,9 @@ def test_a_portuguese_slip_reads_in_brazilian_portuguese(world):
     Referral.objects.filter(pk=referral.pk).update(client_language="pt")
     text = client_for(world["caseworker-a"]).get(url("slip", pk=referral.pk)).content.decode()
     assert '<html lang="pt">' in text
-    assert "Seu código de encaminhamento:" in text and referral.code in text
+    assert translated("pt", "Your code:") in text and referral.code in text
     assert "Diga este código quando ligar ou for lá. Ele não diz nada sobre você." in text
+    assert "Give this code" not in text
 
 
 @pytest.mark.parametrize("language", interface_languages(["fr", "ht"], need="catalogued"))
