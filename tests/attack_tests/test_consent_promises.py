@@ -25,6 +25,10 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/staff/referrals"
 PHONE = "+57 300 555 4417"
+NOTE = "nota-zafiro-4417"
+# The values a debug page must never show. Named, not spelled out, near the code a debug page
+# quotes: its source excerpts would show them otherwise.
+SECRETS = (CANARY, PHONE, NOTE)
 
 
 def client_for(user) -> Client:
@@ -47,7 +51,7 @@ def payload(world, **extra) -> dict:
         "contact_channel": "phone",
         "contact_name": CANARY,
         "contact_phone": PHONE,
-        "note": "nota-zafiro-4417",
+        "note": NOTE,
     }
     data.update(extra)
     return data
@@ -275,9 +279,54 @@ def test_a_debug_error_page_while_sealing_shows_no_contact_detail(world, setting
     assert answer.status_code == 500
     text = answer.content.decode()
     assert "Traceback" in text or "ImproperlyConfigured" in text  # the debug page, really
-    for secret in (CANARY, PHONE, "nota-zafiro-4417"):
+    for secret in SECRETS:
         assert secret not in text
     answer = post(client, BASE, payload(world, idempotency_key=str(uuid.uuid4())))
     assert answer.status_code == 500
-    for secret in (CANARY, PHONE, "nota-zafiro-4417"):
+    for secret in SECRETS:
         assert secret not in answer.content.decode()
+
+
+def _broken_render(real):
+    """A template that cannot be drawn: the error is raised below the view, in frames that hold
+    the view's context (the contact details among it)."""
+
+    def render(request, template_name, context=None, *args, **kwargs):
+        return real(request, "referrals/no-such-template.html", context, *args, **kwargs)
+
+    return render
+
+
+def _broken_response(*args, **kwargs):
+    raise RuntimeError("the answer could not be written")
+
+
+def test_a_debug_error_page_while_reading_contact_details_shows_none_of_them(
+    world, settings, monkeypatch
+):
+    import django.shortcuts
+
+    import referrals.api.views
+    import referrals.views
+
+    settings.DEBUG = True
+    referral = accepted(world)
+    intake = client_for(world["intake-b"])
+    intake.raise_request_exception = False
+    monkeypatch.setattr(referrals.views, "render", _broken_render(django.shortcuts.render))
+    with translation.override("en"):
+        page = reverse("referrals:contact", kwargs={"pk": referral["id"]})
+    answer = intake.post(page)
+    assert answer.status_code == 500
+    text = answer.content.decode()
+    assert "TemplateDoesNotExist" in text  # the debug page, really
+    for secret in SECRETS:
+        assert secret not in text
+
+    monkeypatch.setattr(referrals.api.views, "Response", _broken_response)
+    answer = intake.get(f"{BASE}/{referral['id']}/handoff")
+    assert answer.status_code == 500
+    text = answer.content.decode()
+    assert "could not be written" in text
+    for secret in SECRETS:
+        assert secret not in text
