@@ -31,7 +31,7 @@ django.setup()
 import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from services.hsds import importer  # noqa: E402
+from services.hsds.importer import importer  # noqa: E402
 from services.hsds.runner import import_path  # noqa: E402
 from services.models import ImportRun  # noqa: E402
 

@@ -124,7 +124,7 @@ _MODELS: dict[str, dict[str, str]] = {
         "is_free open_24_7 trafficking_specialised capacity_available capacity_total "
         "capacity_unit capacity_updated_at last_verified_at language_codes term_ids region_ids "
         "area_region_ids is_accessible time_zone last_verified_method "
-        # Derived from Location.public_point and the public texts only (services/search_index.py).
+        # Derived from Location.public_point and the public texts only (services/search/index.py).
         "search_points search_vector",
         INTERNAL: "last_verified_by",
     },
@@ -179,7 +179,7 @@ _MODELS: dict[str, dict[str, str]] = {
         CONFIDENTIAL_LOCATION: "previous_value replacement_value",
     },
     "services.SearchWord": {PUBLIC: "word"},
-    # A copy of public service columns (services/search_rows.py); points are public points only.
+    # A copy of public service columns (services/search/rows.py); points are public points only.
     "services.SearchRow": {
         PUBLIC: "service status created_at last_verified_at last_modified organization_id "
         "is_free no_id_required immigration_status_not_asked open_24_7 is_accessible "
@@ -394,7 +394,7 @@ class RowRule:
 
 
 # Rows that the public paths hide (services/confidential.py, services/api/serializers.py,
-# services/views.py, services/hsds/exporter.py): their texts would locate or reach the shelter.
+# services/public/views.py, services/hsds/exporter.py): their texts would locate or reach the shelter.
 ROW_RULES: dict[str, RowRule] = {
     # Every phone of a confidential location (or of a service there) but its intake line (the
     # one number the public gets), and the phones of a contact who works there.

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Location, Region, Schedule, Service
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 
 
 def _record(*, actor: Any, action: str, obj: Any, details: dict[str, Any]) -> None:

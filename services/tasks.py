@@ -42,7 +42,7 @@ def find_import_duplicates(run_id: str) -> int:
     Its own task, queued once the import has committed, so that an import is not held up by it
     and a failure here cannot undo an import. Takes the run's id only. Idempotent: pairs are
     upserted, and decided pairs are left alone."""
-    from services.duplicates import find_candidates
+    from services.listings.duplicates import find_candidates
 
     run = ImportRun.objects.filter(pk=run_id).first()
     if run is None or run.status != ImportRun.Status.FINISHED:
@@ -55,7 +55,7 @@ def find_import_duplicates(run_id: str) -> int:
 @shared_task(acks_late=True)
 def send_verification_reminders() -> int:
     """Weekly (Celery beat): each organisation admin's listings due for verification. Takes no
-    arguments and is idempotent within a week (services/reminders.py)."""
-    from services.reminders import send_weekly_reminders
+    arguments and is idempotent within a week (services/listings/reminders.py)."""
+    from services.listings.reminders import send_weekly_reminders
 
     return send_weekly_reminders()

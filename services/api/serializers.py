@@ -487,7 +487,7 @@ class ServiceSerializer(PublicSerializer):
         return ProgramSerializer(service.program, context=self.context).data
 
     def get_capacity_available(self, service: Any) -> int | None:
-        from services.upkeep import capacity_is_current
+        from services.listings.upkeep import capacity_is_current
 
         return service.capacity_available if capacity_is_current(service) else None
 
@@ -727,7 +727,7 @@ def service_list_items(
 ) -> list[dict[str, Any]]:
     """ServiceSerializer(services, many=True, context=...).data, as plain dicts. Needs each
     service's organisation and programme loaded, and what hours.is_open_now reads."""
-    from services.upkeep import capacity_is_current
+    from services.listings.upkeep import capacity_is_current
 
     methods = {
         "organization": lambda s: _plain(

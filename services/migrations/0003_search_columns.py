@@ -6,9 +6,9 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from services.search_index import REFRESH_FUNCTION_REVERSE, REFRESH_FUNCTION_SQL
+from services.search.index import REFRESH_FUNCTION_REVERSE, REFRESH_FUNCTION_SQL
 
-# Django has no multirange field: open_week is plain SQL, read only by services/search.py.
+# Django has no multirange field: open_week is plain SQL, read only by services/search/query.py.
 OPEN_WEEK_SQL = """
 ALTER TABLE services_service
     ADD COLUMN open_week int4multirange NOT NULL DEFAULT '{}'::int4multirange;

@@ -1,9 +1,9 @@
-"""Re-installs the search SQL functions (services/search_index.py) on databases that applied 0003
+"""Re-installs the search SQL functions (services/search/index.py) on databases that applied 0003
 before they gained the parallel-friendly signature, the JIT setting and the time-zone check."""
 
 from django.db import migrations
 
-from services.search_index import REFRESH_FUNCTION_SQL
+from services.search.index import REFRESH_FUNCTION_SQL
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,9 @@
 """Re-installs the search SQL functions: a location without a region now counts in the nearest
-town (services/search_index.py)."""
+town (services/search/index.py)."""
 
 from django.db import migrations
 
-from services.search_index import REFRESH_FUNCTION_SQL
+from services.search.index import REFRESH_FUNCTION_SQL
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.db import migrations, models
 
-from services.search_rows import ROWS_FILL_SQL, TRIGGER_REVERSE, TRIGGER_SQL
+from services.search.rows import ROWS_FILL_SQL, TRIGGER_REVERSE, TRIGGER_SQL
 
 
 class Migration(migrations.Migration):

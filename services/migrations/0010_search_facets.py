@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from services.search_rows import (
+from services.search.rows import (
     FACET_FILL_SQL,
     FACET_TRIGGER_REVERSE,
     FACET_TRIGGER_SQL,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchRow(models.Model):
-    """What search reads of a service, one narrow row each (services/search_rows.py). Written
+    """What search reads of a service, one narrow row each (services/search/rows.py). Written
     only by triggers on services_service; never edited here. Also open_week (int4multirange),
     added in SQL like the service's own."""
 
@@ -70,7 +70,7 @@ INCLUDED = [
 
 
 class SearchFacet(models.Model):
-    """One row per (facet, service) in name order per language (services/search_rows.py,
+    """One row per (facet, service) in name order per language (services/search/rows.py,
     FACET_ROWS): a term, language or population filter reads its listings already sorted.
     Written only by triggers on services_searchrow."""
 

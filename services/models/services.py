@@ -107,7 +107,7 @@ class Service(HsdsRecord, Translated):
     )
 
     # Search columns, derived from the service's locations, areas, languages, schedules and
-    # terms by the SQL function enlace_refresh_services() (services/search_index.py); never edited
+    # terms by the SQL function enlace_refresh_services() (services/search/index.py); never edited
     # by hand. Positions are PUBLIC points only (confidential.py).
     # spatial_index=False: the GiST index is the named one in Meta.indexes (GeoDjango's own
     # would be a second, identical one, 73 MB at 1M, maintained on every write).

@@ -18,9 +18,9 @@ from django.db import connection
 from django.utils import timezone
 
 from services import models as m
-from services.gazetteer import search_names_for
 from services.hsds.spec import TABLES
-from services.search_index import refresh_services
+from services.search.index import refresh_services
+from services.search.places import search_names_for
 
 CUCUTA = (7.8939, -72.5078)  # lat, lon
 SECRET_STREET = "Calle Secreta 12 #3-45"

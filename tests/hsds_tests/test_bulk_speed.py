@@ -11,9 +11,9 @@ from celery.signals import before_task_publish
 from django.utils import translation
 
 from services import models as m
-from services.duplicates import NEIGHBOURS, Profile, _candidate_pairs, find_candidates
 from services.hsds.exporter import export_json
 from services.hsds.runner import import_path
+from services.listings.duplicates import NEIGHBOURS, Profile, _candidate_pairs, find_candidates
 from tests.hsds_tests.directory import CUCUTA, run_import
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from services import models as m
-from services.hsds import importer
+from services.hsds.importer import importer
 from tests.hsds_tests.directory import run_import
 
 ORG = "11111111-1111-4111-8111-111111111111"

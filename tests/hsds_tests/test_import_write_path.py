@@ -13,10 +13,10 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from services import models as m
-from services.hsds import importer
 from services.hsds.exporter import export_json
-from services.search_index import refresh_services
-from services.search_rows import DEFER_SETTING
+from services.hsds.importer import importer
+from services.search.index import refresh_services
+from services.search.rows import DEFER_SETTING
 from tests.hsds_tests.directory import run_import, wipe_directory
 
 

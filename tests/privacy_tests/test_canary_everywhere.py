@@ -40,7 +40,7 @@ from config import sensitivity
 from referrals.models import ContactHandoff, HandoffKey, Outbox, Referral, Status
 from services import models as m
 from services.hsds import exporter
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.factories import OrganizationFactory, ServiceFactory, TaxonomyTermFactory, member
 from tests.privacy_tests import canaries as c
 from tests.privacy_tests.live import Browser, Exchange

@@ -4,8 +4,8 @@ listing, which HSDS consumers page through to its end, keeps its exact total."""
 
 import pytest
 
-from services import search as search_module
 from services.search import SearchParams, search
+from services.search import query as search_module
 
 BOGOTA = (4.61, -74.08)
 

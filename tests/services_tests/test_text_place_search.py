@@ -15,10 +15,10 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
 
-from services import search as search_module
-from services.gazetteer import region_at
 from services.querysets import fresh_since, warn_since
 from services.search import SearchParams, search
+from services.search import query as search_module
+from services.search.places import region_at
 from tests.services_tests.conftest import town
 
 CUCUTA = (7.89, -72.50)

@@ -27,9 +27,10 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST, require_safe
 
 from config import sensitivity
-from services import hours, public_reports, upkeep
+from services import hours
 from services.confidential import PublicLocation, public_location
-from services.forms import ProblemReportForm, SearchForm, countries_with_services
+from services.listings import upkeep
+from services.listings.upkeep import capacity_is_current, listing_freshness
 from services.models import (
     Language,
     MergedRecord,
@@ -40,6 +41,8 @@ from services.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from services.public import reports as public_reports
+from services.public.forms import ProblemReportForm, SearchForm, countries_with_services
 from services.search import (
     SearchParamError,
     SearchParams,
@@ -50,7 +53,6 @@ from services.search import (
     public_locations_prefetch,
     search,
 )
-from services.upkeep import capacity_is_current, listing_freshness
 
 # The big buttons on the home page: (taxonomy term code, label). Labels are ours, short and plain;
 # a button shows only when the directory has the term.
@@ -421,7 +423,7 @@ def _detail_context(service: Service, lang: str, report: Any = None) -> dict[str
     }
 
 
-@csrf_exempt  # public pages set no cookie, so no CSRF cookie: see services/public_reports.py
+@csrf_exempt  # public pages set no cookie, so no CSRF cookie: see services/public/reports.py
 @require_POST
 def report_problem(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """An anonymous report about a listing. Answers with the service page: a thank-you note, or

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from services import staff_views as views
+from services.listings import views as views
 
 app_name = "listings"
 urlpatterns = [

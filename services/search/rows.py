@@ -7,7 +7,7 @@ fragments read either table) plus the two name sort keys. Statement-level trigge
 transition tables keep it in step: one INSERT ... ON CONFLICT per statement, so COPY, imports
 and `enlace_refresh_services()` over 1,000,000 rows stay set-based. Deleting a service deletes
 its row (foreign key ON DELETE CASCADE). Positions are the service's PUBLIC points only
-(`search_points`, services/search_index.py): the exact point of a confidential location never
+(`search_points`, services/search/index.py): the exact point of a confidential location never
 reaches this table.
 """
 # SQL from constant column names only, no values: hence the file-wide S608 exemption.

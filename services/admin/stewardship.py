@@ -1,6 +1,6 @@
 """The directory steward's admin: HSDS imports with their progress, and the duplicate queue.
 
-Imported from services/admin.py. Starting an import uploads the file, records an ImportRun and
+Imported by services/admin/__init__.py. Starting an import uploads the file, records an ImportRun and
 hands its id to Celery; the run's page shows percent and counts while it goes and every problem
 (file, row, reason) when it ends. Duplicate pairs are reviewed side by side and merged (keeping
 one) or dismissed; only stewards and operators may do either (accounts.permissions).
@@ -27,7 +27,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from services import duplicates
+from services.listings import duplicates
 from services.models import DuplicateCandidate, ImportRun, Organization, Service
 from services.tasks import run_import
 

@@ -3,7 +3,7 @@ old their verification is, free places in two taps, a listing's page (verify, ch
 change, its history), the moderation queue, and the one-click link of the weekly reminder.
 
 Every view asks accounts.permissions; a listing or suggestion the user may not act on is a 404.
-Every change goes through services.upkeep, which writes the audit event and the history.
+Every change goes through services.listings.upkeep, which writes the audit event and the history.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from services import upkeep
+from services.listings import upkeep
+from services.listings.reminders import read_verify_token
 from services.models import Service, Suggestion, VerificationMethod
 from services.querysets import warn_since
-from services.reminders import read_verify_token
 
 STAFF_METHODS = [
     (VerificationMethod.PHONE, VerificationMethod.PHONE.label),

@@ -20,7 +20,7 @@ import audit
 from accounts import permissions
 from services.models import Phone, Service, Suggestion, Verification, VerificationMethod
 from services.querysets import warn_since
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from services.validators import proposed_name
 
 # A capacity figure older than this is shown as unknown: a bed free three days ago is a guess.

@@ -4,7 +4,7 @@ naturally in the visitor's language; the language switch maps one onto the other
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from services import views
+from services.public import views
 
 app_name = "services"
 urlpatterns = [

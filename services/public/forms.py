@@ -259,7 +259,7 @@ class ProblemReportForm(forms.Form):
         self.token_data: dict = {}
         self.question = None
         if self.is_bound:
-            from services.public_reports import question_for, read_token
+            from services.public.reports import question_for, read_token
 
             data = read_token(self.data.get("t", ""), service.pk)
             if data is not None:
@@ -273,14 +273,14 @@ class ProblemReportForm(forms.Form):
 
     def refresh_challenge(self) -> None:
         """A new token and question for the next try (each token works once)."""
-        from services.public_reports import new_challenge
+        from services.public.reports import new_challenge
 
         challenge = new_challenge(self.service.pk)
         self.question = challenge.question
         self.challenge_token = challenge.token
 
     def clean(self) -> dict:
-        from services.public_reports import answer_is_right, read_token
+        from services.public.reports import answer_is_right, read_token
 
         data = super().clean()
         token = read_token(self.data.get("t", ""), self.service.pk)

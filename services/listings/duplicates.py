@@ -41,7 +41,7 @@ from services.models import (
     Service,
     ServiceAtLocation,
 )
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 
 RECORD_TYPES = ("organization", "service")
 CANDIDATE_BATCH = 5000

@@ -20,9 +20,9 @@ from django.utils import timezone, translation
 
 from services import models as m
 from services.confidential import point_for_public
-from services.gazetteer import resolve_place
-from services.search_index import refresh_services
-from services.taxonomy_data import load_taxonomy
+from services.data.taxonomy import load_taxonomy
+from services.search.index import refresh_services
+from services.search.places import resolve_place
 
 NAMESPACE = uuid.UUID("6f1c6c1e-4d0b-4f43-9a57-0d7a1c1e5e11")
 SEED = 20240611
@@ -549,7 +549,7 @@ WRITE_ORDER = (
 
 def load_demo() -> dict[str, int]:
     """Creates the demo directory's missing rows; returns how many of each were created."""
-    from services.regions_data import load_regions
+    from services.data.regions import load_regions
 
     load_regions()
     load_taxonomy()

@@ -47,8 +47,8 @@ from services.hsds import values as v
 from services.hsds.sources import Origin, Record, Source
 from services.hsds.spec import BY_NAME, TABLES, Table, content_languages
 from services.models import ImportRun, Region
-from services.search_index import refresh_services
-from services.search_rows import DEFER_SETTING
+from services.search.index import refresh_services
+from services.search.rows import DEFER_SETTING
 from services.validators import unsafe_name
 
 logger = logging.getLogger(__name__)
@@ -957,7 +957,7 @@ class Importer:
             with connection.cursor() as cursor:
                 if table.name == "services":
                     # New services get their search rows from the refresh that follows this
-                    # chunk (services/search_rows.py, DEFER_SETTING); SET LOCAL, and set back
+                    # chunk (services/search/rows.py, DEFER_SETTING); SET LOCAL, and set back
                     # below, so that nothing after the import in this transaction skips them.
                     cursor.execute("SELECT set_config(%s, 'on', true)", [DEFER_SETTING])
                 for shape, (present, _rows) in enumerate(shapes):
@@ -1098,7 +1098,7 @@ class Importer:
                 else "t.is_confidential"
             )
             insert.append(_qn("public_point"))
-            # The same grid as services/confidential.py, in SQL (services/search_index.py).
+            # The same grid as services/confidential.py, in SQL (services/search/index.py).
             select.append("enlace_public_point(point, is_confidential)")
             sets.append(f"public_point = enlace_public_point({point}, {secret})")
         sets.append(f"{_qn('last_modified')} = EXCLUDED.{_qn('last_modified')}")

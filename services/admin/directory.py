@@ -25,7 +25,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from services import models as m
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 
 
 def _can_see_exact(request: HttpRequest) -> bool:
@@ -415,7 +415,7 @@ class SearchWordAdmin(admin.ModelAdmin):
     search_fields = ["word"]
 
 
-# --- keeping listings true (issue #8): read in the admin, changed through services.upkeep -------
+# --- keeping listings true (issue #8): read in the admin, changed through services.listings.upkeep -------
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -445,6 +445,3 @@ class SuggestionAdmin(ReadOnlyAdmin):
     list_display = ["service", "kind", "source", "field_name", "status", "created_at"]
     list_filter = ["status", "kind", "source"]
     list_select_related = ["service"]
-
-
-from services import admin_stewardship  # noqa: E402, F401  (the steward's import and duplicate views)

@@ -25,9 +25,9 @@ from django.db import connection
 
 from services import models as m
 from services.confidential import public_point
-from services.demo import TEMPLATES, _hours
-from services.search_index import refresh_services, refresh_words
-from services.search_rows import FILL_SQL
+from services.data.demo import TEMPLATES, _hours
+from services.search.index import refresh_services, refresh_words
+from services.search.rows import FILL_SQL
 
 BATCH = 50_000
 # The tables generate() writes. Their secondary indexes (every index that backs no constraint)

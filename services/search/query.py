@@ -24,13 +24,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from services.gazetteer import ResolvedPlace, normalize, region_at, resolve_place
+from services.listings.upkeep import CAPACITY_VALID_HOURS
 from services.models import (
     Population,
     Region,
 )
 from services.querysets import FRESHNESS_SQL, fresh_since, warn_since
-from services.search_results import (  # noqa: F401 — re-exported for callers of search
+from services.search.places import ResolvedPlace, normalize, region_at, resolve_place
+from services.search.results import (  # noqa: F401 — re-exported for callers of search
     ServiceHit,
     attach_terms,
     build_hits,
@@ -39,8 +40,7 @@ from services.search_results import (  # noqa: F401 — re-exported for callers 
     nearest_location,
     public_locations_prefetch,
 )
-from services.search_rows import FACET_ROWS, facet_id
-from services.upkeep import CAPACITY_VALID_HOURS
+from services.search.rows import FACET_ROWS, facet_id
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20

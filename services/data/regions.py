@@ -19,8 +19,8 @@ import pycountry
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 
-from services.gazetteer import search_names_for
 from services.models import Region
+from services.search.places import search_names_for
 
 # The countries along the routes out of Venezuela, and the United States.
 DEFAULT_COUNTRIES = ("CO", "PE", "EC", "CL", "BR", "MX", "US", "VE")
