@@ -6,8 +6,8 @@ Locations are shown only through services.confidential.public_location(): a conf
 location's exact point and addresses are never read here. Rows at a confidential location,
 directly or through a service_at_location (phones but the intake line, contacts, schedules,
 languages, the link's own description, attributes of hidden records), are left out or blanked
-by config/sensitivity.py's ROW_RULES, read through `context["confidential"]`
-(sensitivity.ConfidentialIds.among the response's rows), wherever they are nested.
+by services/visibility.py's ROW_RULES, read through `context["confidential"]`
+(visibility.ConfidentialIds.among the response's rows), wherever they are nested.
 
 These classes are for the public only; anything staff may see beyond this belongs in separate
 classes, so that a public serializer cannot grow a private field by accident.
@@ -20,8 +20,7 @@ from typing import Any, ClassVar
 
 from rest_framework import serializers
 
-from config import sensitivity
-from services import hours
+from services import hours, visibility
 from services.confidential import public_location
 
 # Empty optional values are left out: the HSDS schemas refuse null, an empty e-mail or URL.
@@ -50,14 +49,14 @@ class PublicSerializer(serializers.Serializer):
     def lang(self) -> str:
         return self.context["lang"]
 
-    def confidential(self) -> sensitivity.ConfidentialIds:
+    def confidential(self) -> visibility.ConfidentialIds:
         return self.context["confidential"]
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)
         hidden: tuple[str, ...] = ()
         if "confidential" in self.context:
-            hidden = sensitivity.hidden_fields(instance, self.confidential())
+            hidden = visibility.hidden_fields(instance, self.confidential())
         for name in hidden:
             data.pop(name, None)
         if self.translated:
@@ -81,7 +80,7 @@ class PublicSerializer(serializers.Serializer):
         return self.public_rows(phones, PhoneSerializer)
 
     def public_rows(self, rows: Iterable[Any], serializer: type[serializers.Serializer]) -> list:
-        visible = sensitivity.public_rows(rows, self.confidential())
+        visible = visibility.public_rows(rows, self.confidential())
         return serializer(sorted(visible, key=_by_id), many=True, context=self.context).data
 
 

@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config import sensitivity
+from services import visibility
 from services.api import params as p
 from services.api import serializers as s
 from services.api.metadata import history_metadata
@@ -103,7 +103,7 @@ def _changed_at(objects: Iterable[Any]) -> Any:
     """The latest `last_modified` among the objects and everything loaded with them."""
     moments = [
         obj.__dict__["last_modified"]
-        for obj in sensitivity.walk_loaded(objects)
+        for obj in visibility.walk_loaded(objects)
         if obj.__dict__.get("last_modified") is not None
     ]
     return max(moments, default=None)
@@ -134,8 +134,8 @@ class PublicApiView(APIView):
 
     def context(self, **extra: Any) -> dict[str, Any]:
         """Call once everything to show is loaded into `self.changed_objects`: the serializers
-        hide what config/sensitivity.py's row rules select among those rows."""
-        confidential = sensitivity.ConfidentialIds.among(self.changed_objects)
+        hide what services/visibility.py's row rules select among those rows."""
+        confidential = visibility.ConfidentialIds.among(self.changed_objects)
         return {
             "lang": self.lang,
             "confidential": confidential,

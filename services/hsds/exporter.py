@@ -36,7 +36,7 @@ BATCH = 1000
 PUBLIC_EDITOR = "Enlace"
 Progress = Callable[[int], None]
 
-# The row rules of config/sensitivity.py (ROW_RULES, ConfidentialIds) in SQL, for public
+# The row rules of services/visibility.py (ROW_RULES, ConfidentialIds) in SQL, for public
 # exports; tests/privacy_tests/test_row_rules_agree.py checks that both select the same rows.
 _CONFIDENTIAL = (
     "EXISTS (SELECT 1 FROM services_location cl WHERE cl.id = {column} AND cl.is_confidential)"
@@ -50,7 +50,7 @@ _CONFIDENTIAL_LINK = (
 
 def _at_confidential(alias: str, *, link: bool = True) -> str:
     """Row `alias` is at a confidential location, directly or (for tables that have the column)
-    through its service_at_location: sensitivity._at_confidential."""
+    through its service_at_location: visibility.at_confidential."""
     direct = _CONFIDENTIAL.format(column=f"{alias}.location_id")
     if not link:
         return direct
@@ -85,7 +85,7 @@ def _hidden_row(table: str, column: str, condition: str) -> str:
 
 def _hidden_record(column: str) -> str:
     """A record whose attributes and metadata the public may not see, by id: a confidential
-    location, a link to one, and every row hidden there (sensitivity.ConfidentialIds.records)."""
+    location, a link to one, and every row hidden there (visibility.ConfidentialIds.records)."""
     parts = [
         _CONFIDENTIAL.format(column=column),
         _CONFIDENTIAL_LINK.format(column=column),

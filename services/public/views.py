@@ -26,8 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST, require_safe
 
-from config import sensitivity
-from services import hours
+from services import hours, visibility
 from services.confidential import PublicLocation, public_location
 from services.listings import upkeep
 from services.listings.upkeep import capacity_is_current, listing_freshness
@@ -106,7 +105,7 @@ class HitView:
 def _public_phones(
     service: Service,
     places: list[PublicLocation],
-    ids: sensitivity.ConfidentialIds,
+    ids: visibility.ConfidentialIds,
     links: Iterable[ServiceAtLocation] = (),
 ) -> list[Phone]:
     """The service's own phones, then the shown locations' and their links' public ones,
@@ -119,7 +118,7 @@ def _public_phones(
         phones += link.phones.all()
     seen: set[str] = set()
     unique = []
-    for phone in sensitivity.public_rows(phones, ids):
+    for phone in visibility.public_rows(phones, ids):
         if phone.number not in seen:
             seen.add(phone.number)
             unique.append(phone)
@@ -128,7 +127,7 @@ def _public_phones(
 
 def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
     # What the cards show is judged with one look at the rows they loaded.
-    ids = sensitivity.ConfidentialIds.among(hit.service for hit in hits)
+    ids = visibility.ConfidentialIds.among(hit.service for hit in hits)
     views = []
     for hit in hits:
         place = public_location(hit.location, lang=lang) if hit.location is not None else None
@@ -149,7 +148,7 @@ def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
                     ],
                 ),
                 areas=[area for area in hit.service.service_areas.all() if area.region_id],
-                languages=sensitivity.public_rows(hit.service.languages.all(), ids),
+                languages=visibility.public_rows(hit.service.languages.all(), ids),
             )
         )
     return views
@@ -338,7 +337,7 @@ def _load_service(pk: uuid.UUID) -> Service:
             "required_documents",
             "cost_options",
             "funding",
-            # What of these the public may see is decided by config/sensitivity.py's row
+            # What of these the public may see is decided by services/visibility.py's row
             # rules (_page_rows), as in the API and the HSDS export.
             "contacts__phones",
             Prefetch("service_areas", queryset=ServiceArea.objects.select_related("region")),
@@ -352,36 +351,36 @@ def _load_service(pk: uuid.UUID) -> Service:
 
 def _page_rows(service: Service, lang: str) -> dict[str, Any]:
     """What the service page shows of the rows around the service: only those the row rules
-    leave public (config/sensitivity.py): at a confidential location, directly or through the
+    leave public (services/visibility.py): at a confidential location, directly or through the
     service's link to it, only the intake line; no contact, hours, accessibility or language
     note there, and not the link's own description."""
-    ids = sensitivity.ConfidentialIds.among([service])
+    ids = visibility.ConfidentialIds.among([service])
     places = []
     for sal in service.service_at_locations.all():
         place = public_location(sal.location, lang=lang)
         # The link's phones are the place's too (an intake line may hang off the link).
-        place.phones = sensitivity.public_rows([*place.phones, *sal.phones.all()], ids)
+        place.phones = visibility.public_rows([*place.phones, *sal.phones.all()], ids)
         schedules = [*sal.schedules.all(), *sal.location.schedules.all()]
         places.append(
             {
                 "public": place,
                 "location": sal.location,
                 "link": sal,
-                "link_description": "description" not in sensitivity.hidden_fields(sal, ids),
-                "hours": hours.describe_hours(sensitivity.public_rows(schedules, ids), lang=lang),
+                "link_description": "description" not in visibility.hidden_fields(sal, ids),
+                "hours": hours.describe_hours(visibility.public_rows(schedules, ids), lang=lang),
                 "time_zone": hours.service_time_zone(sal.location),
-                "accessibility": sensitivity.public_rows(sal.location.accessibility.all(), ids),
+                "accessibility": visibility.public_rows(sal.location.accessibility.all(), ids),
                 "maps": _maps_links(place),
             }
         )
     return {
         "places": places,
         "phones": _public_phones(service, [], ids),
-        "schedules": sensitivity.public_rows(service.schedules.all(), ids),
-        "languages": sensitivity.public_rows(service.languages.all(), ids),
+        "schedules": visibility.public_rows(service.schedules.all(), ids),
+        "languages": visibility.public_rows(service.languages.all(), ids),
         "contacts": [
-            {"contact": contact, "phones": sensitivity.public_rows(contact.phones.all(), ids)}
-            for contact in sensitivity.public_rows(service.contacts.all(), ids)
+            {"contact": contact, "phones": visibility.public_rows(contact.phones.all(), ids)}
+            for contact in visibility.public_rows(service.contacts.all(), ids)
         ],
     }
 
