@@ -131,7 +131,7 @@ def main(folder: Path) -> None:
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with connection.execute_wrapper(timed):
-        report = import_path(folder, run=run, updated_by="import_hsds", find_duplicates=False)
+        report = import_path(folder, run=run, updated_by="import_hsds")
     wall = time.perf_counter() - started
     wal = wal_position() - wal_before
     stop.set()

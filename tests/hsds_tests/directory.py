@@ -266,6 +266,6 @@ def run_import(path: Path, **options) -> tuple[m.ImportRun, object]:
     from services.hsds.runner import import_path
 
     run = m.ImportRun.objects.create(source=str(path))
-    report = import_path(path, run=run, find_duplicates=False, **options)
+    report = import_path(path, run=run, **options)
     run.refresh_from_db()
     return run, report
