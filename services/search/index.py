@@ -6,7 +6,7 @@ English stemming, accent-free, with the labels and keywords of the service's tax
 spoken languages, term ids, regions served, accessibility, time zone and the minutes of the
 local week the service is open. It also adds new words to the typo lexicon.
 
-Everything that changes a service's listing calls `refresh_services()` (actions.py, the admin,
+Everything that changes a service's listing calls `refresh_services()` (listings/upkeep.py, the admin,
 imports, load_demo, generate_directory), so that search never reads stale columns.
 """
 
