@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
@@ -26,11 +25,6 @@ CUCUTA = (7.8939, -72.5078)  # lat, lon
 SECRET_STREET = "Calle Secreta 12 #3-45"
 SECRET_PHONE = "+57 300 111 1111"
 INTAKE_PHONE = "+57 300 222 2222"
-
-
-def spec_dir() -> Path | None:
-    candidate = Path(settings.BASE_DIR).parent / "shared" / "hsds-3.0"
-    return candidate if (candidate / "schema").is_dir() else None
 
 
 @dataclass
