@@ -6,15 +6,14 @@ kept in step by `index`), and `results` loads the hits with only what the public
 Callers import from here; the modules below are the package's own business.
 """
 
-from services.search.query import (
+from services.search.params import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     SearchParamError,
     SearchParams,
-    SearchResult,
     parse_search_params,
-    search,
 )
+from services.search.query import SearchResult, search
 from services.search.results import (
     ServiceHit,
     attach_terms,
