@@ -68,7 +68,7 @@ class _AtTheEnd:
 
 def main(folder: Path) -> None:
     if os.environ.get("IMPORT_REFRESH_AT_END"):
-        importer._Refresher = _AtTheEnd  # type: ignore[misc,assignment]
+        importer.Refresher = _AtTheEnd  # type: ignore[misc,assignment]
     statements: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
     commits = [0, 0.0]
 
