@@ -7,7 +7,7 @@ link's own description; the free-text value of an attribute (tag) on any of thes
 says which; `ConfidentialIds` finds the rows they select; `public_rows()` and `hidden_fields()`
 are how public code applies them. Search (services/search/results.py) and the API's detail path
 call them, so what a view or serializer is given is already public. The HSDS export says the
-same rules in SQL (services/hsds/exporter.py), and tests/privacy_tests/test_row_rules_agree.py
+same rules in SQL (services/hsds/public_filters.py), and tests/privacy_tests/test_row_rules_agree.py
 compares the two row by row.
 
 Every rule fails closed: a row pointing at a location or link the ids never judged is hidden.
@@ -49,7 +49,7 @@ class ConfidentialIds:
     few rows those point at by id; its sets answer for those rows only, which is all the
     response asks of them.
 
-    services/hsds/exporter.py says the same in SQL (its public filters).
+    services/hsds/public_filters.py says the same in SQL for the HSDS export.
     """
 
     locations: set[Any]  # the confidential locations
@@ -192,7 +192,7 @@ class RowRule:
     whole_row: bool = True
 
 
-# Rows that the public paths hide (services/confidential.py, services/api/serializers.py,
+# Rows that the public paths hide (services/confidential.py, services/api/serializers/,
 # services/public/views.py, services/hsds/exporter.py): their texts would locate or reach the shelter.
 ROW_RULES: dict[str, RowRule] = {
     # Every phone of a confidential location (or of a service there) but its intake line (the

@@ -145,7 +145,7 @@ _MODELS: dict[str, dict[str, str]] = {
     },
     "services.RequiredDocument": {PUBLIC: f"{_TRANSLATED_RECORD} service document uri"},
     # The columns the public export blanks for a confidential location
-    # (services/hsds/exporter.py, _CONFIDENTIAL_LOCATION_HIDDEN) and its exact point.
+    # (services/hsds/public_filters.py, CONFIDENTIAL_LOCATION_HIDDEN) and its exact point.
     "services.Location": {
         PUBLIC: f"{_TRANSLATED_RECORD} organization location_type name is_confidential "
         "public_point region time_zone",

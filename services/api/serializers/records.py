@@ -15,222 +15,23 @@ classes, so that a public serializer cannot grow a private field by accident.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rest_framework import serializers
 
-from services import hours, visibility
+from services import hours
+from services.api.serializers.base import (
+    AccessibilitySerializer,
+    AddressSerializer,
+    AttributeSerializer,
+    ContactSerializer,
+    LanguageSerializer,
+    PublicSerializer,
+    ScheduleSerializer,
+    by_id,
+    localized,
+)
 from services.confidential import public_location
-
-# Empty optional values are left out: the HSDS schemas refuse null, an empty e-mail or URL.
-_EMPTY = (None, "", [])
-
-
-def localized(instance: Any, field: str, lang: str) -> tuple[str, str]:
-    """(text, language) for records with texts per language, including taxonomy terms, which
-    keep no original language of their own."""
-    if hasattr(instance, "localized"):
-        return instance.localized(field, lang)
-    for candidate in (lang, "es", "en", "pt", "fr", "ht"):
-        value = getattr(instance, f"{field}_{candidate}", None)
-        if value:
-            return value, candidate
-    return instance.__dict__.get(field) or "", lang
-
-
-class PublicSerializer(serializers.Serializer):
-    """Base: per-language texts, empty values left out, confidential phones filtered."""
-
-    translated: ClassVar[tuple[str, ...]] = ()
-    hsds_required: ClassVar[tuple[str, ...]] = ("id",)
-
-    @property
-    def lang(self) -> str:
-        return self.context["lang"]
-
-    def confidential(self) -> visibility.ConfidentialIds:
-        return self.context["confidential"]
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        hidden: tuple[str, ...] = ()
-        if "confidential" in self.context:
-            hidden = visibility.hidden_fields(instance, self.confidential())
-        for name in hidden:
-            data.pop(name, None)
-        if self.translated:
-            used = {}
-            for name in self.translated:
-                if name in data:
-                    text, language = localized(instance, name, self.lang)
-                    data[name] = text
-                    if text:
-                        used[name] = language
-            data["text_language"] = used
-        return {
-            key: value
-            for key, value in data.items()
-            if value not in _EMPTY or key in self.hsds_required
-        }
-
-    # Helpers for nested lists that must respect confidentiality.
-
-    def public_phones(self, phones: Iterable[Any]) -> list[dict[str, Any]]:
-        return self.public_rows(phones, PhoneSerializer)
-
-    def public_rows(self, rows: Iterable[Any], serializer: type[serializers.Serializer]) -> list:
-        visible = visibility.public_rows(rows, self.confidential())
-        return serializer(sorted(visible, key=_by_id), many=True, context=self.context).data
-
-
-def _by_id(row: Any) -> str:
-    return str(row.pk)
-
-
-class LanguageSerializer(PublicSerializer):
-    translated = ("note",)
-    id = serializers.UUIDField()
-    service_id = serializers.UUIDField(allow_null=True)
-    location_id = serializers.UUIDField(allow_null=True)
-    phone_id = serializers.UUIDField(allow_null=True)
-    name = serializers.CharField()
-    code = serializers.CharField()
-    note = serializers.CharField()
-
-
-class PhoneSerializer(PublicSerializer):
-    translated = ("description",)
-    hsds_required = ("id", "number")
-    id = serializers.UUIDField()
-    location_id = serializers.UUIDField(allow_null=True)
-    service_id = serializers.UUIDField(allow_null=True)
-    organization_id = serializers.UUIDField(allow_null=True)
-    contact_id = serializers.UUIDField(allow_null=True)
-    service_at_location_id = serializers.UUIDField(allow_null=True)
-    number = serializers.CharField()
-    extension = serializers.IntegerField(allow_null=True)
-    type = serializers.CharField()
-    description = serializers.CharField()
-    whatsapp = serializers.BooleanField()
-    is_intake = serializers.BooleanField()
-    languages = serializers.SerializerMethodField()
-
-    def get_languages(self, phone: Any) -> list[dict[str, Any]]:
-        return self.public_rows(phone.languages.all(), LanguageSerializer)
-
-
-class ContactSerializer(PublicSerializer):
-    id = serializers.UUIDField()
-    organization_id = serializers.UUIDField(allow_null=True)
-    service_id = serializers.UUIDField(allow_null=True)
-    service_at_location_id = serializers.UUIDField(allow_null=True)
-    location_id = serializers.UUIDField(allow_null=True)
-    name = serializers.CharField()
-    title = serializers.CharField()
-    department = serializers.CharField()
-    email = serializers.CharField()
-    phones = serializers.SerializerMethodField()
-
-    def get_phones(self, contact: Any) -> list[dict[str, Any]]:
-        return self.public_phones(contact.phones.all())
-
-
-class ScheduleSerializer(PublicSerializer):
-    translated = ("description", "notes", "attending_type")
-    id = serializers.UUIDField()
-    service_id = serializers.UUIDField(allow_null=True)
-    location_id = serializers.UUIDField(allow_null=True)
-    service_at_location_id = serializers.UUIDField(allow_null=True)
-    valid_from = serializers.DateField(allow_null=True)
-    valid_to = serializers.DateField(allow_null=True)
-    dtstart = serializers.DateField(allow_null=True)
-    timezone = serializers.FloatField(allow_null=True)
-    until = serializers.DateField(allow_null=True)
-    count = serializers.IntegerField(allow_null=True)
-    wkst = serializers.CharField()
-    freq = serializers.CharField()
-    interval = serializers.IntegerField(allow_null=True)
-    byday = serializers.CharField()
-    byweekno = serializers.CharField()
-    bymonthday = serializers.CharField()
-    byyearday = serializers.CharField()
-    description = serializers.CharField()
-    opens_at = serializers.TimeField(allow_null=True)
-    closes_at = serializers.TimeField(allow_null=True)
-    schedule_link = serializers.CharField()
-    attending_type = serializers.CharField()
-    notes = serializers.CharField()
-
-
-class AccessibilitySerializer(PublicSerializer):
-    translated = ("description", "details")
-    id = serializers.UUIDField()
-    location_id = serializers.UUIDField()
-    description = serializers.CharField()
-    details = serializers.CharField()
-    url = serializers.CharField()
-
-
-class AddressSerializer(PublicSerializer):
-    hsds_required = ("id", "address_1", "city", "state_province", "postal_code", "country")
-    id = serializers.UUIDField()
-    location_id = serializers.UUIDField()
-    attention = serializers.CharField()
-    address_1 = serializers.CharField()
-    address_2 = serializers.CharField()
-    city = serializers.CharField()
-    region = serializers.CharField()
-    state_province = serializers.CharField()
-    postal_code = serializers.CharField()
-    country = serializers.CharField()
-    address_type = serializers.CharField()
-
-
-class TaxonomySerializer(PublicSerializer):
-    hsds_required = ("id", "name", "description")
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    uri = serializers.CharField()
-    version = serializers.CharField()
-
-
-class TaxonomyTermSerializer(PublicSerializer):
-    translated = ("name", "description")
-    hsds_required = ("id", "name", "description")
-    id = serializers.UUIDField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    parent_id = serializers.UUIDField(allow_null=True)
-    taxonomy = serializers.SerializerMethodField()
-    taxonomy_detail = serializers.SerializerMethodField()
-    language = serializers.CharField()
-    taxonomy_id = serializers.UUIDField(allow_null=True)
-    term_uri = serializers.CharField()
-    open_eligibility_code = serializers.CharField()
-
-    def get_taxonomy(self, term: Any) -> str | None:
-        return term.taxonomy.name if term.taxonomy_id else None
-
-    def get_taxonomy_detail(self, term: Any) -> dict[str, Any] | None:
-        if not term.taxonomy_id:
-            return None
-        return TaxonomySerializer(term.taxonomy, context=self.context).data
-
-
-class AttributeSerializer(PublicSerializer):
-    id = serializers.UUIDField()
-    link_id = serializers.UUIDField()
-    taxonomy_term_id = serializers.UUIDField()
-    link_type = serializers.CharField()
-    link_entity = serializers.CharField()
-    value = serializers.CharField()
-    taxonomy_term = serializers.SerializerMethodField()
-
-    def get_taxonomy_term(self, attribute: Any) -> dict[str, Any]:
-        return TaxonomyTermSerializer(attribute.taxonomy_term, context=self.context).data
 
 
 class LocationSerializer(PublicSerializer):
@@ -309,7 +110,7 @@ class LocationSerializer(PublicSerializer):
         if self._public.address is None:
             return []  # confidential, or no address: the rows are not read
         return AddressSerializer(
-            sorted(location.addresses.all(), key=_by_id), many=True, context=self.context
+            sorted(location.addresses.all(), key=by_id), many=True, context=self.context
         ).data
 
     def _unless_confidential(self, rows: Any, serializer: type[serializers.Serializer]) -> list:
@@ -579,12 +380,12 @@ class ServiceDetailSerializer(ServiceSerializer):
 
     def get_service_areas(self, service: Any) -> list[dict[str, Any]]:
         return ServiceAreaSerializer(
-            sorted(service.service_areas.all(), key=_by_id), many=True, context=self.context
+            sorted(service.service_areas.all(), key=by_id), many=True, context=self.context
         ).data
 
     def get_service_at_locations(self, service: Any) -> list[dict[str, Any]]:
         return ServiceNestedLocationSerializer(
-            sorted(service.service_at_locations.all(), key=_by_id),
+            sorted(service.service_at_locations.all(), key=by_id),
             many=True,
             context=self.context,
         ).data
@@ -594,17 +395,17 @@ class ServiceDetailSerializer(ServiceSerializer):
 
     def get_funding(self, service: Any) -> list[dict[str, Any]]:
         return FundingSerializer(
-            sorted(service.funding.all(), key=_by_id), many=True, context=self.context
+            sorted(service.funding.all(), key=by_id), many=True, context=self.context
         ).data
 
     def get_cost_options(self, service: Any) -> list[dict[str, Any]]:
         return CostOptionSerializer(
-            sorted(service.cost_options.all(), key=_by_id), many=True, context=self.context
+            sorted(service.cost_options.all(), key=by_id), many=True, context=self.context
         ).data
 
     def get_required_documents(self, service: Any) -> list[dict[str, Any]]:
         return RequiredDocumentSerializer(
-            sorted(service.required_documents.all(), key=_by_id), many=True, context=self.context
+            sorted(service.required_documents.all(), key=by_id), many=True, context=self.context
         ).data
 
     def get_contacts(self, service: Any) -> list[dict[str, Any]]:
@@ -628,7 +429,7 @@ class OrganizationDetailSerializer(OrganizationSerializer):
 
     def get_funding(self, organization: Any) -> list[dict[str, Any]]:
         return FundingSerializer(
-            sorted(organization.funding.all(), key=_by_id), many=True, context=self.context
+            sorted(organization.funding.all(), key=by_id), many=True, context=self.context
         ).data
 
     def get_contacts(self, organization: Any) -> list[dict[str, Any]]:
@@ -639,17 +440,17 @@ class OrganizationDetailSerializer(OrganizationSerializer):
 
     def get_locations(self, organization: Any) -> list[dict[str, Any]]:
         return LocationSerializer(
-            sorted(organization.locations.all(), key=_by_id), many=True, context=self.context
+            sorted(organization.locations.all(), key=by_id), many=True, context=self.context
         ).data
 
     def get_programs(self, organization: Any) -> list[dict[str, Any]]:
         return ProgramSerializer(
-            sorted(organization.programs.all(), key=_by_id), many=True, context=self.context
+            sorted(organization.programs.all(), key=by_id), many=True, context=self.context
         ).data
 
     def get_organization_identifiers(self, organization: Any) -> list[dict[str, Any]]:
         return OrganizationIdentifierSerializer(
-            sorted(organization.organization_identifiers.all(), key=_by_id),
+            sorted(organization.organization_identifiers.all(), key=by_id),
             many=True,
             context=self.context,
         ).data
@@ -662,83 +463,4 @@ class OrganizationDetailSerializer(OrganizationSerializer):
         serializer = (
             ServiceDetailSerializer if self.context.get("full_service") else ServiceSerializer
         )
-        return serializer(sorted(services, key=_by_id), many=True, context=self.context).data
-
-
-# --- The list items of /services without DRF's per-object machinery ---------------------------
-#
-# A ServiceSerializer(many=True) deep-copies its fields and those of a fresh Organization and
-# Program serializer for every service: most of an API search's Python. The functions below
-# give the same dicts (same keys, order, values and omissions; tests/api_tests prove it on the
-# demo directory in every language) from the serializers' own declared fields, each converted
-# by the declared field's to_representation. The classes stay the definition and the OpenAPI
-# schema; a field added to them is picked up here, and a new method field must be given below.
-
-
-def _plan(serializer: type[PublicSerializer]) -> list[tuple[str, serializers.Field | None]]:
-    """(name, field) in declared order; None for a method field."""
-    plan = []
-    for name, field in serializer._declared_fields.items():
-        if isinstance(field, serializers.SerializerMethodField):
-            plan.append((name, None))
-            continue
-        if field.source not in (None, name):
-            raise TypeError(f"{serializer.__name__}.{name}: a source is not supported here")
-        plan.append((name, field))
-    return plan
-
-
-def _plain(
-    serializer: type[PublicSerializer],
-    plan: list[tuple[str, serializers.Field | None]],
-    instance: Any,
-    lang: str,
-    methods: dict[str, Any],
-) -> dict[str, Any]:
-    """What `serializer(instance, context={"lang": lang}).data` gives (PublicSerializer's
-    to_representation), with `methods[name](instance)` for its method fields."""
-    data: dict[str, Any] = {}
-    for name, field in plan:
-        if field is None:
-            data[name] = methods[name](instance)
-            continue
-        value = getattr(instance, name)
-        data[name] = None if value is None else field.to_representation(value)
-    if serializer.translated:
-        used = {}
-        for name in serializer.translated:
-            text, language = localized(instance, name, lang)
-            data[name] = text
-            if text:
-                used[name] = language
-        data["text_language"] = used
-    required = serializer.hsds_required
-    return {key: value for key, value in data.items() if value not in _EMPTY or key in required}
-
-
-_SERVICE_PLAN = _plan(ServiceSerializer)
-_ORGANIZATION_PLAN = _plan(OrganizationSerializer)
-_PROGRAM_PLAN = _plan(ProgramSerializer)
-
-
-def service_list_items(
-    services: Iterable[Any], *, lang: str, distances: dict[Any, float | None]
-) -> list[dict[str, Any]]:
-    """ServiceSerializer(services, many=True, context=...).data, as plain dicts. Needs each
-    service's organisation and programme loaded, and what hours.is_open_now reads."""
-    from services.listings.upkeep import capacity_is_current
-
-    methods = {
-        "organization": lambda s: _plain(
-            OrganizationSerializer, _ORGANIZATION_PLAN, s.organization, lang, {}
-        ),
-        "program": lambda s: (
-            _plain(ProgramSerializer, _PROGRAM_PLAN, s.program, lang, {}) if s.program_id else None
-        ),
-        "capacity_available": lambda s: s.capacity_available if capacity_is_current(s) else None,
-        "open_now": hours.is_open_now,
-        "distance_km": lambda s: distances.get(s.id),
-    }
-    return [
-        _plain(ServiceSerializer, _SERVICE_PLAN, service, lang, methods) for service in services
-    ]
+        return serializer(sorted(services, key=by_id), many=True, context=self.context).data
