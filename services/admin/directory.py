@@ -415,7 +415,7 @@ class SearchWordAdmin(admin.ModelAdmin):
     search_fields = ["word"]
 
 
-# --- keeping listings true (issue #8): read in the admin, changed through services.listings.upkeep -------
+# --- keeping listings true: read in the admin, changed through services.listings.upkeep -------
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

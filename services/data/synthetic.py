@@ -1,5 +1,5 @@
 """A synthetic directory for benchmarks (generate_directory): millions of rows through
-PostgreSQL COPY, because bulk_create is ~20 times slower (KNOWN.md).
+PostgreSQL COPY, because bulk_create is many times slower.
 
 Rows are fictional and marked "(synthetic)"; the random choices come from the seed, so two runs
 with the same seed produce the same directory. The search columns are filled afterwards by the

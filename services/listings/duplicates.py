@@ -46,8 +46,8 @@ from services.search.index import refresh_services
 RECORD_TYPES = ("organization", "service")
 CANDIDATE_BATCH = 5000
 MAX_BLOCK = 200  # a key shared by more records than this says nothing ("fundación", a big city)
-# Each record meets this many neighbours on either side in a block's order: a block of 200 similar
-# names cost 19,900 scores, now at most 200 x NEIGHBOURS (bench/README.md).
+# Each record meets this many neighbours on either side in a block's order: a block of n similar
+# names costs at most n x NEIGHBOURS scores, not n x (n - 1) / 2.
 NEIGHBOURS = 4
 GRID = 0.001  # degrees, about 110 m
 WEIGHTS = {"name": 0.5, "phone": 0.2, "website": 0.1, "address": 0.1, "distance": 0.1}
@@ -316,7 +316,7 @@ def find_candidates(
                 )
             )
         # One upsert per batch, not a query pair per candidate: an import of 100,000 similar
-        # listings finds hundreds of thousands of pairs (bench/README.md).
+        # listings finds hundreds of thousands of pairs.
         for start in range(0, len(found), CANDIDATE_BATCH):
             DuplicateCandidate.objects.bulk_create(
                 found[start : start + CANDIDATE_BATCH],

@@ -1,4 +1,4 @@
-"""Keeping listings true (issue #8): verifying, updating capacity, suggested edits and their
+"""Keeping listings true: verifying, updating capacity, suggested edits and their
 moderation, restoring an earlier version.
 
 Each function checks the rule first, writes in one transaction, leaves the provenance on the

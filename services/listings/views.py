@@ -1,4 +1,4 @@
-"""Staff pages for keeping listings true (issue #8): the listings an organisation keeps and how
+"""Staff pages for keeping listings true: the listings an organisation keeps and how
 old their verification is, free places in two taps, a listing's page (verify, change or suggest a
 change, its history), the moderation queue, and the one-click link of the weekly reminder.
 

@@ -75,7 +75,7 @@ class SearchFacet(models.Model):
     Written only by triggers on services_searchrow."""
 
     pk = models.CompositePrimaryKey("facet", "service")
-    # A term's id, or search_rows.facet_id("language", "pt") / ("population", "lgbtq").
+    # A term's id, or search.rows.facet_id("language", "pt") / ("population", "lgbtq").
     facet = models.UUIDField()
     service = models.ForeignKey(
         SearchRow,
@@ -87,8 +87,8 @@ class SearchFacet(models.Model):
     )
     sort_es = models.TextField()
     sort_en = models.TextField()
-    # Tested in the index during the walk (search_rows.FACET_COPIES): status = 'active', the
-    # freshness date (#8), the yes/no filters.
+    # Tested in the index during the walk (search/rows.py, FACET_COPIES): status = 'active', the
+    # freshness date, the yes/no filters.
     active = models.BooleanField()
     fresh_at = models.DateTimeField()
     is_free = models.BooleanField()

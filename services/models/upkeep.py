@@ -1,4 +1,4 @@
-"""Keeping listings true (issue #8): verifications, weekly reminders to organisation admins and
+"""Keeping listings true: verifications, weekly reminders to organisation admins and
 suggested edits waiting for moderation. None of these rows holds anything about a visitor: an
 anonymous report is a kind and a listing, nothing more."""
 

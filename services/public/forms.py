@@ -136,7 +136,7 @@ def need_choices() -> list[tuple[str, object]]:
 
 # The filters' choices change when a listing is published or a term added, not per visitor: a
 # results page reads them from the cache (fail-soft Redis, one round trip) instead of two queries
-# (the EXISTS per country alone ~12-19 ms at 100,000 services, bench/README.md), at most this old.
+# (an EXISTS per country among them), at most this old.
 CHOICES_SECONDS = 60
 
 

@@ -1,7 +1,7 @@
 """The search columns of services, kept by one SQL function.
 
 `enlace_refresh_services(ids uuid[])` recomputes, for the given services (NULL: all of them), the
-columns search.py filters and sorts on: public positions, the full-text vector (Spanish and
+columns search/query.py filters and sorts on: public positions, the full-text vector (Spanish and
 English stemming, accent-free, with the labels and keywords of the service's taxonomy terms),
 spoken languages, term ids, regions served, accessibility, time zone and the minutes of the
 local week the service is open. It also adds new words to the typo lexicon.

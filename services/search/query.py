@@ -93,8 +93,8 @@ def term_ids_with_children(values: tuple[str, ...]) -> list[uuid.UUID]:
         return [row[0] for row in cursor.fetchall()]
 
 
-# Text matches beyond this many are not ranked: ranking reads every matching vector (KNOWN.md:
-# ~390 ms for 12,900 rows), so RANK_CANDIDATES matches are ranked.
+# Text matches beyond this many are not ranked: ranking reads every matching vector, which a
+# common word makes slow, so at most RANK_CANDIDATES matches are ranked.
 RANK_CANDIDATES = 1000
 # Searches count their matches up to this many and then say "more than" (see _count).
 COUNT_LIMIT = 1000
@@ -106,7 +106,7 @@ MINUTE_OF_WEEK = (
     f"((extract(isodow FROM {_LOCAL})::int - 1) * 1440"
     f" + extract(hour FROM {_LOCAL})::int * 60 + extract(minute FROM {_LOCAL})::int)"
 )
-# Listings past the verification warning age rank after fresh ones in every ordering (#8).
+# Listings past the verification warning age rank after fresh ones in every ordering.
 STALE = f"({FRESHNESS_SQL} < %(warn)s)"
 SORT_NAME = {
     "en": "lower(coalesce(s.name_en, s.name_es, s.name))",
@@ -232,20 +232,20 @@ def _is_listing(params: SearchParams) -> bool:
     )
 
 
-# Search reads the narrow copy of the service columns it filters and sorts on (search_rows.py);
+# Search reads the narrow copy of the service columns it filters and sorts on (rows.py);
 # only the text vector stays on the wide table.
 ROWS = "services_searchrow"
 FULL = "services_service"
 ROW_SORT = {"en": "s.sort_en", "es": "s.sort_es"}
 # Up to this many matches are read from the narrow table and sorted whole; a search with more
 # walks an index in the page's order. Walking the name index is slow when the matches sort late
-# (synthetic names cluster by kind: 286,000 rows skipped for "immigration-legal" + "pt" at 1M),
-# and sorting a few thousand narrow rows takes a few ms.
+# (names cluster by kind, so a rare combination skips most of the index), and sorting a few
+# thousand narrow rows is cheap.
 SORT_ALL_UPTO = 5000
 # Near a place the walk is a GiST scan in distance order, fast whatever the filters, so only as
 # many matches as the count needs are read.
 NEAR_SORT_ALL_UPTO = 1000
-# A term filter walks the term's own name-ordered rows (search_rows.FACET_ROWS), one index scan
+# A term filter walks the term's own name-ordered rows (rows.FACET_ROWS), one index scan
 # per term and its descendants; a taxonomy's whole tree is a few dozen terms.
 MAX_TERM_WALKS = 64
 
@@ -264,8 +264,8 @@ def _paged(
     sort_all_upto: int,
 ) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
     """Count and page in one statement. `matches` selects (id, d, stale, sort keys) of a bounded
-    number of matches: they give the count (up to COUNT_LIMIT, then "more than": bench/README.md
-    finding 1), and when they are all the matches (`sort_all_upto` or fewer), the page is sorted from them
+    number of matches: they give the count (up to COUNT_LIMIT, then "more than"), and when they
+    are all the matches (`sort_all_upto` or fewer), the page is sorted from them
     (`ordered`) without touching the table again. Only a search with more matches runs `walk`,
     an index scan in the page's order that stops at its end. PostgreSQL runs only the branch
     whose one-time condition holds."""
@@ -295,7 +295,7 @@ def _walked_facets(params: SearchParams, args: dict[str, Any]) -> list[uuid.UUID
     percent of the listings each), else a population, else a language (Spanish or English is
     most of them); none when the search has neither, or a region: a region's few thousand
     listings are read and sorted whole (SORT_ALL_UPTO), cheaper than walking a population's
-    286,000 entries to meet them (1.2 s at 1M)."""
+    hundreds of thousands of entries to meet them."""
     if params.region:
         return []
     terms = args.get("term_ids") or []
@@ -313,7 +313,7 @@ def _run(
 ) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]]]:
     """(total, more than total, [(service id, distance in metres)]) for one page.
 
-    Fresh listings come before stale ones (#8) in every ordering. A search with more matches
+    Fresh listings come before stale ones in every ordering. A search with more matches
     than it counts asks each ordering of the fresh and the stale listings separately, so that
     the name and distance indexes deliver rows already in order and the scan stops at the page's
     end, instead of sorting every match."""
@@ -328,8 +328,8 @@ def _run(
         return _run_near(query, where, args, text=text)
     if params.region and not text:
         # A region's listings are a few thousand; left indexable, a language's or a population's
-        # bitmap (286,251 entries for "women", 140 ms at 1M) was built to AND with them, where
-        # testing each of the region's rows takes a few ms. "IS TRUE" keeps the meaning.
+        # bitmap (a large part of the directory) would be built to AND with them, where testing
+        # each of the region's rows is far cheaper. "IS TRUE" keeps the meaning.
         where = [f"({c}) IS TRUE" if c in (LANGUAGE_SQL, POPULATION_SQL) else c for c in where]
     base = " AND ".join(where)
     if text:
@@ -419,7 +419,7 @@ def _run_near(
     in the count of a big radius (_text_near_count)."""
     # The radius (or the region) picks the candidates through its index; the other filters are
     # tested on those rows only. Left indexable, PostgreSQL ANDs in the bitmap of a common
-    # population or language (214,761 rows, ~95 ms at 1M) to spare a few hundred row reads;
+    # population or language (a large part of the directory) to spare a few hundred row reads;
     # "IS TRUE" keeps the same meaning and no index can serve it. The status and freshness
     # clauses (the first two) stay as they are: their statistics tell the planner how many
     # listings are stale, which decides the distance-ordered walk.
@@ -434,8 +434,8 @@ def _run_near(
 
     def nearest(cond: str, limit: str) -> str:
         # Ordered by distance alone: a tie-breaker on id in the same ORDER BY makes PostgreSQL
-        # sort every row in the radius instead of walking the GiST index (436 ms against 3 ms
-        # at 1M, bench/README.md); ties are broken by the caller.
+        # sort every row in the radius instead of walking the GiST index; ties are broken by the
+        # caller.
         return (
             f"SELECT s.id, {dist} AS d, {STALE} AS stale, 0 AS grp FROM {ROWS} s"  # nosec B608 — fixed SQL fragments only; every value is a bound %(name)s parameter
             f" WHERE {base} AND {near} AND {cond} ORDER BY {dist} LIMIT {limit}"
@@ -485,7 +485,7 @@ def _run_near(
 
 # A text near a place is counted per candidate of the narrow table while the radius holds at most
 # this many listings; a larger radius is counted from the text and point indexes of the wide
-# table instead (bench/README.md finding 15).
+# table instead.
 TEXT_NEAR_PROBE = 5000
 
 
@@ -496,18 +496,15 @@ def _text_near_count(
     (id, d, stale, grp) rows.
 
     Testing the text per candidate reads each candidate's wide row (a sub-select by id): cheap
-    for a town's radius, but a big city's 50 km holds 20,000-35,000 listings ("comida", The Bronx,
-    women: 23,283 rows scanned and 4,872 wide rows probed before 1,001 matched; 440 ms cold).
-    There the wide table answers faster: it has the same columns (search_rows copies them) and
-    both a text and a point index, so PostgreSQL ANDs their bitmaps (and a term's or a
-    population's) and reads only the rows in all of them (~80 ms). For a town's radius the text
-    bitmap of a common word alone costs more than every per-candidate test (Arequipa 50 km, 939
-    listings: 9 → 40 ms), and PostgreSQL cannot tell the two apart (it guesses the radius's rows
-    10-20 times too few). So the first TEXT_NEAR_PROBE + 1 rows of the radius's bounding box are
-    read from the narrow table, with whether they pass the other filters: when the box has no
-    more, the distance and then the text are tested on those that pass; otherwise the wide table
-    counts. One-time filters run only one of the two. The probe costs a few ms on a town's radius
-    (bench/README.md finding 15 has the numbers)."""
+    for a town's radius, but a big city's radius holds tens of thousands of listings. There the
+    wide table answers faster: it has the same columns (search/rows.py copies them) and both a
+    text and a point index, so PostgreSQL ANDs their bitmaps (and a term's or a population's)
+    and reads only the rows in all of them. For a town's radius the text bitmap of a common word
+    alone costs more than every per-candidate test, and PostgreSQL cannot tell the two apart (it
+    guesses the radius's rows many times too few). So the first TEXT_NEAR_PROBE + 1 rows of the
+    radius's bounding box are read from the narrow table, with whether they pass the other
+    filters: when the box has no more, the distance and then the text are tested on those that
+    pass; otherwise the wide table counts. One-time filters run only one of the two."""
     args["near_probe"] = TEXT_NEAR_PROBE + 1
     wide = " AND ".join([*where, f"s.search_vector @@ {TSQUERY}"])
     # The probe reads the radius's bounding box (the index condition alone): the exact distance
@@ -564,7 +561,7 @@ def search(
 ) -> SearchResult:
     """Services matching `params`: one page of them and the total, in a constant number of
     queries whatever the page size. Distances are from public points only. `load` says what the
-    caller shows of each hit (search_results.LOADS), hence what is loaded for it."""
+    caller shows of each hit (results.LOADS), hence what is loaded for it."""
     now = now or timezone.now()
     origin = resolve_origin(params)
     query = _filters(params, now)

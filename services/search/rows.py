@@ -1,8 +1,7 @@
-"""The narrow search table: one ~400-byte row per service with only what search filters and
-sorts on, so that a filter's matches are read and sorted without walking 2.3 KB service rows
-(bench/README.md, findings 4 and 8).
+"""The narrow search table: one small row per service with only what search filters and sorts
+on, so that a filter's matches are read and sorted without walking the wide service rows.
 
-`services_searchrow` copies columns of `services_service` (same names, so search.py's SQL
+`services_searchrow` copies columns of `services_service` (same names, so query.py's SQL
 fragments read either table) plus the two name sort keys. Statement-level triggers with
 transition tables keep it in step: one INSERT ... ON CONFLICT per statement, so COPY, imports
 and `enlace_refresh_services()` over 1,000,000 rows stay set-based. Deleting a service deletes
@@ -43,7 +42,7 @@ COPIED = (
     "time_zone",
     "search_points",
 )
-# The orderings search.py offers by name, per language (same values as the expression indexes
+# The orderings query.py offers by name, per language (same values as the expression indexes
 # on services_service).
 SORT_KEYS = {
     "sort_es": "lower(coalesce({t}.name_es, {t}.name))",
@@ -109,7 +108,7 @@ CREATE TRIGGER service_search_rows_update AFTER UPDATE ON services_service
 # The same function, except that an import's own INSERTs of new services leave their search rows
 # to the refresh that follows them (migration 0011). A new service's search row would otherwise be
 # written from its empty search columns, then rewritten by the refresh that computes them: the
-# first write bought nothing but index entries and dead tuples (bench/README.md finding 14). The
+# first write bought nothing but index entries and dead tuples. The
 # importer sets DEFER_SETTING with SET LOCAL inside each chunk's transaction only, and refreshes
 # every service it created; updates of existing services always keep their rows in step (a
 # status change must reach search at the commit that makes it).
@@ -147,17 +146,16 @@ DROP STATISTICS IF EXISTS searchrow_freshness_stats;
 
 # --- the name order per filter value ("facet") ---------------------------------------------------
 # A filter with many matches (more than search.SORT_ALL_UPTO) in name order walked the whole name
-# index and tested each row: when a term's listings sort late ("asesoría legal …"), 286,000 rows
-# were skipped before 20 matched (2.6 s at 1M, bench/README.md finding 11). services_searchfacet
-# holds one row per (facet, service) with the service's name sort keys, B-tree indexed on
+# index and tested each row: when a term's listings sort late ("asesoría legal …"), most of the
+# index was skipped before a page matched. services_searchfacet holds one row per (facet, service) with the service's name sort keys, B-tree indexed on
 # (facet, sort key, id): a filter reads its listings already in name order and tests the other
 # filters on those only. A facet is a uuid: a term's own id (the service's own terms,
-# search_rows.term_ids, exactly what `term_ids && …` matches), or for a language or a population
+# the search row's term_ids, exactly what `term_ids && …` matches), or for a language or a population
 # the md5 of "language:pt" / "population:lgbtq" (facet_id() in Python, the same in SQL). Each row
 # also carries what every search tests (active, the freshness date, the yes/no filters)
 # in the index itself, so that the walk skips listings that fail those without reading their
-# search row: language "fr" + open 24/7 at 1M read 17,500 search rows (12 µs each) before 20
-# were open day and night.
+# search row (a rare language that must also be open day and night read thousands of search rows
+# before a page matched).
 # Kept from services_searchrow by statement-level triggers (one DELETE and one INSERT per
 # statement, whatever the number of rows); deleted with it (ON DELETE CASCADE).
 FACET_ROWS = "services_searchfacet"
@@ -237,8 +235,7 @@ CREATE TRIGGER search_row_facets_update AFTER UPDATE ON services_searchrow
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
     EXECUTE FUNCTION enlace_sync_search_facets();
 
--- Two cores serve eight searches at once: a parallel plan only adds its workers' start-up
--- (a Gather of 9 ms of work took 66 ms at 1M, EXPLAIN ANALYZE).
+-- Two cores serve eight searches at once: a parallel plan only adds its workers' start-up.
 ALTER TABLE services_searchrow SET (parallel_workers = 0);
 ALTER TABLE {FACET_ROWS} SET (parallel_workers = 0);
 """  # nosec B608 — constant table and column names only, no values

@@ -1,4 +1,4 @@
-"""What the import's cheaper write path (bench/README.md finding 14) must not change: new
+"""What the import's cheaper write path must not change: new
 services' search rows, left to the refresh that follows their chunk, end up exactly as a normal
 write makes them; the setting that defers them ends with the chunk; provenance ids are
 time-ordered; version rows are still written for every created or changed phone; a refresh the

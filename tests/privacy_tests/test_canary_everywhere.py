@@ -1,4 +1,4 @@
-"""The canary suite (#10 "Leaks", #7's canary).
+"""The canary suite: no sensitive value leaks through any output.
 
 Distinctive values go into every field of the two sensitive classes (tests/privacy_tests/sensitivity.py): the
 sealed handoff's name, phone, safe times and note, and a confidential shelter's address lines,

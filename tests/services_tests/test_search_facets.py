@@ -2,7 +2,7 @@
 terms, languages, populations) stays in step with the search rows on insert, update, delete and
 set-based bulk writes; and a term, population or language filter with more matches than search
 counts (which walks those rows) gives the same page, in the same order, as sorting every match:
-fresh before stale (#8), name order per language, id between equal names, every filter combined,
+fresh before stale, name order per language, id between equal names, every filter combined,
 children of the term included, each listing once."""
 # SQL here is built from constant fragments in this file only.
 # ruff: noqa: S608

@@ -66,8 +66,8 @@ def remember(state: ImportState, ids_by_table: dict[str, Iterable[uuid.UUID]]) -
     """Keeps the ids of organisations, locations, terms... that are in the directory:
     written by a chunk of this import that committed, or found there. Services name the
     same ones chunk after chunk (a term in every chunk, the locations and organisations
-    of the files read first): 1,000 look-ups a table at 1M services, ~60 s of the
-    writer's path (bench/README.md finding 14). The foreign keys still check at commit:
+    of the files read first), so looking them up again each chunk was much of the writer's
+    path on a big import. The foreign keys still check at commit:
     one deleted meanwhile refuses its chunk, retried record by record."""
     for name, ids in ids_by_table.items():
         if state.known_count >= _KNOWN_MAX:

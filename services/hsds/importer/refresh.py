@@ -103,7 +103,7 @@ class Refresher:
     """Computes the search columns of each committed chunk's services on a connection of its
     own, while the writer writes the next chunk: the writer's and the refresher's PostgreSQL
     backends then use both cores, where the refresh at the end used one while Python waited
-    (bench/README.md finding 8). Best effort: a service it did not do, or that a later chunk
+    Best effort: a service it did not do, or that a later chunk
     changed, is refreshed at the end as before (`refresh_search`)."""
 
     def __init__(self) -> None:
@@ -172,8 +172,8 @@ def relax_commit() -> bool:
 def analyze(state: ImportState) -> None:
     """Fresh planner statistics for what this run wrote. A first import into an empty
     directory leaves tables that the planner still thinks empty, and the end of the import
-    (finding the services it touched) then chose nested loops over seq scans: 32 of 90 s
-    for 3,000 services (bench/README.md). ANALYZE reads a sample, a second or two a table."""
+    (finding the services it touched) then chose nested loops over sequential scans. ANALYZE
+    reads a sample, a second or two a table."""
     if not state.written_tables or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
@@ -191,7 +191,7 @@ def refresh_search(state: ImportState, refresher: Refresher | None, batch: int =
     When the refresher did every committed chunk, that query is not needed: each chunk's
     job refreshed every service the chunk's rows reached, after the chunk committed, so
     only what `references.resolve_deferred` changed is left (the query read every provenance row of
-    the run: 34 s at 100,000 services, bench/README.md finding 14)."""
+    the run, which grows with the directory)."""
     if refresher is None or not refresher.complete:
         early = refresher.done if refresher else {}
         with connection.cursor() as cursor:

@@ -203,10 +203,9 @@ def next_stamp(state: ImportState) -> dt.datetime:
 def ensure_temp(state: ImportState, plan: TablePlan) -> None:
     # Made once per import (CREATE TABLE, even IF NOT EXISTS, costs a catalogue look-up),
     # and again after a rollback: a refused chunk takes the temporary tables it made with it
-    # (`_temp_ready` is cleared then). Each commit empties them in place (ON COMMIT DELETE
-    # ROWS); a TRUNCATE gave each one a new file and catalogue row, ~1,500 times at 100k
-    # (bench/README.md finding 14). Inside a caller's transaction nothing commits between
-    # chunks, so they are emptied before each use.
+    # (`temp_ready` is cleared then). Each commit empties them in place (ON COMMIT DELETE
+    # ROWS); a TRUNCATE would give each one a new file and catalogue row per chunk. Inside a
+    # caller's transaction nothing commits between chunks, so they are emptied before each use.
     columns = ", ".join(qn(c) for c in plan.insert_columns)
     with connection.cursor() as cursor:
         if plan.tmp not in state.temp_ready:
@@ -342,7 +341,7 @@ def upsert_sql(state: ImportState, plan: TablePlan, present: frozenset[str]) -> 
             for f in history.model._meta.concrete_fields
             if not f.name.startswith("history_")
         ]
-    # The version rows copy the row as written: RETURNING hands it over (#8; the upsert is
+    # The version rows copy the row as written: RETURNING hands it over (the upsert is
     # SQL, so simple_history's signals never see it).
     returned = "".join(f", t.{qn(c)}" for c in versioned if c != "id")
     upsert = (
@@ -366,7 +365,7 @@ def upsert_sql(state: ImportState, plan: TablePlan, present: frozenset[str]) -> 
     # Every identifier above comes from the model's metadata, never from the source.
     # Provenance ids start with the chunk's time (a version 7 UUID's layout): each chunk's
     # rows append to the right end of the primary key's index instead of landing on random
-    # pages of it (bench/README.md finding 14).
+    # pages of it.
     return (
         f"WITH written AS ({upsert}), provenance AS ("  # nosec B608 — identifiers from model metadata (quote_name), never from the imported file; values are bound parameters
         "INSERT INTO services_metadata (id, created_at, last_modified, resource_id, "
