@@ -180,8 +180,8 @@ def _phone_hidden(row: Any, ids: ConfidentialIds) -> bool:
 
 @dataclass(frozen=True)
 class RowRule:
-    """Fields listed as public above that are confidential-location data in some rows: those
-    that `hidden(row, ids)` selects. Only a public field can be raised this way.
+    """Fields classed public (tests/privacy_tests/sensitivity.py) that are confidential-location
+    data in some rows: those that `hidden(row, ids)` selects. Only a public field is raised so.
 
     `whole_row`: the public paths leave such a row out altogether (a phone, a contact…); when
     False they show the row without `fields` (a service's link to a confidential location is
@@ -192,8 +192,9 @@ class RowRule:
     whole_row: bool = True
 
 
-# Rows that the public paths hide (services/confidential.py, services/api/serializers/,
-# services/public/views.py, services/hsds/exporter.py): their texts would locate or reach the shelter.
+# Rows that the public paths hide (search results, the pages' and the API's detail paths through
+# prune(), the API's serializers, the HSDS export in SQL): their texts would locate or reach
+# the shelter.
 ROW_RULES: dict[str, RowRule] = {
     # Every phone of a confidential location (or of a service there) but its intake line (the
     # one number the public gets), and the phones of a contact who works there.
@@ -236,3 +237,39 @@ def hidden_fields(row: Any, ids: ConfidentialIds) -> tuple[str, ...]:
     if rule is not None and rule.hidden(row, ids):
         return rule.fields
     return ()
+
+
+def prune(objects: Iterable[Any]) -> ConfidentialIds:
+    """Leave in `objects`, and in everything loaded with them, only what the public may see.
+
+    Rows a whole-row rule hides are taken out of every prefetched list they were loaded into;
+    fields a partial rule hides (a link's description) are emptied, in every language. What
+    a caller renders afterwards is public as it stands. Returns the ids it judged by, for
+    callers that load more rows later (attributes, history) and must judge those too.
+    """
+    objects = list(objects)
+    ids = ConfidentialIds.among(objects)
+    for obj in list(walk_loaded(objects)):
+        for cached in obj.__dict__.get("_prefetched_objects_cache", {}).values():
+            rows = getattr(cached, "_result_cache", None)
+            if rows is not None:
+                cached._result_cache = public_rows(rows, ids)
+        stems = hidden_fields(obj, ids)
+        if stems:
+            _empty(obj, stems)
+    return ids
+
+
+def _empty(row: Any, stems: tuple[str, ...]) -> None:
+    """Empty the fields `stems` of `row` in memory, with modeltranslation's per-language columns."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        translated = translator.get_options_for_model(type(row)).all_fields
+    except NotRegistered:
+        translated = {}
+    for stem in stems:
+        names = {stem, *(column.name for column in translated.get(stem, ()))}
+        for field in row._meta.concrete_fields:
+            if field.name in names:
+                row.__dict__[field.attname] = None

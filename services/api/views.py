@@ -93,9 +93,10 @@ class PublicApiView(APIView):
         return request.query_params
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        """Call once everything to show is loaded into `self.changed_objects`: the serializers
-        hide what services/visibility.py's row rules select among those rows."""
-        confidential = visibility.ConfidentialIds.among(self.changed_objects)
+        """Call once everything to show is loaded into `self.changed_objects`: what the public
+        may not see of those rows is taken out of them here (services/visibility.py), and the
+        ids it was judged by go to the serializers for what they load later (attributes)."""
+        confidential = visibility.prune(self.changed_objects)
         return {
             "lang": self.lang,
             "confidential": confidential,

@@ -102,15 +102,11 @@ class HitView:
     languages: list[Language]
 
 
-def _public_phones(
-    service: Service,
-    places: list[PublicLocation],
-    ids: visibility.ConfidentialIds,
-    links: Iterable[ServiceAtLocation] = (),
+def _card_phones(
+    service: Service, places: list[PublicLocation], links: Iterable[ServiceAtLocation] = ()
 ) -> list[Phone]:
-    """The service's own phones, then the shown locations' and their links' public ones,
-    without repeats; of a confidential location (or a service there) only the intake line
-    (ROW_RULES)."""
+    """The service's own phones, then the shown locations' and their links' ones, without
+    repeats (what is loaded is already public: services/visibility.py)."""
     phones = list(service.phones.all())
     for place in places:
         phones += place.phones
@@ -118,7 +114,7 @@ def _public_phones(
         phones += link.phones.all()
     seen: set[str] = set()
     unique = []
-    for phone in visibility.public_rows(phones, ids):
+    for phone in phones:
         if phone.number not in seen:
             seen.add(phone.number)
             unique.append(phone)
@@ -126,8 +122,7 @@ def _public_phones(
 
 
 def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
-    # What the cards show is judged with one look at the rows they loaded.
-    ids = visibility.ConfidentialIds.among(hit.service for hit in hits)
+    """The cards of `hits`, which search has already left public."""
     views = []
     for hit in hits:
         place = public_location(hit.location, lang=lang) if hit.location is not None else None
@@ -137,10 +132,9 @@ def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
                 distance_km=hit.distance_km,
                 place=place,
                 open_now=hours.is_open_now(hit.service),
-                phones=_public_phones(
+                phones=_card_phones(
                     hit.service,
                     [place] if place else [],
-                    ids,
                     [
                         link
                         for link in hit.service.service_at_locations.all()
@@ -148,7 +142,7 @@ def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
                     ],
                 ),
                 areas=[area for area in hit.service.service_areas.all() if area.region_id],
-                languages=visibility.public_rows(hit.service.languages.all(), ids),
+                languages=list(hit.service.languages.all()),
             )
         )
     return views
@@ -325,8 +319,10 @@ def _page_query(query: QueryDict) -> str:
 
 
 def _load_service(pk: uuid.UUID) -> Service:
-    """A published service with everything its page shows, in a fixed number of queries; its
-    locations come without their exact point (search.public_locations_prefetch)."""
+    """A published service with everything its page shows, in a fixed number of queries, and
+    only what the public may see of it (services/visibility.py's row rules, applied here as in
+    search and the API); its locations come without their exact point
+    (search.public_locations_prefetch)."""
     service = get_object_or_404(
         Service.objects.published()
         .select_related("organization", "program")
@@ -337,8 +333,6 @@ def _load_service(pk: uuid.UUID) -> Service:
             "required_documents",
             "cost_options",
             "funding",
-            # What of these the public may see is decided by services/visibility.py's row
-            # rules (_page_rows), as in the API and the HSDS export.
             "contacts__phones",
             Prefetch("service_areas", queryset=ServiceArea.objects.select_related("region")),
             public_locations_prefetch(),
@@ -346,41 +340,39 @@ def _load_service(pk: uuid.UUID) -> Service:
         pk=pk,
     )
     attach_terms([service])
+    visibility.prune([service])
     return service
 
 
 def _page_rows(service: Service, lang: str) -> dict[str, Any]:
-    """What the service page shows of the rows around the service: only those the row rules
-    leave public (services/visibility.py): at a confidential location, directly or through the
-    service's link to it, only the intake line; no contact, hours, accessibility or language
-    note there, and not the link's own description."""
-    ids = visibility.ConfidentialIds.among([service])
+    """What the service page shows of the rows around the service, as _load_service left them:
+    at a confidential location, directly or through the service's link to it, only the intake
+    line; no contact, hours, accessibility or language note there, no link description."""
     places = []
     for sal in service.service_at_locations.all():
         place = public_location(sal.location, lang=lang)
         # The link's phones are the place's too (an intake line may hang off the link).
-        place.phones = visibility.public_rows([*place.phones, *sal.phones.all()], ids)
+        place.phones = [*place.phones, *sal.phones.all()]
         schedules = [*sal.schedules.all(), *sal.location.schedules.all()]
         places.append(
             {
                 "public": place,
                 "location": sal.location,
                 "link": sal,
-                "link_description": "description" not in visibility.hidden_fields(sal, ids),
-                "hours": hours.describe_hours(visibility.public_rows(schedules, ids), lang=lang),
+                "hours": hours.describe_hours(schedules, lang=lang),
                 "time_zone": hours.service_time_zone(sal.location),
-                "accessibility": visibility.public_rows(sal.location.accessibility.all(), ids),
+                "accessibility": list(sal.location.accessibility.all()),
                 "maps": _maps_links(place),
             }
         )
     return {
         "places": places,
-        "phones": _public_phones(service, [], ids),
-        "schedules": visibility.public_rows(service.schedules.all(), ids),
-        "languages": visibility.public_rows(service.languages.all(), ids),
+        "phones": _card_phones(service, []),
+        "schedules": list(service.schedules.all()),
+        "languages": list(service.languages.all()),
         "contacts": [
-            {"contact": contact, "phones": visibility.public_rows(contact.phones.all(), ids)}
-            for contact in visibility.public_rows(service.contacts.all(), ids)
+            {"contact": contact, "phones": list(contact.phones.all())}
+            for contact in service.contacts.all()
         ],
     }
 

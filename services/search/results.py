@@ -1,8 +1,10 @@
 """Loading one page of search hits: the services `search()` found, with what a result shows.
 
-search.py decides which services and in what order (SQL only); this module turns those ids into
+query.py decides which services and in what order (SQL only); this module turns those ids into
 the objects the pages and the API render. Locations come without their exact point: a
-confidential shelter's real position is never loaded here.
+confidential shelter's real position is never loaded here. Hits leave this module public:
+services/visibility.py's row rules have taken out of them what the public may not see, so a
+caller renders what it is given.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db.models import Model, Prefetch, Q
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init
 
+from services import visibility
 from services.models import (
     Address,
     Attribute,
@@ -348,6 +351,7 @@ def build_hits(rows: list[tuple], origin: Point | None, load: str = "full") -> l
         raise ValueError(f"load must be one of {LOADS}")
     ids = [row[0] for row in rows]
     by_id = load_services(ids) if load == "full" else _load_hit_services(ids, page=load == "page")
+    visibility.prune(by_id.values())
     hits = []
     for service_id, metres in rows:
         service = by_id[service_id]
