@@ -17,6 +17,8 @@ from django.utils import timezone
 # wrong shelter address is worse than none). Nothing is ever deleted for being old.
 DEFAULT_VERIFY_WARN_DAYS = 183
 DEFAULT_PUBLIC_STALE_DAYS = 365
+# A capacity figure older than this is shown as unknown: a bed free three days ago is a guess.
+CAPACITY_VALID_HOURS = 72
 # SQL for the moment a listing's age counts from (search/query.py uses the same expression).
 FRESHNESS_SQL = "coalesce(s.last_verified_at, s.created_at)"
 
@@ -57,3 +59,11 @@ class LocationQuerySet(models.QuerySet):
     def public_fields(self) -> LocationQuerySet:
         """Never loads the exact point: what public code may read of a location."""
         return self.defer("point")
+
+
+def capacity_is_current(service: models.Model, now: dt.datetime | None = None) -> bool:
+    """Whether the service's free places were given recently enough to be shown."""
+    updated = service.capacity_updated_at
+    if updated is None:
+        return False
+    return (now or timezone.now()) - updated <= dt.timedelta(hours=CAPACITY_VALID_HOURS)

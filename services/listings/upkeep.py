@@ -19,12 +19,9 @@ from django.utils.translation import gettext_lazy as _
 import audit
 from accounts import permissions
 from services.models import Phone, Service, Suggestion, Verification, VerificationMethod
-from services.querysets import warn_since
+from services.querysets import capacity_is_current, warn_since  # noqa: F401 — staff pages read it here
 from services.search.index import refresh_services
 from services.validators import proposed_name
-
-# A capacity figure older than this is shown as unknown: a bed free three days ago is a guess.
-CAPACITY_VALID_HOURS = 72
 
 # Fields a suggestion may not touch: ids, timestamps, the derived search columns, and what has
 # its own workflow (verification, capacity) or owner (the organisation, the programme).
@@ -41,13 +38,6 @@ NOT_SUGGESTABLE = {
     "capacity_total",
     "capacity_updated_at",
 }
-
-
-def capacity_is_current(service: Service, now: dt.datetime | None = None) -> bool:
-    updated = service.capacity_updated_at
-    if updated is None:
-        return False
-    return (now or timezone.now()) - updated <= dt.timedelta(hours=CAPACITY_VALID_HOURS)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST, require_safe
 from services import hours, visibility
 from services.confidential import PublicLocation, public_location
 from services.listings import upkeep
-from services.listings.upkeep import capacity_is_current, listing_freshness
+from services.listings.upkeep import listing_freshness
 from services.models import (
     Language,
     MergedRecord,
@@ -42,6 +42,7 @@ from services.models import (
 )
 from services.public import reports as public_reports
 from services.public.forms import ProblemReportForm, SearchForm, countries_with_services
+from services.querysets import capacity_is_current
 from services.search import (
     SearchParamError,
     SearchParams,

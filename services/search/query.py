@@ -22,11 +22,10 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.listings.upkeep import CAPACITY_VALID_HOURS
 from services.models import (
     Region,
 )
-from services.querysets import FRESHNESS_SQL, fresh_since, warn_since
+from services.querysets import CAPACITY_VALID_HOURS, FRESHNESS_SQL, fresh_since, warn_since
 from services.search.params import (
     DEFAULT_PER_PAGE,
     DEFAULT_PLACE_RADIUS_KM,

@@ -26,6 +26,7 @@ from services.api.serializers.records import (
     ProgramSerializer,
     ServiceSerializer,
 )
+from services.querysets import capacity_is_current
 
 # A ServiceSerializer(many=True) deep-copies its fields and those of a fresh Organization and
 # Program serializer for every service: most of an API search's Python. The functions below
@@ -86,8 +87,6 @@ def service_list_items(
 ) -> list[dict[str, Any]]:
     """ServiceSerializer(services, many=True, context=...).data, as plain dicts. Needs each
     service's organisation and programme loaded, and what hours.is_open_now reads."""
-    from services.listings.upkeep import capacity_is_current
-
     methods = {
         "organization": lambda s: _plain(
             OrganizationSerializer, _ORGANIZATION_PLAN, s.organization, lang, {}

@@ -32,6 +32,7 @@ from services.api.serializers.base import (
     localized,
 )
 from services.confidential import public_location
+from services.querysets import capacity_is_current
 
 
 class LocationSerializer(PublicSerializer):
@@ -287,8 +288,6 @@ class ServiceSerializer(PublicSerializer):
         return ProgramSerializer(service.program, context=self.context).data
 
     def get_capacity_available(self, service: Any) -> int | None:
-        from services.listings.upkeep import capacity_is_current
-
         return service.capacity_available if capacity_is_current(service) else None
 
     def get_open_now(self, service: Any) -> bool | None:
