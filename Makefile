@@ -9,7 +9,9 @@ PORT ?= 8000
 TEST_REDIS_DB ?= 1
 
 SERVICE_ENV := $(shell scripts/services.sh env)
+# Two roles: the application's (DATABASE_URL) and the owner's, for migrate alone (docs/security.md).
 export DATABASE_URL ?= $(word 1,$(subst DATABASE_URL=,,$(filter DATABASE_URL=%,$(SERVICE_ENV))))
+export DATABASE_OWNER_URL ?= $(word 1,$(subst DATABASE_OWNER_URL=,,$(filter DATABASE_OWNER_URL=%,$(SERVICE_ENV))))
 LOCAL_REDIS := $(subst REDIS_URL=,,$(filter REDIS_URL=%,$(SERVICE_ENV)))
 
 .PHONY: run test stop clean lint backup restore bench system system-test venv services env messages messages-update migrate
@@ -45,7 +47,7 @@ migrate: venv services env
 run: system venv env services messages migrate
 	@if $(BIN)/python manage.py help load_demo >/dev/null 2>&1; then $(BIN)/python manage.py load_demo; fi
 	@echo "Enlace is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it; make stop from another shell)"
-	@echo $$$$ > .local/run.pid; export REDIS_URL=$(LOCAL_REDIS) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH"; exec $(BIN)/honcho -f Procfile.dev start
+	@echo $$$$ > .local/run.pid; export REDIS_URL=$(LOCAL_REDIS) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH"; exec env -u DATABASE_OWNER_URL $(BIN)/honcho -f Procfile.dev start
 
 # Tests use their own database (test_enlace, made and dropped by pytest-django) and Redis
 # database 1, so they never touch the data `make run` shows.

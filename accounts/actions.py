@@ -1,5 +1,12 @@
 """Changes to memberships and invitations. Each one checks its rule (accounts.permissions), makes
-the change and writes the audit event in one transaction; e-mails leave after the commit."""
+the change and writes the audit event in one transaction; e-mails leave after the commit.
+
+A sensitive role (intake, which opens clients' contact details) given by any path here waits
+for a second person's confirmation (`confirm_role`): another admin of the organisation or an
+operator, never the person who granted it nor the member themself. The organisation's admins
+are told of the grant and of the confirmation. A role change, a deactivation and a sensitive
+grant revoke the member's API tokens.
+"""
 
 import logging
 import secrets
@@ -9,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +25,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 import audit
-from accounts import permissions
-from accounts.models import Invitation, Membership, Role, hash_token
+from accounts import permissions, tokens
+from accounts.models import ApiToken, Invitation, Membership, Role, hash_token
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -133,12 +140,15 @@ def accept_invitation(*, invitation: Invitation, user: Any, request: Any = None)
         organization_id=invitation.organization_id,
         defaults={"role": invitation.role},
     )
+    previous = membership.role
     if not created:
-        previous = membership.role
         membership.role = invitation.role
         membership.is_active = True
         membership.deactivated_at = None
         membership.save(update_fields=["role", "is_active", "deactivated_at"])
+        if previous != invitation.role:
+            tokens.revoke_all(user_id=user.pk, because=ApiToken.RevokedBecause.ROLE)
+    hold_sensitive_grant(membership, granted_by=invitation.invited_by_id, request=request)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -159,6 +169,109 @@ def accept_invitation(*, invitation: Invitation, user: Any, request: Any = None)
     )
     permissions.forget(user)
     return membership
+
+
+SENSITIVE_ROLES = frozenset({Role.INTAKE})
+
+
+def hold_sensitive_grant(membership: Membership, *, granted_by: Any, request: Any) -> None:
+    """A sensitive role just given waits for a second person; the admins are told."""
+    if membership.role not in SENSITIVE_ROLES:
+        if not membership.role_confirmed:
+            membership.role_confirmed = True
+            membership.save(update_fields=["role_confirmed"])
+        return
+    membership.role_confirmed = False
+    membership.role_granted_by_id = getattr(granted_by, "pk", granted_by)
+    membership.role_confirmed_by = None
+    membership.role_confirmed_at = None
+    membership.save(
+        update_fields=[
+            "role_confirmed",
+            "role_granted_by",
+            "role_confirmed_by",
+            "role_confirmed_at",
+        ]
+    )
+    audit.record(
+        actor=granted_by,
+        organization=membership.organization_id,
+        action="accounts.role_grant_pending",
+        obj=membership,
+        request=request,
+        details={"role": membership.role},
+    )
+    _tell_admins(membership, confirmed=False)
+
+
+def _tell_admins(membership: Membership, *, confirmed: bool) -> None:
+    """An e-mail to the organisation's admins: what happened and where to look, no names."""
+    organization_id = membership.organization_id
+    language = translation.get_language() or settings.LANGUAGE_CODE
+
+    def send() -> None:
+        emails = sorted(
+            set(
+                _active_admins(organization_id)
+                .filter(user__is_active=True, role_confirmed=True)
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+        )
+        if not emails:
+            return
+        with translation.override(language):
+            subject = (
+                _("A sensitive role was confirmed in your organisation")
+                if confirmed
+                else _("A sensitive role waits for a second confirmation")
+            )
+            link = settings.SITE_URL + reverse(
+                "accounts:members", kwargs={"organization_id": organization_id}
+            )
+            body = "\n\n".join(
+                [
+                    str(subject) + ".",
+                    str(
+                        _(
+                            "The intake role opens clients' contact details, so a second admin "
+                            "or an operator confirms it. Sign in to see it: %(link)s"
+                        )
+                    )
+                    % {"link": link},
+                    str(_("If you did not expect this, tell an operator.")),
+                ]
+            )
+        try:
+            EmailMessage(subject=str(subject), body=body, to=[], bcc=emails).send()
+        except Exception:  # the grant stands; the members page shows it to every admin
+            log.exception("role grant %s: the admins could not be told", membership.pk)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def confirm_role(*, actor: Any, membership: Membership, request: Any = None) -> None:
+    """The second person confirms a sensitive grant: another admin or an operator."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not permissions.may_confirm_role(actor, membership):
+        raise PermissionDenied
+    if membership.role_confirmed:
+        return
+    membership.role_confirmed = True
+    membership.role_confirmed_by = actor
+    membership.role_confirmed_at = timezone.now()
+    membership.save(update_fields=["role_confirmed", "role_confirmed_by", "role_confirmed_at"])
+    audit.record(
+        actor=actor,
+        organization=membership.organization_id,
+        action="accounts.role_confirmed",
+        obj=membership,
+        request=request,
+        details={"role": membership.role, "granted_by": membership.role_granted_by_id},
+    )
+    _tell_admins(membership, confirmed=True)
+    permissions.forget(actor)
 
 
 @transaction.atomic
@@ -211,6 +324,8 @@ def change_role(*, actor: Any, membership: Membership, role: str, request: Any =
         request=request,
         details={"from": previous, "to": role},
     )
+    tokens.revoke_all(user_id=membership.user_id, because=ApiToken.RevokedBecause.ROLE, actor=actor)
+    hold_sensitive_grant(membership, granted_by=actor, request=request)
     permissions.forget(actor)
 
 
@@ -234,6 +349,9 @@ def deactivate_member(*, actor: Any, membership: Membership, request: Any = None
         obj=membership,
         request=request,
     )
+    tokens.revoke_all(
+        user_id=membership.user_id, because=ApiToken.RevokedBecause.MEMBERSHIP, actor=actor
+    )
     permissions.forget(actor)
 
 
@@ -254,3 +372,4 @@ def reactivate_member(*, actor: Any, membership: Membership, request: Any = None
         obj=membership,
         request=request,
     )
+    hold_sensitive_grant(membership, granted_by=actor, request=request)

@@ -86,11 +86,34 @@ class MembershipAdmin(OperatorsOnly, admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "organization__name"]
     autocomplete_fields = ["user"]
     raw_id_fields = ["organization"]
-    readonly_fields = ["created_at", "deactivated_at"]
+    readonly_fields = [
+        "created_at",
+        "deactivated_at",
+        "role_confirmed",
+        "role_granted_by",
+        "role_confirmed_by",
+        "role_confirmed_at",
+    ]
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        from accounts import actions, tokens
+        from accounts.models import ApiToken
+
         before = Membership.objects.filter(pk=obj.pk).values("role", "is_active").first()
         super().save_model(request, obj, form, change)
+        granted = obj.is_active and (
+            before is None or before["role"] != obj.role or not before["is_active"]
+        )
+        if before is not None and (before["role"] != obj.role or not obj.is_active):
+            because = (
+                ApiToken.RevokedBecause.ROLE
+                if obj.is_active
+                else ApiToken.RevokedBecause.MEMBERSHIP
+            )
+            tokens.revoke_all(user_id=obj.user_id, because=because, actor=request.user)
+        if granted:
+            # An operator's grant of a sensitive role waits for a second person too.
+            actions.hold_sensitive_grant(obj, granted_by=request.user, request=request)
         if before is None:
             action, details = "accounts.member_added", {"role": obj.role}
         elif before["is_active"] != obj.is_active:

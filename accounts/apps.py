@@ -9,7 +9,16 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (audit of sign-ins and failures)
+        from accounts import signals  # audit of sign-ins and failures, tokens' end
+        from audit.labels import register as register_labels
+
+        signals.connect_device_signals()
+        register_labels(
+            {
+                "accounts.role_grant_pending": _("sensitive role given, waiting for confirmation"),
+                "accounts.role_confirmed": _("sensitive role confirmed by a second person"),
+            }
+        )
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

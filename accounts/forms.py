@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import Role, Scope, User
 
 
 class SignInForm(AuthenticationForm):
@@ -138,6 +138,17 @@ class ApiTokenForm(forms.Form):
         label=_("Name"),
         max_length=80,
         help_text=_("What the token is for, e.g. the script or computer that will use it."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=Scope.choices,
+        required=False,
+        initial=[Scope.REFERRALS_READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only intake staff may let a token open contact details, and such a token lasts "
+            "7 days at most. Without a choice, the token only reads referrals."
+        ),
     )
 
     def clean_name(self) -> str:

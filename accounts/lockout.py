@@ -24,9 +24,10 @@ def username_digest(request: HttpRequest, credentials: dict[str, Any] | None) ->
 
 def client_address(request: HttpRequest) -> str | None:
     """The client's address as the trusted proxies saw it: X-Forwarded-For entries are counted
-    from the right, because a client can write anything on the left."""
+    from the right, because a client can write anything on the left. With no trusted proxy
+    (TRUSTED_PROXIES=0) the header is the client's own words and is ignored."""
     remote = request.META.get("REMOTE_ADDR")
-    count = settings.TRUSTED_PROXY_COUNT
+    count = settings.TRUSTED_PROXIES
     if count > 0:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [hop for hop in hops if hop]

@@ -3,10 +3,13 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django_otp import user_has_device
+
+from accounts.time_zones import zone_for
 
 # What a member signed in with a password only may reach: entering or enrolling a second factor,
 # signing out, following an invitation link, and the health checks.
@@ -43,6 +46,7 @@ class StaffAccessMiddleware:
 
     - a signed-in member without a verified second factor in this session is sent to enter one,
       or to enrol one if they have none; the API answers 403;
+    - a signed-in member reads times in their organisation's time zone;
     - responses of the staff area, and any response to a signed-in user, are never cached
       (a shared computer's browser cache must not keep a member list or an audit page).
     """
@@ -60,7 +64,14 @@ class StaffAccessMiddleware:
             response = self._second_factor_first(request)
             add_never_cache_headers(response)
             return response
-        response = self.get_response(request)
+        if user.is_authenticated and not request.path_info.startswith("/api/"):
+            # Times on staff pages read in the member's organisation's zone (named beside them);
+            # the API keeps answering in UTC with explicit offsets.
+            timezone.activate(zone_for(user))
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()
         if request.user.is_authenticated or _is_staff_area(request):
             add_never_cache_headers(response)
         return response

@@ -49,6 +49,26 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # A sensitive role (intake: it opens clients' contact details) counts only once a second
+    # person confirmed it; until then the member has no role's rights in this organisation.
+    role_confirmed = models.BooleanField(_("role confirmed"), default=True)
+    role_granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("role granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("role confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role_confirmed_at = models.DateTimeField(_("role confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
 
@@ -141,6 +161,19 @@ class Invitation(models.Model):
         return not (self.accepted_at or self.revoked_at) and self.expires_at > timezone.now()
 
 
+class Scope(models.TextChoices):
+    """What a staff API token may do. Reading contact details is a scope of its own."""
+
+    REFERRALS_READ = "referrals:read", _("read referrals")
+    REFERRALS_WRITE = "referrals:write", _("make and move referrals")
+    HANDOFF_READ = "handoff:read", _("open clients' contact details")
+
+
+# handoff:read tokens are short-lived: a lost script or laptop must not read contact details for
+# a month.
+HANDOFF_TOKEN_MAX_DAYS = 7
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -155,6 +188,9 @@ class ApiToken(models.Model):
         HOLDER = "holder", _("revoked by its holder")
         PASSWORD = "password_changed", _("the password changed")
         DEACTIVATED = "deactivated", _("the account was deactivated")
+        SECOND_FACTOR = "second_factor", _("the second factor changed")
+        MEMBERSHIP = "membership_removed", _("a membership was removed")
+        ROLE = "role_changed", _("a role changed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -163,6 +199,8 @@ class ApiToken(models.Model):
         related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=80)
+    # Space-separated Scope values (as in OAuth 2.0).
+    scopes = models.CharField(_("scopes"), max_length=100, default="referrals:read")
     prefix = models.CharField(_("prefix"), max_length=16, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     # Django's session hash of the password at issue time: a token dies with the password even
@@ -190,6 +228,13 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scope_set
 
     @property
     def status(self) -> Any:

@@ -17,10 +17,14 @@ organisations' records cannot be probed.
 import contextlib
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import Invitation, Membership, Role
@@ -34,6 +38,7 @@ LISTING_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own listings
 AUDIT_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own audit events
 DIRECTORY_ROLES = frozenset({Role.STEWARD})  # every listing, imports, merges, the whole log
 _CACHE = "_enlace_access"
+PENDING = ""  # the role of a membership whose sensitive role waits for confirmation
 
 
 # --- who is this user -------------------------------------------------------------------------
@@ -60,11 +65,13 @@ def _access(user: Any) -> tuple[dict[uuid.UUID, str], frozenset[uuid.UUID]]:
     cached = getattr(user, _CACHE, None)
     if cached is None:
         rows = Membership.objects.filter(user_id=user.pk, is_active=True).values_list(
-            "organization_id", "role", "organization__is_verified_partner"
+            "organization_id", "role", "role_confirmed", "organization__is_verified_partner"
         )
+        # A sensitive role waiting for its second confirmation gives no role's rights yet (the
+        # member still reaches the staff area, as a member of the organisation).
         cached = (
-            {org_id: role for org_id, role, _partner in rows},
-            frozenset(org_id for org_id, _role, partner in rows if partner),
+            {org_id: role if confirmed else PENDING for org_id, role, confirmed, _p in rows},
+            frozenset(org_id for org_id, _role, _confirmed, partner in rows if partner),
         )
         setattr(user, _CACHE, cached)
     return cached
@@ -107,7 +114,7 @@ def organizations_with_role(user: Any, *wanted: str) -> set[uuid.UUID]:
 
 
 def may_use_staff_area(user: Any) -> bool:
-    return is_operator(user) or bool(roles(user))
+    return is_operator(user) or bool(roles(user))  # a pending role still counts as a member
 
 
 def may_use_admin(user: Any) -> bool:
@@ -128,6 +135,16 @@ def assignable_roles(user: Any, organization: Any) -> list[str]:
     if role_in(user, organization) in MANAGING_ROLES:
         return [role for role in Role.values if role not in DIRECTORY_ROLES]
     return []
+
+
+def may_confirm_role(user: Any, membership: Membership) -> bool:
+    """A second person confirms a sensitive role: an admin of the organisation (or an operator)
+    who neither granted it nor holds it."""
+    if membership.role_confirmed or not membership.is_active:
+        return False
+    if user is None or user.pk in (membership.user_id, membership.role_granted_by_id):
+        return False
+    return may_manage_members(user, membership.organization_id)
 
 
 def may_invite(user: Any, organization: Any, role: str) -> bool:
@@ -217,6 +234,14 @@ def may_update_capacity(user: Any, service: Any) -> bool:
     if is_operator(user) or is_steward(user):
         return True
     return role_in(user, service.organization_id) in CAPACITY_ROLES
+
+
+def may_redact_history(user: Any, service: Any) -> bool:
+    """Remove a text from every stored version of a listing: stewards, operators and the
+    admins of the listing's organisation."""
+    if is_operator(user) or is_steward(user):
+        return True
+    return role_in(user, service.organization_id) == Role.ORG_ADMIN
 
 
 def may_suggest_edit(user: Any, service: Any) -> bool:
@@ -311,18 +336,90 @@ def may_act_for_receiving_side(user: Any, referral: Any) -> bool:
     )
 
 
-def may_read_handoff(user: Any, referral: Any) -> bool:
-    """Only the receiving organisation's intake staff, only once they have accepted, and only if
-    the client's consent covers contact details and has not been revoked. Never the referring
-    side, admins, stewards or operators."""
-    if role_in(user, referral.receiving_organization_id) not in RECEIVING_ROLES:
-        return False
-    if referral.receiving_organization_id not in _access(user)[1]:
-        return False
-    if referral.status not in ("accepted", "connected"):
-        return False
+# The channel through which the receiver reaches the client only by asking the referring side.
+THROUGH_REFERRER = "referrer"
+# Statuses in which the receiving intake works with the client's contact details.
+HANDOFF_STATUSES = frozenset({"accepted", "connected"})
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    """What one user may see of one referral.
+
+    side: "referring", "receiving", "both" or "" (none: such a user gets a 404).
+    needs: the needs, age band and gender. contact: may open the sealed contact details.
+    phone: the opened details may include the phone (not when the client chose to be reached
+    only through the referring organisation). consent: "in_force", "expired", "revoked" or
+    "none", for the page to say why something is not shown.
+    """
+
+    side: str
+    needs: bool
+    contact: bool
+    phone: bool
+    consent: str
+
+
+def consent_state(referral: Any, now: Any = None) -> str:
     consent = getattr(referral, "consent", None)
-    return bool(consent and consent.shares_contact and consent.revoked_at is None)
+    if consent is None:
+        return "none"
+    if consent.revoked_at is not None:
+        return "revoked"
+    expires_at = consent.expires_at
+    if expires_at is not None and expires_at <= (now or timezone.now()):
+        return "expired"
+    return "in_force"
+
+
+def referral_view(user: Any, referral: Any, now: Any = None) -> ReferralView:
+    """The one rule for what a user sees of a referral, from the role, the side, the status
+    and the consent (its scope, expiry and revocation). Pages, the API, the slip, e-mails,
+    exports and `referrals.handoffs.read_handoff` all ask it.
+
+    The referring side recorded the needs with the client and keeps seeing them; it never sees
+    the sealed contact details back. The receiving side sees the needs only while a consent
+    that covers them is in force, and its intake staff (never its admins) open the contact
+    details only in an accepted or connected referral whose consent covers contact and is in
+    force."""
+    referring = may_act_for_referring_side(user, referral)
+    receiving = may_act_for_receiving_side(user, referral)
+    side = {
+        (True, True): "both",
+        (True, False): "referring",
+        (False, True): "receiving",
+        (False, False): "",
+    }[(referring, receiving)]
+    state = consent_state(referral, now)
+    consent = getattr(referral, "consent", None)
+    in_force = state == "in_force"
+    receiver_needs = receiving and in_force and bool(consent.shares_needs)
+    contact = (
+        receiving
+        and role_in(user, referral.receiving_organization_id) in RECEIVING_ROLES
+        and referral.status in HANDOFF_STATUSES
+        and in_force
+        and bool(consent.shares_contact)
+    )
+    return ReferralView(
+        side=side,
+        needs=referring or receiver_needs,
+        contact=contact,
+        phone=contact and consent.contact_channel != THROUGH_REFERRER,
+        consent=state,
+    )
+
+
+def may_read_handoff(user: Any, referral: Any) -> bool:
+    """Only the receiving organisation's intake staff, only once they have accepted, and only
+    while the client's consent covers contact details and is neither revoked nor expired.
+    Never the referring side, admins, stewards or operators."""
+    return referral_view(user, referral).contact
+
+
+def may_see_needs(user: Any, referral: Any) -> bool:
+    """The referring side; the receiving side only while consent to share needs is in force."""
+    return referral_view(user, referral).needs
 
 
 def referrals_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
@@ -366,12 +463,20 @@ def may_read_audit(user: Any, organization: Any = None) -> bool:
     return _org_id(organization) in audit_organization_ids(user)
 
 
+# Events about referrals: which organisation referred to which, and when, is the referral
+# workflow's secret even from the directory's stewards and operators (the referral API gives them
+# nothing either); they see these only as counts by action and day.
+REFERRAL_EVENTS = Q(action__startswith="referral.") | Q(object_type__startswith="referrals.")
+
+
 def audit_events_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
-    """Operators and stewards read everything. An organisation admin reads the events of their
-    organisation, and the account events (sign-ins, failures, second factors) of its current
-    members, which belong to no organisation."""
+    """Operators and stewards read every event but the referral events of organisations they do
+    not administer. An organisation admin reads the events of their organisation, and the
+    account events (sign-ins, failures, second factors) of its current members, which belong to
+    no organisation."""
     if may_read_all_audit(user):
-        return queryset
+        own = audit_organization_ids(user)
+        return queryset.exclude(REFERRAL_EVENTS & ~Q(organization_id__in=own))
     org_ids = audit_organization_ids(user)
     if not org_ids:
         return queryset.none()
@@ -383,6 +488,23 @@ def audit_events_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
             action__startswith="accounts.",
             actor_id__in=members.values("user_id"),
         )
+    )
+
+
+def referral_event_counts(user: Any, queryset: QuerySet) -> list[dict[str, Any]]:
+    """For stewards and operators: referral events as counts per action and day, without
+    organisations, referrals or times of day. Nothing for anyone else."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    if not may_read_all_audit(user):
+        return []
+    return list(
+        queryset.filter(REFERRAL_EVENTS)
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day", "action")
+        .annotate(count=Count("id"))
+        .order_by("-day", "action")[:200]
     )
 
 
@@ -440,6 +562,27 @@ class StaffOnly(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return may_use_staff_area(request.user)
+
+
+class TokenScopes(BasePermission):
+    """A bearer token acts only within its scopes (a two-factor session within its user's rules
+    alone). Reads need `referrals:read`, writes `referrals:write`; a view names other needs in
+    `token_scopes` (the handoff: `handoff:read`). Asked before any record is fetched, so the
+    answer is the same for every id: a 403, or for a view that sets `hidden_without_scope` (the
+    contact details) the same 404 as a record the user may not see."""
+
+    message = _("This API token may not do this. Make a token with the scope it needs.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        token = getattr(request, "auth", None)
+        scopes = getattr(token, "scope_set", None)
+        if scopes is None:
+            return True
+        default = "referrals:read" if request.method in SAFE_METHODS else "referrals:write"
+        needed = getattr(view, "token_scopes", {}).get(request.method, default)
+        if needed not in scopes and getattr(view, "hidden_without_scope", False):
+            raise NotFound
+        return needed in scopes
 
 
 class ManagesMembers(BasePermission):

@@ -1,16 +1,18 @@
 """Audit of sign-in steps that Django signals (second-factor steps are audited in views/auth.py),
-and the end of a member's API tokens when their password changes or their account is deactivated."""
+and the end of a member's API tokens when their password changes (or is reset), their account is
+deactivated, or their second factor is deleted or replaced (which deletes the old one), by
+whichever path: pages, the admin, the shell."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 import audit
-from accounts import tokens
+from accounts import signin_noise, tokens
 from accounts.models import ApiToken
 
 
@@ -19,7 +21,19 @@ def record_failed_sign_in(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
     """Names the account when it exists; when it does not, the typed name is not kept anywhere
-    (it is often a password typed into the wrong field)."""
+    (it is often a password typed into the wrong field). Past the first few failures of an
+    address in an hour, only counts are audited (accounts.signin_noise)."""
+    decision = signin_noise.note_failure(request) if request is not None else None
+    if decision is not None and decision.kind == "nothing":
+        return
+    if decision is not None and decision.kind == "count":
+        audit.record(
+            actor=None,
+            action="accounts.signin_failures_counted",
+            request=request,
+            details={"address": decision.address, "hour": decision.hour, "count": decision.count},
+        )
+        return
     typed = credentials.get("username")
     account = (
         get_user_model().objects.filter(username=typed).values_list("pk", flat=True).first()
@@ -76,3 +90,16 @@ def revoke_tokens_after_change(sender: Any, instance: Any, **kwargs: Any) -> Non
     if because:
         instance._enlace_tokens_die = None
         tokens.revoke_all(user_id=instance.pk, because=because)
+
+
+def _second_factor_gone(sender: Any, instance: Any, **kwargs: Any) -> None:
+    tokens.revoke_all(user_id=instance.user_id, because=ApiToken.RevokedBecause.SECOND_FACTOR)
+
+
+def connect_device_signals() -> None:
+    """Called from AppConfig.ready(): django_otp's models are loaded by then."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    post_delete.connect(
+        _second_factor_gone, sender=TOTPDevice, dispatch_uid="enlace_tokens_device_deleted"
+    )

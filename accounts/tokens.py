@@ -2,8 +2,12 @@
 
 A token stands in for a session signed in with two factors, so it is issued only from such a
 session, and it dies with what that session would die with: the account deactivated, the
-password changed, the token revoked or expired. Nothing here writes the token itself anywhere
-but the one response that shows it; audit events name the token's row, never its value.
+password changed or reset, the second factor deleted or enrolled again, a membership removed
+or a role changed, the token revoked or expired. Authentication also checks that the user still
+has a confirmed second factor. A token carries scopes (accounts.models.Scope): `handoff:read`,
+the only one that opens contact details, is given only to intake staff and lasts 7 days at most.
+Nothing here writes the token itself anywhere but the one response that shows it; audit events
+name the token's row, never its value.
 """
 
 import secrets
@@ -21,7 +25,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 import audit
 from accounts import permissions
 from accounts.lockout import client_address
-from accounts.models import ApiToken, hash_token
+from accounts.models import HANDOFF_TOKEN_MAX_DAYS, ApiToken, Scope, hash_token
 
 PREFIX = "enl_"
 # How many characters of the token (after PREFIX) are kept in clear to tell tokens apart.
@@ -58,27 +62,42 @@ def session_is_two_factor(request: Any) -> bool:
     )
 
 
+def may_mint(user: Any, scope: str) -> bool:
+    """handoff:read only for intake staff (of a verified partner); the others for any member."""
+    if scope == Scope.HANDOFF_READ:
+        return bool(permissions.receiving_organization_ids(user))
+    return scope in Scope.values and permissions.may_use_staff_area(user)
+
+
 @transaction.atomic
-def issue_token(*, actor: Any, name: str, request: Any) -> Issued:
+def issue_token(*, actor: Any, name: str, request: Any, scopes: Any = ()) -> Issued:
     if not session_is_two_factor(request) or request.user.pk != actor.pk:
         raise PermissionDenied
     if not permissions.may_use_staff_area(actor):
         raise PermissionDenied
+    # Every token reads referrals: the other scopes act on referrals it must find first.
+    wanted = sorted(set(scopes) | {Scope.REFERRALS_READ})
+    if not all(may_mint(actor, scope) for scope in wanted):
+        raise PermissionDenied
+    days = settings.API_TOKEN_VALID_DAYS
+    if Scope.HANDOFF_READ in wanted:
+        days = min(days, HANDOFF_TOKEN_MAX_DAYS)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor,
         name=name.strip()[:80],
+        scopes=" ".join(wanted),
         prefix=secret[: len(PREFIX) + SHOWN],
         token_hash=hash_token(secret),
         password_fingerprint=actor.get_session_auth_hash(),
-        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_VALID_DAYS),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     audit.record(
         actor=actor,
         action="accounts.api_token_issued",
         obj=token,
         request=request,
-        details={"valid_days": settings.API_TOKEN_VALID_DAYS},
+        details={"valid_days": days, "scopes": " ".join(wanted)},
     )
     return Issued(token=token, secret=secret)
 
@@ -103,8 +122,9 @@ def revoke_token(*, actor: Any, token: ApiToken, request: Any = None) -> None:
     )
 
 
-def revoke_all(*, user_id: Any, because: str) -> int:
-    """Every live token of the user dies (password changed, account deactivated)."""
+def revoke_all(*, user_id: Any, because: str, actor: Any = None) -> int:
+    """Every live token of the user dies (password changed or reset, account deactivated, second
+    factor deleted or enrolled again, membership removed, role changed); each one is audited."""
     with transaction.atomic():
         tokens = list(
             ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True)
@@ -115,12 +135,28 @@ def revoke_all(*, user_id: Any, because: str) -> int:
             token.revoked_because = because
             token.save(update_fields=["revoked_at", "revoked_because"])
             audit.record(
-                actor=None,
+                actor=actor,
                 action="accounts.api_token_revoked",
                 obj=token,
                 details={"because": because},
             )
     return len(tokens)
+
+
+def _has_confirmed_device(user: Any) -> bool:
+    """An authenticator app, confirmed: the factor the token stands in for (backup codes are a
+    way back in to enrol a new one, not a factor a token may lean on)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def require_scope(request: Any, scope: str) -> bool:
+    """A session (two factors) may do what its user may; a token only what its scopes say."""
+    token = getattr(request, "auth", None)
+    if not isinstance(token, ApiToken):
+        return True
+    return token.allows(scope)
 
 
 class Refused(Exception):
@@ -178,6 +214,10 @@ def authenticate(secret: str, *, request: Any) -> tuple[Any, ApiToken]:
     if not _fingerprint_matches(user, token.password_fingerprint):
         revoke_all(user_id=user.pk, because=ApiToken.RevokedBecause.PASSWORD)
         raise refuse("password_changed", token=token, request=request)
+    if not _has_confirmed_device(user):
+        # The second factor was deleted by a path that sent no signal (a queryset delete).
+        revoke_all(user_id=user.pk, because=ApiToken.RevokedBecause.SECOND_FACTOR)
+        raise refuse("no_second_factor", token=token, request=request)
     # The token was issued to a two-factor session: it carries that verification. Rules in
     # accounts.permissions ask is_verified(), which OTPMiddleware never set on this user object.
     user.otp_device = None

@@ -1,16 +1,24 @@
 """Appending to the hash chain and checking it.
 
-Each event's `hash` is the SHA-256 of a canonical JSON of its fields, including `prev_hash`, the
-hash of the event before it (by id). Appends take a transaction-scoped advisory lock, so the chain
-stays a line however many processes write at once: the next writer waits until this transaction
-commits or rolls back, then reads the newest committed event.
+Each event's `hash` covers a canonical JSON of its fields, including `prev_hash`, the hash of the
+event before it (by id). Since the chain was keyed it is an HMAC-SHA256 under the chain key named
+by the event's `key_id` (AUDIT_CHAIN_KEY, from the environment or a file, never the database):
+whoever can write to the database but does not hold the key cannot re-hash a chain they cut or
+changed. Events from before the key (`key_id` empty) keep their plain SHA-256 and are verified as
+before; an unkeyed event after a keyed one is a break. Several keys may be configured (the first
+signs, the others still verify), so the key can rotate.
 
-Without a key, a chain proves order and integrity of what is there, not that nothing was added
-or cut at the very end by someone who can also recompute hashes; `verify_audit` prints the head
-to keep elsewhere, and `--anchor ID:HASH` checks that head later.
+The head (newest id and hash) is written regularly to an append-only file outside PostgreSQL
+(audit.anchor); `verify` checks every anchor, so events cut from the end, or a chain re-hashed
+from the start, are found too.
+
+Appends take a transaction-scoped advisory lock, so the chain stays a line however many
+processes write at once: the next writer waits until this transaction commits or rolls back,
+then reads the newest committed event.
 """
 
 import hashlib
+import hmac
 import json
 import re
 import uuid
@@ -19,6 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -30,7 +40,10 @@ GENESIS = "0" * 64
 ADVISORY_LOCK_KEY = 0x456E6C61
 ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _DETAIL_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_KEY_ID = re.compile(r"^[a-z0-9]{1,16}$")
+MIN_KEY_LENGTH = 32
 _FIELDS = (
+    "key_id",
     "id",
     "occurred_at",
     "actor_id",
@@ -49,12 +62,43 @@ def _timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def chain_keys() -> dict[str, bytes]:
+    """The configured chain keys by id, the signing key first.
+
+    AUDIT_CHAIN_KEY is "ID:SECRET", or "ID:SECRET,OLDID:OLDSECRET,…" while a key rotates; ids are
+    short lower-case codes, secrets at least 32 characters.
+    """
+    raw = getattr(settings, "AUDIT_CHAIN_KEY", "") or ""
+    keys: dict[str, bytes] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        key_id, sep, secret = item.partition(":")
+        if not sep or not _KEY_ID.match(key_id) or len(secret) < MIN_KEY_LENGTH:
+            raise ImproperlyConfigured(
+                "AUDIT_CHAIN_KEY must be ID:SECRET (id: lower-case letters and digits, secret: "
+                f"at least {MIN_KEY_LENGTH} characters), comma-separated while a key rotates."
+            )
+        keys[key_id] = secret.encode()
+    return keys
+
+
+def signing_key_id() -> str:
+    """The id of the key new events are hashed under, or "" when no key is configured."""
+    return next(iter(chain_keys()), "")
+
+
+class UnknownKey(LookupError):
+    pass
+
+
 def canonical(fields: dict[str, Any]) -> bytes:
-    """The exact bytes an event's hash covers (version 1)."""
+    """The exact bytes an event's hash covers: version 1 unkeyed, version 2 keyed."""
     organization_id = fields["organization_id"]
     request_id = fields["request_id"]
+    key_id = fields.get("key_id") or ""
     document = {
-        "v": 1,
+        "v": 2 if key_id else 1,
         "id": fields["id"],
         "occurred_at": _timestamp(fields["occurred_at"]),
         "actor_id": fields["actor_id"],
@@ -66,11 +110,23 @@ def canonical(fields: dict[str, Any]) -> bytes:
         "details": fields["details"] or {},
         "prev_hash": fields["prev_hash"],
     }
+    if key_id:
+        document["key_id"] = key_id
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def digest(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(fields)).hexdigest()
+def digest(fields: dict[str, Any], keys: dict[str, bytes] | None = None) -> str:
+    """The event's hash: HMAC-SHA256 under its key, or plain SHA-256 for an unkeyed event.
+
+    Raises UnknownKey when the event names a key that is not configured.
+    """
+    key_id = fields.get("key_id") or ""
+    if not key_id:
+        return hashlib.sha256(canonical(fields)).hexdigest()
+    keys = chain_keys() if keys is None else keys
+    if key_id not in keys:
+        raise UnknownKey(key_id)
+    return hmac.new(keys[key_id], canonical(fields), hashlib.sha256).hexdigest()
 
 
 def _clean_details(details: dict[str, Any] | None) -> dict[str, Any]:
@@ -128,6 +184,7 @@ def append(
         "object_id": str(obj.pk) if obj is not None else "",
         "request_id": request_id,
         "details": _clean_details(details),
+        "key_id": signing_key_id(),
     }
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -150,7 +207,7 @@ def append(
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "changed", "removed", "inserted", "anchor"
+    kind: str  # "changed", "removed", "inserted", "rehashed", "key", "anchor"
     event_id: int | None
     message: str
 
@@ -172,25 +229,45 @@ def _rows() -> Iterator[dict[str, Any]]:
     yield from query.iterator(chunk_size=2000)
 
 
-def verify(anchor: tuple[int, str] | None = None) -> Report:
+def verify(
+    anchor: tuple[int, str] | None = None, anchors: list[tuple[int, str, str]] | None = None
+) -> Report:
     """Walks the chain in id order and returns the first problem.
 
     An event is *inserted* if the next event links past it (or, at the end, if its time runs
-    backwards); *changed* if its fields no longer give its hash; a break in the links with both
-    sides intact means events between them were *removed* (or the earlier one was changed and
-    re-hashed, which needs the same access).
+    backwards); *changed* if its fields no longer give its hash under its key; a break in the
+    links with both sides intact means events between them were *removed* (or the earlier one
+    was changed and re-hashed, which needs the same access); an unkeyed event after a keyed one
+    was *re-hashed* without the key. Each anchor (id, hash, where it was kept) must find its
+    event with that very hash.
     """
+    keys = chain_keys()
+    pinned: dict[int, tuple[str, str]] = {}
+    for anchor_id, anchor_hash, where in anchors or []:
+        pinned.setdefault(anchor_id, (anchor_hash, where))
+    if anchor:
+        pinned.setdefault(anchor[0], (anchor[1], "--anchor"))
     rows = _rows()
     previous: dict[str, Any] | None = None
     current = next(rows, None)
     count = 0
-    anchor_seen = False
+    keyed_since: int | None = None
     while current is not None:
         following = next(rows, None)
         expected_prev = previous["hash"] if previous else GENESIS
         if following is not None and following["prev_hash"] == expected_prev:
             return _report(count, previous, "inserted", current, "the next event links past it")
-        if digest(current) != current["hash"]:
+        try:
+            expected_hash = digest(current, keys)
+        except UnknownKey:
+            return _report(
+                count,
+                previous,
+                "key",
+                current,
+                f"its key {current['key_id']!r} is not configured (AUDIT_CHAIN_KEY)",
+            )
+        if not hmac.compare_digest(expected_hash, current["hash"]):
             return _report(count, previous, "changed", current, "its fields do not give its hash")
         if current["prev_hash"] != expected_prev:
             after = f"#{previous['id']}" if previous else "the start"
@@ -203,14 +280,30 @@ def verify(anchor: tuple[int, str] | None = None) -> Report:
             )
         if previous is not None and current["occurred_at"] < previous["occurred_at"]:
             return _report(count, previous, "inserted", current, "its time runs backwards")
-        if anchor and current["id"] == anchor[0]:
-            anchor_seen = True
-            if current["hash"] != anchor[1]:
-                return _report(count, previous, "anchor", current, "its hash is not the anchor's")
+        if current["key_id"]:
+            keyed_since = keyed_since or current["id"]
+        elif keyed_since is not None:
+            return _report(
+                count,
+                previous,
+                "rehashed",
+                current,
+                f"it has no key though the chain is keyed since #{keyed_since}",
+            )
+        if current["id"] in pinned:
+            anchor_hash, where = pinned.pop(current["id"])
+            if current["hash"] != anchor_hash:
+                return _report(
+                    count, previous, "anchor", current, f"its hash is not the one kept in {where}"
+                )
         count += 1
         previous, current = current, following
-    if anchor and not anchor_seen:
-        problem = Problem("anchor", anchor[0], f"event #{anchor[0]} (the anchor) was removed")
+    if pinned:
+        anchor_id = min(pinned)
+        where = pinned[anchor_id][1]
+        problem = Problem(
+            "anchor", anchor_id, f"event #{anchor_id} (anchored in {where}) was removed"
+        )
         return Report(count, _id(previous), _hash(previous), problem)
     return Report(count, _id(previous), _hash(previous), None)
 
@@ -231,6 +324,8 @@ def _report(
         "changed": "was changed",
         "removed": "follows removed events",
         "anchor": "does not match the anchor",
+        "rehashed": "was re-hashed without the chain key",
+        "key": "cannot be checked",
     }
     message = f"event #{row['id']} {labels[kind]}: {why}"
     return Report(count, _id(last_good), _hash(last_good), Problem(kind, row["id"], message))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 _LABELS: dict[str, Any] = {
     "accounts.password_accepted": _("password accepted (second factor next)"),
     "accounts.signin_failed": _("sign-in failed"),
+    "accounts.signin_failures_counted": _("failed sign-ins from one address, counted"),
     "accounts.signed_in": _("signed in"),
     "accounts.second_factor_failed": _("wrong second-factor code"),
     "accounts.signed_out": _("signed out"),

@@ -1,8 +1,10 @@
 """The audit log: who did what to which record, when. Ids and codes only, never client data.
 
 Rows are appended by audit.chain.append and never changed: the database refuses UPDATE, DELETE
-and TRUNCATE (migration 0002), and each row carries the SHA-256 of its own fields and of the row
-before it, so `manage.py verify_audit` finds any row changed, removed or slipped in.
+and TRUNCATE (migration 0002) and the application's database role may only INSERT and SELECT
+them (audit.roles); each row carries an HMAC, under a key the database never holds, of its own
+fields and of the row before it, so `manage.py verify_audit` finds any row changed, removed or
+slipped in, even by someone with the database's superuser.
 
 There are no foreign keys on purpose: an event must outlive the user, organisation or record it
 names, and a cascade or SET NULL would have to change the row.
@@ -44,6 +46,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("hash of the previous event"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # Which chain key the hash is an HMAC under; empty for events from before the chain was keyed.
+    key_id = models.CharField(_("chain key"), max_length=16, blank=True, db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 

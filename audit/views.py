@@ -40,7 +40,8 @@ def describe(events: list[AuditEvent]) -> list[dict[str, Any]]:
 @login_required
 def events(request: HttpRequest) -> HttpResponse:
     """The audit log, as much of it as the user may read: their organisation's as its admin,
-    everything as a steward or operator."""
+    everything else as a steward or operator, with other organisations' referral events only as
+    counts per action and day."""
     user = request.user
     if not permissions.may_read_audit(user):
         raise Http404
@@ -60,7 +61,9 @@ def events(request: HttpRequest) -> HttpResponse:
     if action:
         queryset = queryset.filter(action=action)
     page = Paginator(queryset.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = permissions.referral_event_counts(user, AuditEvent.objects.all())
     context = {
+        "referral_counts": [{**row, "label": label(row["action"])} for row in counts],
         "page": page,
         "rows": describe(list(page.object_list)),
         "organizations": organizations.order_by("name")[:500],

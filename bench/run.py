@@ -63,7 +63,13 @@ class Config:
     def from_env(cls) -> Config:
         n = int(os.environ.get("BENCH_SERVICES", "100000"))
         cores = os.cpu_count() or 2
-        base = os.environ.get("DATABASE_URL") or _service_env("DATABASE_URL")
+        # The benchmark makes and drops its own databases and indexes: the owner's work.
+        base = (
+            os.environ.get("DATABASE_OWNER_URL")
+            or _service_env("DATABASE_OWNER_URL")
+            or os.environ.get("DATABASE_URL")
+            or _service_env("DATABASE_URL")
+        )
         redis = os.environ.get("REDIS_URL") or _service_env("REDIS_URL")
         redis_db = os.environ.get("BENCH_REDIS_DB", "3")
         return cls(

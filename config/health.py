@@ -7,6 +7,7 @@ import logging
 
 import redis
 from django.conf import settings
+from django.core import checks
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
@@ -40,9 +41,18 @@ def _redis_answers() -> bool:
         return False
 
 
+def _no_security_errors() -> bool:
+    """The security checks hold (among them the handoff master key, an Error outside DEBUG):
+    a server that would fail with a 500 at the first referral is not ready."""
+    errors = [m for m in checks.run_checks(tags=[checks.Tags.security]) if m.is_serious()]
+    for message in errors:
+        logger.warning("readiness: check %s fails", message.id)
+    return not errors
+
+
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
-    ready = _database_answers() and _redis_answers()
+    ready = _no_security_errors() and _database_answers() and _redis_answers()
     return HttpResponse(
         "ok" if ready else "not ok", status=200 if ready else 503, content_type="text/plain"
     )

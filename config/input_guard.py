@@ -13,11 +13,15 @@ from django.utils.translation import gettext
 NUL = "\x00"
 
 
-def _carries_nul(query: object) -> bool:
+def _field_with_nul(query: object) -> str | None:
+    """The name of the first parameter whose name or value holds NUL, or None."""
     lists = getattr(query, "lists", None)
     if lists is None:
-        return False
-    return any(NUL in key or any(NUL in value for value in values) for key, values in lists())
+        return None
+    for key, values in lists():
+        if NUL in key or any(NUL in value for value in values):
+            return key.replace(NUL, "\\u0000")
+    return None
 
 
 class RejectUnstorableInputMiddleware:
@@ -26,8 +30,11 @@ class RejectUnstorableInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
-        if _carries_nul(request.GET) or (form and _carries_nul(request.POST)):
-            message = gettext("The request contains a character that is not allowed.")
+        field = _field_with_nul(request.GET) or (form and _field_with_nul(request.POST))
+        if field:
+            message = gettext("The field %(field)s contains a character that is not allowed.") % {
+                "field": field
+            }
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

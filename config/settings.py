@@ -29,6 +29,11 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY is not set (make run writes one to .env).")
+# The audit chain's HMAC key(s), "ID:SECRET[,OLDID:OLDSECRET]" (audit/chain.py), and where the
+# chain's head is anchored outside the database (audit/anchor.py). Never stored in the database.
+AUDIT_CHAIN_KEY = env_secret("AUDIT_CHAIN_KEY")
+if not AUDIT_CHAIN_KEY and not DEBUG:
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY is not set (make run writes one to .env).")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Debug pages show settings, SQL and the request: impossible wherever anyone but this machine can
@@ -116,6 +121,11 @@ DATABASES = {
         "TEST": {"NAME": env_str("TEST_DATABASE_NAME", "") or None},
     }
 }
+# Two roles (audit/roles.py): DATABASE_URL's, the application's, is no superuser and owns nothing;
+# DATABASE_OWNER_URL's owns the schema and is used by `migrate` alone.
+DATABASE_OWNER_URL = env_secret("DATABASE_OWNER_URL")
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+DATABASE_APP_PASSWORD = DATABASES["default"]["PASSWORD"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -160,6 +170,10 @@ OTP_TOTP_ISSUER = "Enlace"
 # account exists, so a lockout says nothing about existence; it keeps an HMAC of the typed name
 # (never the name itself: people type passwords into the username field) and the client address
 # of failed staff sign-ins until the cool-off ends. No log of successful sign-ins: audit/ has it.
+# Failed sign-ins in the audit log (accounts/signin_noise.py): one by one for the first few of an
+# address per hour, then counts; at most this many such events an hour, then only the total.
+SIGNIN_FAILURES_AUDITED_PER_ADDRESS = env_int("SIGNIN_FAILURES_AUDITED_PER_ADDRESS", 5)
+SIGNIN_FAILURE_EVENTS_PER_HOUR = env_int("SIGNIN_FAILURE_EVENTS_PER_HOUR", 200)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -169,10 +183,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-# Behind the TLS proxy the client's address is the last X-Forwarded-For entry (the one the proxy
-# added); anything left of it was written by the client.
+# How many proxies of ours stand in front of the app. With N, the client's address is the Nth
+# X-Forwarded-For entry from the right (the one our outermost proxy added); anything left of it
+# was written by the client. 0 (the default, a direct deployment) ignores the header: a client
+# that reaches the app directly could otherwise name a new address on every try.
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", True) else 0)
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # Languages: the interface speaks Spanish (default) and English; directory content may also be in
 # Portuguese, French and Haitian Creole (CONTENT_LANGUAGES). The URL carries the language, never
@@ -242,12 +258,20 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Referral handoffs: the master key wraps each handoff's data key; it never enters the database.
+# HANDOFF_MASTER_KEYS ("id:base64,id:base64", the current key first) holds the retired keys too,
+# for `manage.py rotate_handoff_key`; without it HANDOFF_MASTER_KEY is the current key, under the
+# id HANDOFF_MASTER_KEY_ID. Outside DEBUG the server refuses to start without a usable key.
+HANDOFF_MASTER_KEYS = env_secret("HANDOFF_MASTER_KEYS")
 HANDOFF_MASTER_KEY = env_secret("HANDOFF_MASTER_KEY")
 HANDOFF_MASTER_KEY_ID = env_str("HANDOFF_MASTER_KEY_ID", "v1")
 # Days a finished referral's handoff is kept before it is shredded (0 = at once; at most 7).
 HANDOFF_PURGE_GRACE_DAYS = min(env_int("HANDOFF_PURGE_GRACE_DAYS", 0), 7)
 REFERRAL_REMINDER_HOURS = env_int("REFERRAL_REMINDER_HOURS", 48)
 REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 7)
+# Days the client's consent lasts from when it is recorded (renewing it records a new one).
+CONSENT_VALID_DAYS = env_int("CONSENT_VALID_DAYS", 37)
+# Accepted or connected referrals nobody closes are closed as "no outcome recorded" after this.
+REFERRAL_MAX_OPEN_DAYS = env_int("REFERRAL_MAX_OPEN_DAYS", 90)
 # Referral metadata older than this is reduced to aggregate counts.
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 24)
 
@@ -300,7 +324,7 @@ CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After", "Content-Language")
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "120/minute")
 # How many of our own proxies stand before the app (they alone may say who the client is).
-API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", True) else 0)
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", TRUSTED_PROXIES)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Enlace HSDS API",
     "DESCRIPTION": (
@@ -327,6 +351,7 @@ DIRECTORY_PUBLIC_STALE_DAYS = env_int("DIRECTORY_PUBLIC_STALE_DAYS", 365)
 REPORTS_PER_ADDRESS_PER_HOUR = env_int("REPORTS_PER_ADDRESS_PER_HOUR", 5)
 REPORTS_PER_LISTING_PER_HOUR = env_int("REPORTS_PER_LISTING_PER_HOUR", 20)
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 300)
+AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(BASE_DIR / ".local" / "audit-anchors")))
 # Where admin uploads for HSDS imports wait for the worker (shared by web and worker).
 HSDS_IMPORT_DIR = Path(env_str("HSDS_IMPORT_DIR", str(BASE_DIR / ".local" / "imports")))
 
@@ -359,17 +384,29 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "referrals.tasks.expire_unanswered_referrals",
         "schedule": 900.0,
     },
+    # Within the hour of a consent's expiry its handoff is shredded and both sides are told;
+    # reads refuse an expired consent before that anyway.
+    "act-on-expired-consents": {
+        "task": "referrals.tasks.act_on_expired_consents",
+        "schedule": 900.0,
+    },
+    "close-stale-referrals": {"task": "referrals.tasks.close_stale_referrals", "schedule": 3600.0},
     "remind-unanswered-referrals": {
         "task": "referrals.tasks.remind_unanswered_referrals",
         "schedule": 900.0,
     },
     "reduce-old-referrals": {"task": "referrals.tasks.reduce_old_referrals", "schedule": 86400.0},
+    # The audit chain's head, appended hourly to AUDIT_ANCHOR_DIR outside the database.
+    "anchor-audit-head": {"task": "audit.tasks.anchor_audit_head", "schedule": 3600.0},
     # Monday 07:00 UTC: each organisation admin's listings due for verification (one per week).
     "verification-reminders": {
         "task": "services.tasks.send_verification_reminders",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
+
+# sensitive_variables / sensitive_post_parameters hold under DEBUG too (see config.errors).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.SafeEvenInDebugFilter"
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

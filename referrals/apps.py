@@ -20,5 +20,17 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.navigation import NavItem, register
+        from audit.labels import register as register_labels
+        from referrals import checks  # noqa: F401  (registers the master key check)
+
+        register_labels(
+            {
+                "referral.consent_expired": _("consent expired: contact details deleted"),
+                "referral.consent_renewed": _("consent recorded again"),
+                "referral.lapse": _("closed with no outcome recorded (left open too long)"),
+                "referrals.key_rotation_started": _("master key rotation started"),
+                "referrals.key_rotation_finished": _("master key rotation finished"),
+            }
+        )
 
         register(NavItem("referrals:inbox", _("Referrals"), _works_with_referrals, order=20))

@@ -10,24 +10,32 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import AgeBand, Consent, DeclineReason, Gender, Outcome, Status, Urgency
+from referrals.transitions import OUTCOMES
 from services.models import TaxonomyTerm
 
 SCRIPT_LANGUAGES = (("es", _("Spanish")), ("en", _("English")))
+# Moves that end a referral for good; the staff page asks for a ticked confirmation first.
+IRREVERSIBLE_MOVES = ("close", "withdraw", "revoke")
+# Fields that carry contact details: kept out of debug error pages (sensitive_post_parameters).
+CONTACT_FIELDS = ("contact_name", "contact_phone", "safe_times", "note")
 
 
-def consent_script(language: str) -> str:
-    """The standard consent script, read to the client in their language (es or en)."""
+def consent_script(language: str, *, receiving: str) -> str:
+    """The standard consent script, read to the client in their language (es or en). It names
+    the organisation that will receive the referral and everything the referral tells it."""
     language = language if language in dict(SCRIPT_LANGUAGES) else "es"
     with translation.override(language):
         return str(
             _(
-                "We would like to refer you to another organisation that can help you. "
-                "With your permission we will tell them what kind of help you need. "
+                "We would like to refer you to %(organization)s, which can help you. "
+                "With your permission we will tell them the kind of help you need, your age "
+                "group, your gender if you tell us, and the language you speak. "
                 "If you agree, we will also give them a way to contact you, and only the way "
                 "you choose. We will not share anything else about you. "
                 "You can say no, and you can change your mind at any time: just tell us or "
                 "them, and your contact details will be deleted. Do you agree?"
             )
+            % {"organization": receiving}
         )
 
 
@@ -66,17 +74,22 @@ class MoveForm(forms.Form):
         label=_("Reason"), required=False, choices=_blank(DeclineReason.choices, "—")
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=_blank(Outcome.choices, "—")
+        label=_("Outcome"),
+        required=False,
+        choices=_blank([c for c in Outcome.choices if c[0] in OUTCOMES], "—"),
     )
     method = forms.ChoiceField(
         label=_("How the client revoked consent"),
         required=False,
         choices=_blank(Consent.Method.choices, "—"),
     )
+    confirm = forms.BooleanField(required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         move = data.get("move")
+        if move in IRREVERSIBLE_MOVES and not data.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm: this step cannot be undone."))
         if move == "decline" and not data.get("reason"):
             self.add_error("reason", _("Choose why the referral is declined."))
         if move == "close" and not data.get("outcome"):
@@ -132,8 +145,14 @@ class ReferralForm(forms.Form):
     consent_method = forms.ChoiceField(
         label=_("How the client gave consent"), choices=Consent.Method.choices
     )
+    client_agrees = forms.BooleanField(
+        label=_("I read the script and the person said yes"),
+        error_messages={
+            "required": _("Read the script to the person and tick the box once they say yes.")
+        },
+    )
     shares_needs = forms.BooleanField(
-        label=_("The client agrees to share their needs"), required=False, initial=True
+        label=_("The client agrees to share their needs"), required=False
     )
     shares_contact = forms.BooleanField(
         label=_("The client agrees to share a way to contact them"), required=False
@@ -164,10 +183,40 @@ class ReferralForm(forms.Form):
             self.fields["organization"].widget = forms.HiddenInput()
             self.fields["organization"].initial = str(organizations[0].pk)
         self.fields["needs"].queryset = terms
-        self.fields["urgency"].widget.attrs["autofocus"] = True
 
     def contact_given(self) -> bool:
         return any(
             self.cleaned_data.get(name)
             for name in ("contact_name", "contact_phone", "safe_times", "note")
         )
+
+
+class RenewConsentForm(forms.Form):
+    """Consent recorded again with the client: its own method, scope and date."""
+
+    consent_method = forms.ChoiceField(
+        label=_("How the client gave consent"), choices=Consent.Method.choices
+    )
+    shares_needs = forms.BooleanField(
+        label=_("The client agrees to share their needs"), required=False
+    )
+    shares_contact = forms.BooleanField(
+        label=_("The client agrees to share a way to contact them"), required=False
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("How they may be contacted"),
+        required=False,
+        choices=_blank(Consent.Channel.choices, "—"),
+    )
+    contact_name = forms.CharField(label=_("Name or alias"), required=False, max_length=200)
+    contact_phone = forms.CharField(
+        label=_("Phone or safe channel"), required=False, max_length=200
+    )
+    safe_times = forms.CharField(label=_("Safe times to call"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("Note for the receiving intake"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    script_language = forms.ChoiceField(choices=SCRIPT_LANGUAGES, widget=forms.HiddenInput)

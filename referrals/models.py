@@ -1,12 +1,15 @@
 """Referrals between organisations, their consent, the encrypted client handoff and the outbox.
 
-Nothing here holds free text about a client except the sealed handoff (crypto.py).
+Nothing here holds free text about a client except the sealed handoff (crypto.py). A referral's
+consent is a chain of records: `Referral.consent` is the current one; a renewal adds a record
+and never edits the one before it, so the history of what the client agreed to stays true.
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from referrals.codes import new_code
@@ -21,6 +24,12 @@ class Status(models.TextChoices):
     CONNECTED = "connected", _("connected")
     CLOSED = "closed", _("closed")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# Statuses a referral never leaves; its handoff is purged on entering one.
+TERMINAL = frozenset({Status.DECLINED, Status.EXPIRED, Status.CLOSED, Status.WITHDRAWN})
+# Statuses in which the receiving intake may work with the client's contact details.
+WORKING = frozenset({Status.ACCEPTED, Status.CONNECTED})
 
 
 class Urgency(models.TextChoices):
@@ -59,6 +68,7 @@ class Outcome(models.TextChoices):
     NO_SHOW = "no_show", _("client did not come")
     REFERRED_ON = "referred_on", _("referred elsewhere")
     CONSENT_REVOKED = "consent_revoked", _("consent revoked")
+    NO_OUTCOME = "no_outcome", _("no outcome recorded")
     OTHER = "other", _("other")
 
 
@@ -135,6 +145,15 @@ class Referral(models.Model):
     connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+    # The consent in force: the latest record. Older ones stay as the referral's history.
+    consent = models.ForeignKey(
+        "referrals.Consent",
+        verbose_name=_("current consent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("referral")
@@ -207,8 +226,8 @@ class Consent(models.Model):
         EMAIL = "email", _("e-mail")
         THROUGH_REFERRER = "referrer", _("only through the referring organisation")
 
-    referral = models.OneToOneField(
-        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="consent"
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.CASCADE, related_name="consents"
     )
     shares_needs = models.BooleanField(_("needs may be shared"), default=True)
     shares_contact = models.BooleanField(_("contact details may be shared"), default=False)
@@ -241,6 +260,9 @@ class Consent(models.Model):
     revocation_method = models.CharField(
         _("how it was revoked"), max_length=10, choices=Method.choices, blank=True
     )
+    # Set by the beat task once it has acted on the expiry (shredded, told both sides, audited);
+    # reads refuse an expired consent from `expires_at` alone, before the task runs.
+    lapsed_at = models.DateTimeField(_("expiry acted on at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consent")
@@ -254,6 +276,12 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def is_in_force(self, now=None) -> bool:
+        return self.revoked_at is None and not self.is_expired(now)
 
 
 class HandoffKey(models.Model):
@@ -317,6 +345,8 @@ class Outbox(models.Model):
         WITHDRAWN = "withdrawn", _("referral withdrawn")
         REVOKED = "revoked", _("consent revoked")
         EXPIRED = "expired", _("referral expired")
+        CONSENT_EXPIRED = "lapsed", _("consent expired")
+        CONSENT_RENEWED = "renewed", _("consent renewed")
         REMINDER = "reminder", _("referral waiting for an answer")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

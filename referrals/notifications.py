@@ -23,6 +23,10 @@ def subject_for(kind: str, code: str, service: str) -> str:
         Outbox.Kind.WITHDRAWN: _("Referral %(code)s was withdrawn"),
         Outbox.Kind.REVOKED: _("Referral %(code)s: consent was revoked"),
         Outbox.Kind.EXPIRED: _("Referral %(code)s expired without an answer"),
+        Outbox.Kind.CONSENT_EXPIRED: _(
+            "Referral %(code)s: the client's consent expired; ask the client again"
+        ),
+        Outbox.Kind.CONSENT_RENEWED: _("Referral %(code)s: the client's consent was renewed"),
         Outbox.Kind.REMINDER: _("Referral %(code)s is waiting for your answer"),
     }
     return texts[kind] % {"code": code, "service": service}

@@ -7,14 +7,24 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import permissions
 from accounts.models import Role
-from referrals.actions import ConsentInput, HandoffInput, ReferralInput, make_referral
-from referrals.models import Referral
+from referrals.actions import (
+    ConsentInput,
+    HandoffInput,
+    ReferralInput,
+    make_referral,
+)
+from referrals.actions import (
+    renew_consent as _renew_consent,
+)
+from referrals.models import TERMINAL, Referral
 from referrals.transitions import MOVES, Side, allowed_moves, transition
 from services.models import Organization, Service, TaxonomyTerm
 
@@ -136,6 +146,7 @@ def terms_for(service: Service) -> QuerySet:
     return (own if own.exists() else TaxonomyTerm.objects.all()).order_by("code", "name")
 
 
+@sensitive_variables("data", "handoff")
 def submit_referral(
     *,
     user: Any,
@@ -177,6 +188,36 @@ def submit_referral(
     )
 
 
+def may_renew_consent(referral: Referral) -> bool:
+    """Open referrals whose consent is not revoked (a revocation closes the referral)."""
+    return referral.status not in TERMINAL
+
+
+@sensitive_variables("data", "handoff")
+def renew_consent(*, user: Any, referral: Referral, data: dict[str, Any]) -> Referral:
+    if not permissions.may_act_for_referring_side(user, referral):
+        raise PermissionDenied
+    shares_contact = bool(data.get("shares_contact"))
+    handoff = HandoffInput(
+        name=data.get("contact_name", "") or "",
+        phone=data.get("contact_phone", "") or "",
+        safe_times=data.get("safe_times", "") or "",
+        note=data.get("note", "") or "",
+    )
+    return _renew_consent(
+        actor=user,
+        referral_id=referral.pk,
+        consent=ConsentInput(
+            method=data["consent_method"],
+            explained_language=data.get("script_language") or referral.client_language,
+            shares_needs=bool(data.get("shares_needs")),
+            shares_contact=shares_contact,
+            contact_channel=(data.get("contact_channel") or "") if shares_contact else "",
+        ),
+        handoff=handoff if handoff.as_dict() else None,
+    )
+
+
 def public_phone(service: Service) -> str:
     """The service's (or its organisation's) public number for the slip; never a location's,
     which may be a confidential shelter's."""
@@ -190,3 +231,28 @@ def public_phone(service: Service) -> str:
         if phone is not None:
             return phone.number
     return ""
+
+
+def national_hotline(service: Service) -> str:
+    """The number of a national hotline of the service's country, for the slip: a way to ask
+    for help that does not depend on this referral."""
+    from services.models import Phone, Region
+
+    countries = Region.objects.filter(
+        level=Region.Level.COUNTRY,
+        country_code__in=Region.objects.filter(
+            models.Q(locations__service_at_locations__service=service)
+            | models.Q(locations__organization_id=service.organization_id)
+        ).values("country_code"),
+    )
+    phone = (
+        Phone.objects.filter(
+            service__service_areas__region__in=countries,
+            service__status=Service.Status.ACTIVE,
+            service__organization__is_verified_partner=True,
+        )
+        .exclude(service__organization_id=service.organization_id)
+        .order_by("number")
+        .first()
+    )
+    return phone.number if phone is not None else ""

@@ -4,6 +4,9 @@ Every move goes through `transition()`: one transaction that locks the referral 
 move against the state it comes from (and the version the user saw, when given), records the
 event (each status is entered at most once), writes the audit event and the outbox rows, and
 purges the contact handoff where the move ends the referral's need for it.
+
+A reason stored with an event is one of the closed choices of `REASONS` (never free text: the
+event outlives the shredding of the handoff and goes into backups).
 """
 
 from dataclasses import dataclass
@@ -16,14 +19,26 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import ContactHandoff, Outbox, Referral, ReferralEvent, Status
+from referrals.handoffs import schedule_purge
+from referrals.models import (
+    TERMINAL,
+    Consent,
+    ContactHandoff,
+    DeclineReason,
+    Outbox,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    Status,
+)
+from referrals.outbox import queue_delivery_on_commit
 
 
 class Side(Enum):
     REFERRING = "referring"  # caseworkers, hotline staff and admins of the referring organisation
     RECEIVING = "receiving"  # intake staff and admins of the receiving organisation
     EITHER = "either"  # either side (recording a client's revocation)
-    SYSTEM = "system"  # Celery beat: expiry
+    SYSTEM = "system"  # Celery beat: expiry, and closing referrals left open too long
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,15 @@ MOVES: dict[str, Move] = {
             Outbox.Kind.WITHDRAWN,
         ),
         Move(
+            "lapse",
+            Status.CLOSED,
+            frozenset({Status.ACCEPTED, Status.CONNECTED}),
+            Side.SYSTEM,
+            True,
+            (Side.REFERRING, Side.RECEIVING),
+            Outbox.Kind.CLOSED,
+        ),
+        Move(
             "revoke",
             Status.CLOSED,
             frozenset({Status.DRAFT, Status.SENT, Status.ACCEPTED, Status.CONNECTED}),
@@ -115,7 +139,14 @@ MOVES: dict[str, Move] = {
     ]
 }
 
-TERMINAL = frozenset({Status.DECLINED, Status.EXPIRED, Status.CLOSED, Status.WITHDRAWN})
+__all__ = ["MOVES", "REASONS", "TERMINAL", "Conflict", "Side", "TransitionError", "transition"]
+
+# The only reasons a move stores: the same closed choices the pages offer.
+REASONS: dict[str, frozenset[str]] = {
+    "decline": frozenset(DeclineReason.values),
+    "revoke": frozenset(Consent.Method.values),
+}
+OUTCOMES = frozenset(Outcome.values) - {Outcome.CONSENT_REVOKED, Outcome.NO_OUTCOME}
 
 
 class TransitionError(Exception):
@@ -143,29 +174,6 @@ def _organization_for(side: Side, referral: Referral):
     )
 
 
-def schedule_purge(handoff: ContactHandoff | None, now) -> None:
-    """Purge now, or after the configured grace period (at most 7 days) by the beat task."""
-    if handoff is None or handoff.is_purged:
-        return
-    grace = min(int(settings.HANDOFF_PURGE_GRACE_DAYS), 7)
-    if grace <= 0:
-        shred(handoff, now)
-    else:
-        handoff.purge_after = now + timedelta(days=grace)
-        handoff.save(update_fields=["purge_after"])
-
-
-def shred(handoff: ContactHandoff, now) -> None:
-    """Crypto-shredding: the data key row is deleted and the ciphertext nulled."""
-    key = handoff.key
-    handoff.ciphertext = None
-    handoff.key = None
-    handoff.purged_at = now
-    handoff.save(update_fields=["ciphertext", "key", "purged_at"])
-    if key is not None:
-        key.delete()
-
-
 def transition(
     referral_id,
     move_name: str,
@@ -185,6 +193,7 @@ def transition(
         side_may_move = move.side is acting_side
     if not side_may_move:
         raise TransitionError(_("You cannot make this change to the referral."), code="side")
+    _check_reason(move_name, reason, outcome)
     with transaction.atomic():
         # The row lock makes concurrent moves (two tabs accepting and declining) queue up; the
         # second one then sees the new status and fails with a clear conflict.
@@ -246,8 +255,22 @@ def transition(
                 organization=_organization_for(side, referral),
             )
         _audit(referral, move_name, actor, acting_side)
-        _queue_delivery_on_commit()
+        queue_delivery_on_commit()
     return referral
+
+
+def _check_reason(move_name: str, reason: str, outcome: str) -> None:
+    """Refuses anything but the closed choices, whoever calls: pages and the API check first and
+    answer with the list; this is the last line before the event row."""
+    allowed = REASONS.get(move_name, frozenset())
+    if reason and reason not in allowed:
+        raise TransitionError(_("This reason is not one of the choices."), code="reason")
+    if move_name in REASONS and not reason:
+        raise TransitionError(_("Choose a reason from the list."), code="reason")
+    if outcome and (move_name != "close" or outcome not in OUTCOMES):
+        raise TransitionError(_("This outcome is not one of the choices."), code="outcome")
+    if move_name == "close" and not outcome:
+        raise TransitionError(_("Choose the outcome."), code="outcome")
 
 
 def _stamp(referral: Referral, move: Move, now, *, reason: str, outcome: str) -> None:
@@ -265,14 +288,15 @@ def _stamp(referral: Referral, move: Move, now, *, reason: str, outcome: str) ->
         referral.outcome = outcome
     elif move.name == "revoke":
         referral.closed_at = now
-        referral.outcome = "consent_revoked"
+        referral.outcome = Outcome.CONSENT_REVOKED
+    elif move.name == "lapse":
+        referral.closed_at = now
+        referral.outcome = Outcome.NO_OUTCOME
     elif move.name in ("withdraw", "expire"):
         referral.closed_at = now
 
 
 def _record_revocation(referral: Referral, actor, now, method: str) -> None:
-    from referrals.models import Consent
-
     Consent.objects.filter(referral=referral, revoked_at__isnull=True).update(
         revoked_at=now,
         revoked_by=actor,
@@ -291,10 +315,3 @@ def _audit(referral: Referral, move_name: str, actor, acting_side: Side) -> None
         action=f"referral.{move_name}",
         obj=referral,
     )
-
-
-def _queue_delivery_on_commit() -> None:
-    from referrals.tasks import deliver_pending_notifications
-
-    # robust: a broker outage must not undo or fail the change; the periodic sweep delivers later.
-    transaction.on_commit(deliver_pending_notifications.delay, robust=True)

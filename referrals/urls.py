@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:pk>/contact/", views.contact, name="contact"),
     path("<uuid:pk>/made/", views.made, name="made"),
     path("<uuid:pk>/slip/", views.slip, name="slip"),
+    path("<uuid:pk>/consent/", views.renew, name="renew"),
 ]

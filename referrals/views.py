@@ -1,6 +1,8 @@
 """Staff pages of the referral workflow. Every view fetches through referrals.staff, which asks
-accounts.permissions: a referral the user may not see is a 404. URLs carry the referral's UUID
-only, never its code or anything about the client."""
+accounts.permissions: a referral the user may not see is a 404, and what the user sees of it
+(needs, demographics, contact details) is `permissions.referral_view`'s answer. URLs carry the
+referral's UUID only, never its code or anything about the client. Views that hold contact
+details are `sensitive_variables`/`sensitive_post_parameters`: a debug error page shows none."""
 
 import uuid
 from typing import Any
@@ -15,19 +17,24 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from referrals import crypto, staff
-from referrals.actions import CONSENT_SCRIPT_VERSION, read_handoff
+from referrals.actions import CONSENT_SCRIPT_VERSION
 from referrals.forms import (
+    CONTACT_FIELDS,
+    IRREVERSIBLE_MOVES,
     SCRIPT_LANGUAGES,
     InboxFilterForm,
     MoveForm,
     ReferralForm,
+    RenewConsentForm,
     ServiceSearchForm,
     consent_script,
 )
+from referrals.handoffs import read_handoff
 from referrals.models import Consent, DeclineReason, Outcome, Referral
 from referrals.transitions import TransitionError
 from services.search import SearchParamError, parse_search_params, search
@@ -79,16 +86,28 @@ def _events(referral: Referral) -> list[dict[str, Any]]:
     return rows
 
 
+# The next expected move, when it is offered, in the order a referral moves forward.
+FORWARD = ("accept", "connect", "close")
+
+
 def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
     user = request.user
+    moves = staff.moves_for(user, referral)
+    view = permissions.referral_view(user, referral)
+    is_referring = permissions.may_act_for_referring_side(user, referral)
     return {
         "referral": referral,
         "events": _events(referral),
-        "moves": staff.moves_for(user, referral),
+        "moves": moves,
+        "primary_move": next((m for m in FORWARD if m in moves), ""),
+        "irreversible": IRREVERSIBLE_MOVES,
         "move_form": MoveForm(),
-        "may_read_handoff": permissions.may_read_handoff(user, referral),
-        "is_referring": permissions.may_act_for_referring_side(user, referral),
-        "needs": list(referral.needs.all()),
+        "may_read_handoff": view.contact,
+        "shows_needs": view.needs,
+        "consent_state": view.consent,
+        "is_referring": is_referring,
+        "may_renew": is_referring and staff.may_renew_consent(referral),
+        "needs": list(referral.needs.all()) if view.needs else [],
     }
 
 
@@ -133,9 +152,11 @@ def move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 @never_cache
+@sensitive_variables("details", "response")
 def contact(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The receiving intake opens the contact details: POST so that no prefetch or history
-    replays it, every opening audited (read_handoff), and never stored by the browser."""
+    replays it, every opening audited (read_handoff, which asks the consent rule itself), and
+    never stored by the browser."""
     referral = staff.referral_or_404(request.user, pk)
     if not permissions.may_read_handoff(request.user, referral):
         raise Http404
@@ -205,7 +226,9 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters(*CONTACT_FIELDS)
 @login_required
+@sensitive_variables("form", "data")
 def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     """Screen two: one form. Screen three is the confirmation with the code."""
     organizations = _referrer_orgs_or_404(request)
@@ -235,7 +258,6 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                 "client_language": language,
                 "script_language": language,
                 "urgency": "routine",
-                "shares_needs": True,
                 "consent_method": "verbal",
                 # A fresh key per rendered form: a double submit or a retry makes one referral.
                 "idempotency_key": uuid.uuid4(),
@@ -248,7 +270,8 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             "form": form,
             "service": service,
             "service_name": service.localized("name", get_language() or "es")[0] or service.name,
-            "script": consent_script(language),
+            "script": consent_script(language, receiving=service.organization.name),
+            "receiving": service.organization.name,
             "script_language": language,
             "script_version": CONSENT_SCRIPT_VERSION,
         },
@@ -257,7 +280,7 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 def _referring_referral_or_404(request: HttpRequest, pk: uuid.UUID) -> Referral:
     referral = staff.referral_or_404(request.user, pk)
-    if not permissions.may_act_for_referring_side(request.user, referral):
+    if permissions.referral_view(request.user, referral).side not in ("referring", "both"):
         raise Http404
     return referral
 
@@ -270,8 +293,10 @@ def made(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 def slip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """A printable slip in the client's language: the service's public name and phone and the
-    code. Nothing about the client."""
+    """A printable slip in the client's language: the code, the neutral name the receiving
+    organisation chose for slips (or nothing but the phone), the expiry and the national
+    hotline. Never the service's name, which may say what it is for: a slip found by the wrong
+    person must not say "shelter for trafficking survivors". Nothing about the client."""
     referral = _referring_referral_or_404(request, pk)
     language = referral.client_language
     service = referral.service
@@ -282,8 +307,53 @@ def slip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             {
                 "referral": referral,
                 "language": language,
-                "service_name": service.localized("name", language)[0] or service.name,
+                "slip_name": service.slip_name,
                 "phone": staff.public_phone(service),
+                "hotline": staff.national_hotline(service),
             },
         )
     return response
+
+
+@sensitive_post_parameters(*CONTACT_FIELDS)
+@login_required
+@sensitive_variables("form", "data")
+def renew(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The referring side records the client's consent again: a new consent record, with its
+    own method and date. Contact details, if the client gives them again, are sealed afresh."""
+    referral = _referring_referral_or_404(request, pk)
+    if not staff.may_renew_consent(referral):
+        raise Http404
+    language = _client_language(request)
+    if request.method == "POST":
+        form = RenewConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                staff.renew_consent(user=request.user, referral=referral, data=form.cleaned_data)
+            except TransitionError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, gettext("Consent recorded again."))
+                return redirect("referrals:detail", pk=referral.pk)
+        status = 400
+    else:
+        form = RenewConsentForm(
+            initial={
+                "script_language": language,
+                "consent_method": "verbal",
+                "shares_needs": True,
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "referrals/renew.html",
+        {
+            "referral": referral,
+            "form": form,
+            "script": consent_script(language),
+            "script_language": language,
+            "script_version": CONSENT_SCRIPT_VERSION,
+        },
+        status=status,
+    )

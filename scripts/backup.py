@@ -9,6 +9,9 @@ unreadable in every backup ever taken, too. A restore copies keys, by id, only f
 store (`--keys-from`, the current database) for the handoffs that still have one there; every
 other restored handoff stays sealed for good.
 
+Before each dump the audit chain's head is appended to the anchor file outside the database
+(`manage.py anchor_audit`, audit/anchor.py).
+
 The dump is encrypted at rest, streamed: AES-256-GCM over 1 MiB chunks under BACKUP_KEY
 (32 bytes, base64, from the environment or BACKUP_KEY_FILE), never written to disk in the clear.
 Each chunk's nonce is a random per-file prefix and the chunk's number, and its associated data
@@ -141,6 +144,21 @@ def database_url() -> str:
     return url
 
 
+def anchor_audit_head(url: str) -> str:
+    """Append the audit chain's head to the anchor file (AUDIT_ANCHOR_DIR) before the dump, so
+    that every backup has an anchor outside the database that names its newest event."""
+    result = subprocess.run(  # noqa: S603  # nosec B603 — our own manage.py, no shell
+        [sys.executable, str(ROOT / "manage.py"), "anchor_audit"],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        raise BackupError(f"the audit chain's head could not be anchored: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
 def backup(out_dir: Path, url: str) -> Path:
     key = backup_key()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -233,7 +251,9 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     try:
         if options.command == "backup":
-            print(backup(options.out, database_url()))
+            url = database_url()
+            print(anchor_audit_head(url), file=sys.stderr)
+            print(backup(options.out, url))
         else:
             restore(options.file, options.target, options.keys_from)
             print(f"restored {options.file.name}")

@@ -5,6 +5,7 @@ source "$(dirname "$0")/common.sh"
 PG_LINK="$LOCAL/pg"
 REDIS_DIR="$LOCAL/redis"
 DB_NAME="${DB_NAME:-enlace}"
+APP_ROLE="${APP_ROLE:-enlace_app}"
 
 pg_dir() {
   # The data folder must be reachable by the unprivileged user. When the checkout sits under a
@@ -56,6 +57,12 @@ pg_start() {
   if [ -z "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]; then
     "${psql[@]}" -d postgres -c "CREATE DATABASE $DB_NAME"
   fi
+  # The application's role (DATABASE_URL): no superuser, owns nothing; `migrate`, as the owner
+  # (postgres here, DATABASE_OWNER_URL), grants it what it needs (audit/roles.py). Clusters made
+  # by an older checkout get it here too.
+  if [ -z "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE'")" ]; then
+    "${psql[@]}" -d postgres -c "CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+  fi
   echo "PostgreSQL on 127.0.0.1:$PG_PORT"
 }
 
@@ -106,7 +113,8 @@ case "${1:-}" in
     redis_running && echo "redis: up on $REDIS_PORT" || echo "redis: down" ;;
   env)
     # The connection settings for this checkout, in .env syntax.
-    echo "DATABASE_URL=postgis://postgres@127.0.0.1:$PG_PORT/$DB_NAME"
+    echo "DATABASE_URL=postgis://$APP_ROLE@127.0.0.1:$PG_PORT/$DB_NAME"
+    echo "DATABASE_OWNER_URL=postgis://postgres@127.0.0.1:$PG_PORT/$DB_NAME"
     echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0" ;;
   *) echo "usage: $0 start|stop|status|env|pg-start|pg-stop|redis-start|redis-stop" >&2; exit 2 ;;
 esac

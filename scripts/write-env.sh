@@ -4,7 +4,21 @@
 # own variables (see README) and never reads this file.
 source "$(dirname "$0")/common.sh"
 ENV_FILE="$ROOT/.env"
-[ -f "$ENV_FILE" ] && exit 0
+chain_key() { printf 'dev1:%s' "$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"; }
+if [ -f "$ENV_FILE" ]; then
+  # A .env from an older checkout: add what it lacks, and move the application off the
+  # superuser onto its own role (the owner's URL is for migrate alone).
+  if ! grep -q '^AUDIT_CHAIN_KEY=' "$ENV_FILE"; then
+    echo "AUDIT_CHAIN_KEY=$(chain_key)" >> "$ENV_FILE"
+    echo "Added AUDIT_CHAIN_KEY to .env"
+  fi
+  if ! grep -q '^DATABASE_OWNER_URL=' "$ENV_FILE"; then
+    sed -i '/^DATABASE_URL=/d' "$ENV_FILE"
+    "$ROOT/scripts/services.sh" env | grep '^DATABASE_' >> "$ENV_FILE"
+    echo "Gave .env the two database roles"
+  fi
+  exit 0
+fi
 secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
 master=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 umask 077
@@ -12,6 +26,7 @@ cat > "$ENV_FILE" <<ENV
 # Development settings written by make run / make test. Not for production.
 SECRET_KEY=$secret
 HANDOFF_MASTER_KEY=$master
+AUDIT_CHAIN_KEY=$(chain_key)
 DEBUG=1
 ALLOWED_HOSTS=localhost,127.0.0.1,[::1]
 SECURE_SSL_REDIRECT=0

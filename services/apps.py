@@ -48,6 +48,7 @@ class ServicesConfig(AppConfig):
                 "services.suggestion_rejected": _("suggestion rejected"),
                 "services.suggestion_visit": _("visit requested for a suggestion"),
                 "services.version_restored": _("earlier version restored"),
+                "services.value_redacted": _("text removed from every version"),
                 "services.listing_edited": _("listing edited in the admin"),
                 "services.verification_reminder_sent": _("verification reminder sent"),
             }

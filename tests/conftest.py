@@ -44,6 +44,36 @@ def no_active_language():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The suite connects as the owner role (DATABASE_OWNER_URL), as `migrate` does: it creates
+    and migrates the test database, empties tables between transactional tests and plays the
+    attacker who switches triggers off. What the application's own role may and may not do is
+    proven by connecting as it (tests/audit_tests/test_app_role.py)."""
+    from urllib.parse import unquote, urlsplit
+
+    from django.conf import settings
+    from django.db import connections
+
+    if not settings.DATABASE_OWNER_URL:
+        return
+    parts = urlsplit(settings.DATABASE_OWNER_URL)
+    for target in (settings.DATABASES["default"], connections["default"].settings_dict):
+        target["USER"] = unquote(parts.username or "")
+        target["PASSWORD"] = unquote(parts.password or "")
+    connections["default"].close()
+
+
+@pytest.fixture(autouse=True)
+def audit_anchor_dir(tmp_path_factory, settings, monkeypatch):
+    """Each test anchors the audit chain in its own folder (and so do the commands it starts):
+    anchors of another test's rolled-back events would not match this test's chain."""
+    folder = tmp_path_factory.mktemp("anchors")
+    settings.AUDIT_ANCHOR_DIR = folder
+    monkeypatch.setenv("AUDIT_ANCHOR_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
     """Lets Django empty audit_auditevent between transactional tests: the table refuses
     TRUNCATE unless a superuser session sets this (audit/migrations/0002_append_only.py).

@@ -128,6 +128,13 @@ def member(request: HttpRequest, organization_id: Any, membership_id: int) -> Ht
         roles=roles,
         initial={"role": membership.role},
     )
+    may_confirm = permissions.may_confirm_role(user, membership)
+    if request.method == "POST" and request.POST.get("do") == "confirm":
+        if not may_confirm:
+            raise PermissionDenied
+        actions.confirm_role(actor=user, membership=membership, request=request)
+        messages.success(request, gettext("Role confirmed."))
+        return redirect("accounts:members", organization_id=membership.organization_id)
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
@@ -163,6 +170,7 @@ def member(request: HttpRequest, organization_id: Any, membership_id: int) -> Ht
         "organization": membership.organization,
         "form": form,
         "may_edit": may_edit,
+        "may_confirm": may_confirm,
         "is_steward_role": membership.role == Role.STEWARD,
     }
     return render(request, "accounts/member.html", context)

@@ -42,8 +42,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return _page(request, form, status=400)
+        scopes = form.cleaned_data.get("scopes") or []
+        if not all(tokens.may_mint(request.user, scope) for scope in scopes):
+            form.add_error(
+                "scopes", gettext("Only intake staff may make a token that opens contact details.")
+            )
+            return _page(request, form, status=400)
         issued = tokens.issue_token(
-            actor=request.user, name=form.cleaned_data["name"], request=request
+            actor=request.user, name=form.cleaned_data["name"], request=request, scopes=scopes
         )
         return _page(request, ApiTokenForm(), issued=issued)
     return _page(request, form)

@@ -1,11 +1,14 @@
 """Staff serializers. Each lists its fields; none of them carries contact details: those appear
-only in HandoffSerializer, served by the handoff endpoint to the entitled intake."""
+only in HandoffSerializer, served by the handoff endpoint to the entitled intake. What a user
+sees of a referral's needs and demographics is decided by accounts.permissions.referral_view
+(consent scope, expiry and revocation included), never here."""
 
 from typing import Any
 
 from django.conf import settings
 from rest_framework import serializers
 
+from accounts import permissions
 from referrals import staff
 from referrals.actions import CONSENT_SCRIPT_VERSION
 from referrals.models import (
@@ -18,6 +21,7 @@ from referrals.models import (
     ReferralEvent,
     Urgency,
 )
+from referrals.transitions import OUTCOMES, REASONS
 from services.models import TaxonomyTerm
 
 
@@ -50,6 +54,7 @@ class ConsentSummarySerializer(serializers.ModelSerializer):
             "explained_language",
             "script_version",
             "recorded_at",
+            "expires_at",
             "revoked_at",
             "revocation_method",
         ]
@@ -67,6 +72,7 @@ class ReferralSerializer(serializers.ModelSerializer):
     consent = ConsentSummarySerializer(read_only=True)
     events = EventSerializer(many=True, read_only=True)
     allowed_moves = serializers.SerializerMethodField()
+    consent_state = serializers.SerializerMethodField()
     age_band = _blank_or(AgeBand.choices)
     gender = _blank_or(Gender.choices)
     decline_reason = _blank_or(DeclineReason.choices)
@@ -101,6 +107,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "closed_at",
             "expires_at",
             "consent",
+            "consent_state",
             "events",
             "allowed_moves",
         ]
@@ -109,6 +116,19 @@ class ReferralSerializer(serializers.ModelSerializer):
     def get_allowed_moves(self, referral: Referral) -> list[str]:
         request = self.context.get("request")
         return staff.moves_for(request.user, referral) if request else []
+
+    def get_consent_state(self, referral: Referral) -> str:
+        """in_force, expired ("ask the client again"), revoked or none."""
+        return permissions.consent_state(referral)
+
+    def to_representation(self, referral: Referral) -> dict[str, Any]:
+        data = super().to_representation(referral)
+        request = self.context.get("request")
+        user = request.user if request else None
+        if not permissions.referral_view(user, referral).needs:
+            # The client did not agree to share them with this side, or no longer does.
+            data.update(needs=[], age_band="", gender="")
+        return data
 
 
 class ReferralCreateSerializer(serializers.Serializer):
@@ -146,23 +166,70 @@ class ReferralCreateSerializer(serializers.Serializer):
     idempotency_key = serializers.UUIDField(required=False)
 
 
+REASON_CHOICES = sorted(set(DeclineReason.values) | set(Consent.Method.values))
+
+
+class ClosedChoiceField(serializers.ChoiceField):
+    """A choice whose refusal lists the choices and never repeats what was sent (a reason field
+    is where someone types a client's name)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data == "" and self.allow_blank:
+            return ""
+        try:
+            return self.choice_strings_to_values[str(data)]
+        except (KeyError, TypeError):
+            from django.utils.translation import gettext as _
+
+            raise serializers.ValidationError(
+                _("Choose one of: %(choices)s.")
+                % {"choices": ", ".join(self.choice_strings_to_values)},
+                code="invalid_choice",
+            ) from None
+
+
 class TransitionSerializer(serializers.Serializer):
+    """reason: one of the closed choices of the move (decline: a DeclineReason; revoke: how the
+    client revoked, a consent method); other moves take none. outcome: close only."""
+
     move = serializers.ChoiceField(choices=list(staff.STAFF_MOVES))
     version = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
+    reason = ClosedChoiceField(choices=REASON_CHOICES, required=False, allow_blank=True)
+    outcome = ClosedChoiceField(
+        choices=[(value, label) for value, label in Outcome.choices if value in OUTCOMES],
+        required=False,
+        allow_blank=True,
+    )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         from django.utils.translation import gettext as _
 
         move, reason = data["move"], data.get("reason", "")
-        if move == "decline" and reason not in DeclineReason.values:
-            raise serializers.ValidationError({"reason": _("Choose why the referral is declined.")})
+        allowed = sorted(REASONS.get(move, ()))
+        if reason and reason not in allowed:
+            raise serializers.ValidationError(
+                {
+                    "reason": _("Choose one of: %(choices)s.")
+                    % {"choices": ", ".join(allowed) or _("no reason for this move")}
+                }
+            )
+        if move == "decline" and not reason:
+            raise serializers.ValidationError(
+                {
+                    "reason": _("Choose why the referral is declined, one of: %(choices)s.")
+                    % {"choices": ", ".join(allowed)}
+                }
+            )
         if move == "close" and not data.get("outcome"):
             raise serializers.ValidationError({"outcome": _("Choose the outcome.")})
-        if move == "revoke" and reason not in Consent.Method.values:
+        if move != "close" and data.get("outcome"):
+            raise serializers.ValidationError({"outcome": _("Only closing takes an outcome.")})
+        if move == "revoke" and not reason:
             raise serializers.ValidationError(
-                {"reason": _("Choose how the client revoked consent.")}
+                {
+                    "reason": _("Choose how the client revoked consent, one of: %(choices)s.")
+                    % {"choices": ", ".join(allowed)}
+                }
             )
         return data
 

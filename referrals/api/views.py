@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -15,7 +16,6 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from referrals import crypto, staff
-from referrals.actions import read_handoff
 from referrals.api.serializers import (
     ErrorSerializer,
     HandoffSerializer,
@@ -23,6 +23,7 @@ from referrals.api.serializers import (
     ReferralSerializer,
     TransitionSerializer,
 )
+from referrals.handoffs import read_handoff
 from referrals.transitions import Conflict, TransitionError
 
 # A 400 is either a refusal ({detail, code}) or DRF's per-field messages ({field: [text]}).
@@ -42,7 +43,7 @@ class ReferralList(generics.ListCreateAPIView):
     """Referrals the user's organisations sent or received. POST makes one (consent included);
     an Idempotency-Key header (or field) makes a retried request return the first referral."""
 
-    permission_classes = [permissions.StaffOnly]
+    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
     schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     def get_queryset(self) -> Any:
@@ -53,9 +54,15 @@ class ReferralList(generics.ListCreateAPIView):
 
     @extend_schema(
         request=ReferralCreateSerializer,
-        responses={201: ReferralSerializer, 400: BAD_REQUEST, 404: ErrorSerializer},
+        responses={
+            201: ReferralSerializer,
+            400: BAD_REQUEST,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
+    @sensitive_variables("data", "serializer")
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = request.user
         serializer = ReferralCreateSerializer(data=request.data)
@@ -96,7 +103,7 @@ class ReferralList(generics.ListCreateAPIView):
 
 
 class ReferralDetail(generics.RetrieveAPIView):
-    permission_classes = [permissions.StaffOnly]
+    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
     schema = None  # described by the staff schema only (referrals/api/schema.py)
     serializer_class = ReferralSerializer
 
@@ -111,7 +118,7 @@ class ReferralDetail(generics.RetrieveAPIView):
         except Http404 as missing:
             raise NotFound from missing
 
-    @extend_schema(responses={200: ReferralSerializer, 404: ErrorSerializer})
+    @extend_schema(responses={200: ReferralSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -119,7 +126,7 @@ class ReferralDetail(generics.RetrieveAPIView):
 class ReferralTransition(APIView):
     """POST {move, version, reason, outcome}: 409 when someone changed it first."""
 
-    permission_classes = [permissions.StaffOnly]
+    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
     schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     @extend_schema(
@@ -165,15 +172,19 @@ class ReferralHandoff(APIView):
     """The contact details, for the receiving intake only once accepted and only with contact
     consent; for anyone else a 404. Every opening is audited; the answer is never cached."""
 
-    permission_classes = [permissions.StaffOnly]
+    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
+    token_scopes = {"GET": "handoff:read"}
+    hidden_without_scope = True  # like a referral that is not yours: 404, whatever the id
     schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     @extend_schema(responses={200: HandoffSerializer, 404: ErrorSerializer})
+    @sensitive_variables("details", "payload")
     def get(self, request: Request, pk: Any) -> Response:
         referral = staff.referral_or_404(request.user, pk)
         if not permissions.may_read_handoff(request.user, referral):
             raise Http404
         try:
+            # read_handoff asks the rule again on a fresh copy: consent may end in between.
             details = read_handoff(actor=request.user, referral=referral)
         except crypto.HandoffUnreadable as gone:
             raise Http404 from gone

@@ -249,6 +249,9 @@ def _start(request: HttpRequest, source: Path, language: str) -> ImportRun:
 @admin.register(DuplicateCandidate)
 class StewardDuplicateAdmin(admin.ModelAdmin):
     list_display = ["pair", "record_type", "score", "reasons_summary", "decision", "decided_at"]
+    # `pair` is already the link to the review page; the admin's own link around it would nest
+    # one anchor in another and leave an empty link for screen readers.
+    list_display_links = None
     list_filter = ["decision", "record_type"]
     ordering = ["decision", "-score"]
     actions = ["dismiss_selected"]

@@ -4,7 +4,10 @@ One entry per changed public field per historical version: when, what kind of ac
 before and after, and `updated_by` naming the *source* of the change (staff edit, suggestion,
 verification, import, restore), never a person: staff names are not for the public API.
 Only fields the public service serializer shows are reported, so a history row cannot leak a
-non-public column.
+non-public column. Free-text fields (names, descriptions, notes, e-mail addresses: every text
+field without a fixed list of choices) are reported as changed without their old or new text:
+an address pasted by mistake and removed must not stay public in the history. Codes, numbers,
+dates and yes/no values keep both values.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import F, Window
+from django.db.models import CharField, F, TextField, Window
 from django.db.models.functions import RowNumber
 
 from services.models import Service
@@ -42,6 +45,16 @@ def public_fields() -> list[str]:
     return names
 
 
+def free_text_fields() -> set[str]:
+    """The public fields whose history shows that they changed, never what they said."""
+    names = set()
+    for name in public_fields():
+        field = Service._meta.get_field(name)
+        if isinstance(field, CharField | TextField) and not field.choices:
+            names.add(name)
+    return names
+
+
 def _source(reason: str | None) -> str:
     """The kind of source, without ids: "suggestion 12 (public)" → "suggestion (public)"."""
     if not reason:
@@ -63,6 +76,7 @@ def history_metadata(service_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[
     if not service_ids:
         return {}
     fields = public_fields()
+    hidden = free_text_fields()
     history = Service.history.model
     rows = (
         history.objects.filter(id__in=service_ids)
@@ -100,8 +114,8 @@ def history_metadata(service_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[
                         "last_action_date": version["history_date"].date().isoformat(),
                         "last_action_type": action,
                         "field_name": name,
-                        "previous_value": _text(old),
-                        "replacement_value": _text(new),
+                        "previous_value": "" if name in hidden else _text(old),
+                        "replacement_value": "" if name in hidden else _text(new),
                         "updated_by": _source(version["history_change_reason"]),
                     }
                 )

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from services.hsds.spec import BY_CSV, BY_NAME, IGNORED_CSV, TABLES, Table
+from services.hsds.values import restore_formula
 
 # Long descriptions in CSV cells are legal; the csv module's default limit (128 KiB) is not HSDS's.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -175,6 +176,9 @@ class JsonSource(Source):
             for table in TABLES:
                 for index, row in enumerate(document.get(table.csv_path) or []):
                     origin = Origin(file, f"/{table.csv_path}/{index}")
+                    row = {
+                        k: restore_formula(v) if isinstance(v, str) else v for k, v in row.items()
+                    }
                     yield Record(table, row, origin, flat=True)
         elif isinstance(document, dict) and set(document) <= _PROFILE_KEYS:
             return  # the API's description of itself (base.json): nothing to import
@@ -249,6 +253,9 @@ class CsvSource(Source):
                         row.pop(None)
                         yield Record(table, None, origin, flat=True)
                         continue
+                    row = {
+                        k: restore_formula(v) if isinstance(v, str) else v for k, v in row.items()
+                    }
                     yield Record(table, row, origin, flat=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -299,14 +300,46 @@ def parse_json_cell(value: Any) -> Any:
         raise ValueProblem(_("must be JSON")) from None
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…) sends the
+# reader's data elsewhere); a tab or carriage return hides the start of one.
+_FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
+_NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def neutralise_formula(text: str) -> str:
+    """A cell text no spreadsheet runs as a formula: one apostrophe before a dangerous start.
+
+    Apostrophes already in front of a dangerous start get one more, so that `restore_formula`
+    gives back exactly the text exported, whatever it was. Plain numbers ("-34.6") stay numbers.
+    """
+    if _FORMULA_START.match(text) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def restore_formula(text: str) -> str:
+    """The inverse of `neutralise_formula`, for cells read back from our CSV."""
+    if _NEUTRALISED.match(text):
+        return text[1:]
+    return text
+
+
 def csv_cell(value: Any) -> str:
-    """One value as our CSV export writes it."""
+    """One value as our CSV export writes it, never a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ",".join(str(item) for item in value)
+        return neutralise_formula(",".join(str(item) for item in value))
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+        return neutralise_formula(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return neutralise_formula(str(value))

@@ -35,7 +35,6 @@ NOT_SUGGESTABLE = {
     "last_verified_by",
     "last_verified_method",
     "capacity_available",
-    "capacity_total",
     "capacity_updated_at",
 }
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:pk>/verify/", views.verify, name="verify"),
     path("<uuid:pk>/places/", views.capacity, name="capacity"),
     path("<uuid:pk>/change/", views.change, name="change"),
+    path("<uuid:pk>/redact/", views.redact, name="redact"),
 ]

@@ -14,15 +14,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from services.listings import upkeep
+from services.listings import redaction, upkeep
 from services.listings.reminders import read_verify_token
 from services.models import Service, Suggestion, VerificationMethod
 from services.querysets import warn_since
@@ -108,6 +110,38 @@ def capacity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return redirect("listings:capacity_board")
 
 
+def _source_label(reason: str | None) -> str:
+    """The history's change reason in the reader's words (it is stored as a short code-like
+    English phrase, e.g. "capacity update" or "verification: phone")."""
+    reason = reason or ""
+    head, _sep, rest = reason.partition(":")
+    labels = {
+        "capacity update": gettext("free places update"),
+        "verification": gettext("verification"),
+        "staff edit (admin)": gettext("edit in the administration"),
+    }
+    if reason in labels:
+        return labels[reason]
+    if head in labels:
+        methods = dict(VerificationMethod.choices)
+        method = rest.strip()
+        return f"{labels[head]} ({methods.get(method, method)})" if method else labels[head]
+    if reason.startswith("suggestion "):
+        return gettext("accepted suggestion")
+    if reason.startswith("restore of version"):
+        return gettext("earlier version restored")
+    if reason.startswith("import"):
+        return gettext("import")
+    return reason or "—"
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Service._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def _history_rows(service: Service) -> list[dict[str, Any]]:
     rows = []
     versions = list(service.history.select_related("history_user").order_by("-history_id")[:20])
@@ -116,9 +150,48 @@ def _history_rows(service: Service) -> list[dict[str, Any]]:
         changes = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["last_modified"])
-            changes = [c.field for c in delta.changes]
-        rows.append({"version": newer, "changes": changes})
+            changes = [_field_label(c.field) for c in delta.changes]
+        rows.append(
+            {
+                "version": newer,
+                "changes": changes,
+                "source": _source_label(newer.history_change_reason),
+            }
+        )
     return rows
+
+
+def _change_input(service: Service, name: str) -> dict[str, Any] | None:
+    """The input for one chosen field, typed by the field: yes/no, a number, a choice, a line
+    or a paragraph of text, showing the value the listing has now."""
+    field = next((f for f in upkeep.suggestable_fields() if f.name == name), None)
+    if field is None:
+        return None
+    current = getattr(service, field.name)
+    kind = "line"
+    if isinstance(field, models.BooleanField):
+        kind = "yesno"
+    elif isinstance(field, models.IntegerField):
+        kind = "number"
+    elif field.choices:
+        kind = "choice"
+    elif isinstance(field, models.TextField):
+        kind = "text"
+    elif isinstance(field, models.EmailField):
+        kind = "email"
+    elif isinstance(field, models.URLField):
+        kind = "url"
+    elif isinstance(field, models.DateField):
+        kind = "date"
+    return {
+        "name": field.name,
+        "label": capfirst(field.verbose_name),
+        "kind": kind,
+        "current": upkeep.display_value(current),
+        "is_true": current is True,
+        "choices": field.choices or [],
+        "help": field.help_text,
+    }
 
 
 @login_required
@@ -140,9 +213,11 @@ def listing(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "may_update_capacity": permissions.may_update_capacity(request.user, service),
             "may_moderate": may_edit,
             "methods": STAFF_METHODS,
-            "fields": upkeep.suggestable_fields(),
+            "fields": [(f.name, capfirst(f.verbose_name)) for f in upkeep.suggestable_fields()],
+            "change_input": _change_input(service, request.GET.get("field", "")),
             "suggestions": suggestions,
             "history": _history_rows(service) if may_edit else [],
+            "may_redact": permissions.may_redact_history(request.user, service),
         },
     )
 
@@ -250,4 +325,46 @@ def verify_link(request: HttpRequest, token: str) -> HttpResponse:
         outcome = "recorded"
     return render(
         request, "services/staff/verify_link.html", {"outcome": outcome, "service": service}
+    )
+
+
+@login_required
+def redact(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Remove a text from a field of the listing and of every stored version, with a reason."""
+    service = _service_for(request, pk, permissions.may_redact_history)
+    error = ""
+    if request.method == "POST":
+        try:
+            count = redaction.redact(
+                actor=request.user,
+                service=service,
+                field=request.POST.get("field", ""),
+                text=request.POST.get("text", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as invalid:
+            error = _errors(invalid)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Text removed from %(count)s stored version.",
+                    "Text removed from %(count)s stored versions.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("listings:listing", pk=service.pk)
+    return render(
+        request,
+        "services/staff/redact.html",
+        {
+            "service": service,
+            "fields": redaction.redactable_fields(),
+            "reasons": redaction.REASONS.items(),
+            "chosen_field": request.POST.get("field", ""),
+            "chosen_reason": request.POST.get("reason", ""),
+            "error": error,
+        },
+        status=400 if error else 200,
     )

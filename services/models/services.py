@@ -48,6 +48,17 @@ class Service(HsdsRecord, Translated):
     )
     name = models.CharField(_("name"), max_length=300)
     alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
+    # Printed on the client's referral slip instead of the name: a slip found by the wrong
+    # person must not say "shelter for trafficking survivors". Empty: the slip shows the phone.
+    slip_name = models.CharField(
+        _("name on the client's slip"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A neutral first name for the client's printed slip, e.g. “Casa Ana”. It must not "
+            "say what the service does. Leave it empty to print only the phone."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     url = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -136,3 +136,15 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.service_id}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field in the reader's words (its verbose name), not its code name."""
+        from django.core.exceptions import FieldDoesNotExist
+
+        # The service model through the foreign key: models.services imports this module.
+        service_model = self._meta.get_field("service").related_model
+        try:
+            return str(service_model._meta.get_field(self.field_name).verbose_name)
+        except FieldDoesNotExist:
+            return self.field_name

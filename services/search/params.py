@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Population, Region
+from services.search.dates import parse_moment
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -161,17 +160,13 @@ def parse_search_params(data: Mapping[str, Any]) -> SearchParams:
     modified_raw = _one(data, "modified_after")
     modified_after = None
     if modified_raw:
-        modified_after = parse_datetime(modified_raw)
-        if modified_after is None:
-            day = parse_date(modified_raw)
-            if day is not None:
-                modified_after = dt.datetime.combine(day, dt.time())
-        if modified_after is None:
+        try:
+            modified_after = parse_moment(modified_raw)
+        except ValueError:
             raise SearchParamError(
-                "modified_after", str(_("Give a date like 2024-05-31 or 2024-05-31T12:00:00Z."))
-            )
-        if timezone.is_naive(modified_after):
-            modified_after = timezone.make_aware(modified_after, dt.UTC)
+                "modified_after",
+                str(_("Changed since: give a real date like 2024-05-31 or 2024-05-31T12:00:00Z.")),
+            ) from None
     population = _one(data, "population")
     if population and population not in Population.values:
         raise SearchParamError("population", str(_("Unknown population.")))

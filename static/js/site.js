@@ -56,9 +56,12 @@
     window.history.replaceState(null, "", window.location.pathname + window.location.hash);
   }
 
+  /* Esc twice leaves, except where the page turns it off (the staff forms: a stray key press
+     must not throw away a half-written referral). */
   var lastEscape = 0;
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" && event.key !== "Esc") { return; }
+    if (meta("enlace-exit-keys") === "off") { return; }
     var now = Date.now();
     if (now - lastEscape < 1500) { leave(); }
     lastEscape = now;
@@ -110,6 +113,13 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    /* A form sent back with errors: move to its error summary and focus it, so that a screen
+       reader reads it and nobody has to hunt for what went wrong. */
+    var summary = document.querySelector("[data-focus-first]");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
     var needsScript = document.querySelectorAll("[data-needs-script]");
     for (var i = 0; i < needsScript.length; i++) {
       if (needsScript[i].hasAttribute("data-near-me") && !navigator.geolocation) { continue; }

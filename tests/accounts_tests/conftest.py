@@ -77,7 +77,13 @@ def cast(db) -> Cast:
     users["outsider"] = UserFactory(username="outsider")
     own, other = _side(a, "a"), _side(b, "b")
     for this, that in ((own, other), (other, own)):
-        consent = SimpleNamespace(shares_contact=True, revoked_at=None)
+        consent = SimpleNamespace(
+            shares_needs=True,
+            shares_contact=True,
+            contact_channel="phone",
+            revoked_at=None,
+            expires_at=timezone.now() + timedelta(days=30),
+        )
         this.referral_out = SimpleNamespace(
             referring_organization_id=this.organization.pk,
             receiving_organization_id=that.organization.pk,

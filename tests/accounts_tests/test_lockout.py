@@ -94,7 +94,7 @@ def test_the_lockout_counts_per_name_and_address(client, alice):
     assert password_step(client, "alice", REMOTE_ADDR="198.51.100.8").status_code == 302
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXIES=1)
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_added():
     request = RequestFactory().get(
         "/", HTTP_X_FORWARDED_FOR="203.0.113.50, 198.51.100.9", REMOTE_ADDR="10.0.0.2"
@@ -104,7 +104,25 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_added():
     assert client_address(spoofed) == "10.0.0.2"
 
 
-@override_settings(TRUSTED_PROXY_COUNT=0)
+@override_settings(TRUSTED_PROXIES=0)
 def test_without_a_proxy_forwarded_headers_are_ignored():
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.50", REMOTE_ADDR="10.0.0.2")
     assert client_address(request) == "10.0.0.2"
+
+
+def test_by_default_a_forwarded_header_does_not_escape_the_lockout(client, alice):
+    """A client reaching the app directly writes a new X-Forwarded-For on every try; unless the
+    deployment says a proxy stands in front, the header is ignored and the lockout holds."""
+    with_password(alice)
+    for attempt in range(LIMIT):
+        password_step(
+            client,
+            "alice",
+            "wrong-password",
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        )
+    response = password_step(
+        client, "alice", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99"
+    )
+    assert response.status_code == 429

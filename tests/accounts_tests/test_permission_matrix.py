@@ -2,9 +2,11 @@
 pages and the staff API. One table of expectations; the three layers must agree with it."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import audit
 from accounts import permissions
@@ -19,6 +21,19 @@ EVERYONE_STAFF = MEMBERS | {"operator"}
 MANAGERS = {"own": {"org_admin", "operator"}, "other": {"operator"}}
 EDITORS = {"own": {"org_admin", "steward", "operator"}, "other": {"steward", "operator"}}
 DIRECTORY_WIDE = {"own": {"steward", "operator"}, "other": {"steward", "operator"}}
+
+
+def pending_intake(membership: Membership) -> Membership:
+    """The membership as it is once someone (not the asker) gave it the intake role."""
+    return Membership(
+        pk=membership.pk,
+        user_id=membership.user_id,
+        organization_id=membership.organization_id,
+        role="intake",
+        is_active=True,
+        role_confirmed=False,
+        role_granted_by_id=None,
+    )
 
 
 def both(people: set[str]) -> dict[str, set[str]]:
@@ -53,6 +68,14 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "may_act_for_referring_side": {"own": {"caseworker", "hotline", "org_admin"}, "other": set()},
     "may_act_for_receiving_side": {"own": {"intake", "org_admin"}, "other": set()},
     "may_read_handoff": {"own": {"intake"}, "other": set()},
+    # The referral received by "own" (its receivers see the needs, consent allowing); the one
+    # received by "other" was sent by "own" (its referrers recorded them and keep seeing them).
+    "may_see_needs": {
+        "own": {"intake", "org_admin"},
+        "other": {"caseworker", "hotline", "org_admin"},
+    },
+    # A pending intake grant made by someone else: a manager confirms it.
+    "may_confirm_role": MANAGERS,
     "may_verify_listing": EDITORS,
     "may_update_capacity": {
         "own": {"intake", "org_admin", "steward", "operator"},
@@ -60,6 +83,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     },
     "may_suggest_edit": both(EVERYONE_STAFF),
     "may_moderate_suggestion": EDITORS,
+    "may_redact_history": EDITORS,
 }
 
 RULES = {
@@ -94,12 +118,15 @@ RULES = {
         u, s.referral_in
     ),
     "may_read_handoff": lambda u, s: permissions.may_read_handoff(u, s.referral_in),
+    "may_see_needs": lambda u, s: permissions.may_see_needs(u, s.referral_in),
+    "may_confirm_role": lambda u, s: permissions.may_confirm_role(u, pending_intake(s.membership)),
     "may_verify_listing": lambda u, s: permissions.may_verify_listing(u, s.service),
     "may_update_capacity": lambda u, s: permissions.may_update_capacity(u, s.service),
     "may_suggest_edit": lambda u, s: permissions.may_suggest_edit(u, s.service),
     "may_moderate_suggestion": lambda u, s: permissions.may_moderate_suggestion(
         u, Suggestion(service=s.service, kind="closed", source="public")
     ),
+    "may_redact_history": lambda u, s: permissions.may_redact_history(u, s.service),
 }
 
 
@@ -290,4 +317,7 @@ def test_the_handoff_opens_only_after_acceptance_and_while_consent_stands(cast):
     assert not permissions.may_read_handoff(intake, referral)
     referral.status = "accepted"
     referral.consent.revoked_at = "2026-11-23T10:00:00Z"
+    assert not permissions.may_read_handoff(intake, referral)
+    referral.consent.revoked_at = None
+    referral.consent.expires_at = timezone.now() - timedelta(seconds=1)
     assert not permissions.may_read_handoff(intake, referral)

@@ -75,7 +75,12 @@ def token_for(user) -> str:
     from accounts.models import ApiToken, hash_token
     from tests.factories import sign_in
 
-    page = sign_in(Client(), user).post(reverse("accounts:api_tokens"), {"name": "attack"})
+    # Every scope the user may hold: the attacks reach as far as the token could.
+    everything = {"name": "attack", "scopes": ["referrals:read", "referrals:write", "handoff:read"]}
+    page = sign_in(Client(), user).post(reverse("accounts:api_tokens"), everything)
+    if page.status_code == 400:  # not intake staff: no handoff:read
+        everything["scopes"] = ["referrals:read", "referrals:write"]
+        page = sign_in(Client(), user).post(reverse("accounts:api_tokens"), everything)
     token = ApiToken.objects.filter(user=user).latest("created_at")
     text = page.content.decode()
     start = text.index(token.prefix)

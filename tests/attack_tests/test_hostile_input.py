@@ -138,7 +138,7 @@ def test_unicode_tricks_in_a_token_name(world, name, accepted):
     assert answer.status_code == (200 if accepted else 400)
     assert ApiToken.objects.exists() is accepted
     if not accepted and "\x00" not in name:
-        assert "Use solo letras" in answer.content.decode()
+        assert "Usa solo letras" in answer.content.decode()
 
 
 def test_a_look_alike_invitation_address_is_kept_in_punycode(world):

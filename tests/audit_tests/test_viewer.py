@@ -1,4 +1,5 @@
-"""Who reads the audit log: an organisation's admin its own events, stewards and operators all."""
+"""Who reads the audit log: an organisation's admin its own events, stewards and operators all
+but other organisations' referral events (tests/audit_tests/test_referral_events_hidden.py)."""
 
 import pytest
 from django.urls import reverse

@@ -124,3 +124,43 @@ def visit(browser: Browser, site: LiveServer) -> Iterator[Visit]:
     current = new_visit(browser, site)
     yield current
     current.context.close()
+
+
+# --- the staff side ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="package")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture(scope="package")
+def people(site, django_db_blocker):
+    """Named members of two verified demo organisations, made once for the package: rosa refers
+    clients (caseworker at R), ivan receives them (intake at V), alma runs V (its admin), sara
+    keeps the directory (steward, may use the admin), beto signs in with a backup code, and lola's
+    name is the one that gets locked out."""
+    from tests.browser_tests.staff import in_own_thread, make_people
+
+    with django_db_blocker.unblock():
+        return in_own_thread(make_people)
+
+
+@pytest.fixture
+def phone(browser, site, axe):
+    from tests.browser_tests.staff import new_staff_visit
+
+    current = new_staff_visit(browser, site, axe, "phone")
+    yield current
+    current.context.close()
+
+
+@pytest.fixture
+def desktop(browser, site, axe):
+    from tests.browser_tests.staff import new_staff_visit
+
+    current = new_staff_visit(browser, site, axe, "desktop")
+    yield current
+    current.context.close()

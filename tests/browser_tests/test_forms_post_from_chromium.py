@@ -67,13 +67,15 @@ def test_a_member_signs_in_with_password_and_authenticator(visit, staff_member):
     page = visit.goto("/es/staff/sign-in/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main form.stack button[type=submit]")
     page.wait_for_url("**/two-factor/**")
     page.fill("input[name=code]", f"{totp(key):06d}")
-    page.click("button[type=submit]")
+    page.click("main form.stack button[type=submit]")
     page.wait_for_load_state()
     assert "/two-factor/" not in page.url and "/sign-in/" not in page.url, page.content()[:500]
-    assert page.locator("form[action$='/sign-out/']").count() == 1
+    # Signed in: the navigation's sign-out form, and the quick exit, which signs out as it leaves.
+    assert page.locator("form.sign-out[action$='/sign-out/']").count() == 1
+    assert page.locator("form#quick-exit-form[action$='/sign-out/']").count() == 1
     assert posts and all(origin == visit.base_url for origin in posts), posts
     visit.screenshot("staff-signed-in-phone")
 

@@ -11,6 +11,9 @@ PRODUCTION_ENVIRONMENT = {
     "ALLOWED_HOSTS": "enlace.example.org",
     "DATABASE_URL": os.environ.get("DATABASE_URL", "postgis://postgres@127.0.0.1:5432/enlace"),
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "AUDIT_CHAIN_KEY": "k1:" + "c4Ai9Kd2Lm7Qw3Er8Ty5Ui1Op6As0Df2Gh" * 2,
+    # Production needs the handoff master key (32 bytes, base64): the checks refuse without it.
+    "HANDOFF_MASTER_KEY": "bWFzdGVyLWtleS1mb3ItdGhlLWRlcGxveS1jaGVjayE=",
 }
 
 
@@ -47,6 +50,13 @@ def test_production_defaults_are_safe_without_any_switches():
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "same-origin"]
 
 
+def test_the_checks_refuse_a_production_start_without_a_master_key():
+    for broken in ("", "not base64!", "c2hvcnQ="):
+        result = run_manage("check", extra_env={"HANDOFF_MASTER_KEY": broken})
+        assert result.returncode != 0
+        assert "referrals.E001" in result.stderr
+
+
 def test_settings_refuse_to_start_without_a_secret_key():
     result = run_manage("check", extra_env={"SECRET_KEY": ""})
     assert result.returncode != 0
@@ -59,3 +69,18 @@ def test_debug_cannot_be_switched_on_for_a_public_host_name():
     assert "DEBUG is only allowed with local ALLOWED_HOSTS" in result.stderr
     local = run_manage("check", extra_env={"DEBUG": "1", "ALLOWED_HOSTS": "localhost,127.0.0.1"})
     assert local.returncode == 0, local.stderr
+
+
+def test_forwarded_addresses_are_trusted_only_when_a_proxy_is_declared():
+    code = "from django.conf import settings as s; print(s.TRUSTED_PROXIES, s.API_TRUSTED_PROXIES)"
+    direct = run_manage("shell", "-v", "0", "-c", code)
+    assert direct.returncode == 0, direct.stderr
+    assert direct.stdout.split() == ["0", "0"]
+    proxied = run_manage("shell", "-v", "0", "-c", code, extra_env={"TRUSTED_PROXIES": "1"})
+    assert proxied.stdout.split() == ["1", "1"]
+
+
+def test_settings_refuse_to_start_without_an_audit_chain_key():
+    result = run_manage("check", extra_env={"AUDIT_CHAIN_KEY": ""})
+    assert result.returncode != 0
+    assert "AUDIT_CHAIN_KEY" in result.stderr

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from django.db import connection
 
+from audit.anchor import read_anchors
 from audit.chain import verify
 from referrals.crypto import HandoffUnreadable, open_sealed
 from referrals.models import Referral
@@ -110,6 +111,8 @@ def test_restore_drill(
 
     made = run_backup_script("backup", "--out", str(tmp_path), key=key)
     assert made.returncode == 0, made.stderr.decode()
+    # Each backup anchors the audit chain's head outside the database first.
+    assert [(a.event_id, a.event_hash) for a in read_anchors()] == [(head.head_id, head.head_hash)]
     backup_file = Path(made.stdout.decode().strip())
     assert backup_file.parent == tmp_path and backup_file.stat().st_mode & 0o077 == 0
     raw = backup_file.read_bytes()

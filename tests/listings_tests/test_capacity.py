@@ -55,7 +55,7 @@ def test_impossible_numbers_change_nothing(shelter, ines, signed_in):
     for data, message in (
         ({"available": "11"}, "No puede haber más plazas libres que plazas en total."),
         ({"available": "-2"}, "La capacidad no puede ser negativa."),
-        ({"available": "muchas"}, "Indique un número entero de plazas libres."),
+        ({"available": "muchas"}, "Indica un número entero de plazas libres."),
     ):
         response = client.post(url("listings:capacity", pk=shelter.pk), data, follow=True)
         assert response.status_code == 200

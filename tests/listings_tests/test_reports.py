@@ -87,13 +87,13 @@ def test_a_dead_number_report_names_which_number(shelter):
 @pytest.mark.parametrize(
     "overrides,lang,message",
     [
-        ({"kind": ""}, "es", "Elija qué está mal."),
-        ({"kind": "bomb"}, "es", "Elija qué está mal"),  # Django's choice error, translated
+        ({"kind": ""}, "es", "Elige qué está mal."),
+        ({"kind": "bomb"}, "es", "Elige qué está mal"),  # Django's choice error, translated
         ({"answer": "12345"}, "es", "Esa no es la respuesta"),
         ({"answer": "12345"}, "en", "That is not the answer"),
         ({"answer": ""}, "en", "Answer the question"),
         ({"t": "forged"}, "es", "Este formulario es demasiado antiguo"),
-        ({"kind": "phone_not_working", "phone": ""}, "es", "Elija el número que no funciona."),
+        ({"kind": "phone_not_working", "phone": ""}, "es", "Elige el número que no funciona."),
         ({"kind": "phone_not_working", "phone": "999"}, "en", "Select a valid choice"),
     ],
 )
@@ -102,7 +102,7 @@ def test_bad_reports_get_a_clear_answer_and_change_nothing(shelter, overrides, l
     response = report(client, shelter, lang=lang, **overrides)
     assert response.status_code == 400
     body = response.content.decode()
-    if message == "Elija qué está mal":
+    if message == "Elige qué está mal":
         message = "Escoja una opción válida"
     assert message in body
     assert "Set-Cookie" not in response.headers

@@ -59,7 +59,7 @@ def test_verifying_from_the_listing_page_is_recorded_and_audited(shelter, alice,
     event = AuditEvent.objects.get(action="services.listing_verified")
     assert event.actor_id == alice.pk and event.object_id == str(shelter.pk)
     bad = client.post(url("listings:verify", pk=shelter.pk), {"method": "guess"}, follow=True)
-    assert "Elija cómo se comprobó la ficha." in bad.content.decode()
+    assert "Elige cómo se comprobó la ficha." in bad.content.decode()
     assert Verification.objects.count() == 1
 
 

@@ -62,7 +62,8 @@ _MODELS: dict[str, dict[str, str]] = {
     "accounts.User_groups": {INTERNAL: "id user group"},
     "accounts.User_user_permissions": {INTERNAL: "id user permission"},
     "accounts.Membership": {
-        INTERNAL: "id user organization role is_active created_at deactivated_at"
+        INTERNAL: "id user organization role is_active created_at deactivated_at "
+        "role_confirmed role_granted_by role_confirmed_by role_confirmed_at"
     },
     "accounts.Invitation": {
         INTERNAL: "id organization email role token_hash invited_by created_at expires_at "
@@ -76,20 +77,20 @@ _MODELS: dict[str, dict[str, str]] = {
     "accounts.BackupCode": {INTERNAL: "id device code_hash"},
     # API tokens of two-factor-verified staff: only hashes and fingerprints are stored.
     "accounts.ApiToken": {
-        INTERNAL: "id user name prefix token_hash password_fingerprint created_at last_used_at "
-        "expires_at revoked_at revoked_because"
+        INTERNAL: "id user name scopes prefix token_hash password_fingerprint created_at "
+        "last_used_at expires_at revoked_at revoked_because"
     },
     # --- audit: ids, never data ---------------------------------------------------------------
     "audit.AuditEvent": {
         INTERNAL: "id occurred_at actor_id organization_id action object_type object_id "
-        "request_id details prev_hash hash"
+        "request_id details prev_hash hash key_id"
     },
     # --- referrals: metadata is internal; the client lives only in the sealed handoff ---------
     "referrals.Referral": {
         INTERNAL: "id code referring_organization referring_user service location "
         "receiving_organization urgency client_language interpreter_needed age_band gender "
         "status decline_reason outcome version idempotency_key created_at updated_at sent_at "
-        "responded_at reminded_at connected_at closed_at expires_at"
+        "responded_at reminded_at connected_at closed_at expires_at consent"
     },
     "referrals.Referral_needs": {INTERNAL: "id referral taxonomyterm"},
     "referrals.ReferralEvent": {
@@ -98,7 +99,7 @@ _MODELS: dict[str, dict[str, str]] = {
     "referrals.Consent": {
         INTERNAL: "id referral shares_needs shares_contact contact_channel method "
         "explained_language script_version recorded_by recorded_at expires_at revoked_at "
-        "revoked_by revocation_method"
+        "revoked_by revocation_method lapsed_at"
     },
     # The wrapped key opens the client's details: as sensitive as they are.
     "referrals.HandoffKey": {INTERNAL: "id master_key_id created_at", CLIENT: "wrapped_key"},
@@ -134,7 +135,8 @@ _MODELS: dict[str, dict[str, str]] = {
         "area_region_ids is_accessible time_zone last_verified_method "
         # Derived from Location.public_point and the public texts only (services/search/index.py).
         "search_points search_vector",
-        INTERNAL: "last_verified_by",
+        # The slip's neutral name is for the client's printed slip only.
+        INTERNAL: "last_verified_by slip_name",
     },
     "services.ServiceArea": {
         PUBLIC: f"{_TRANSLATED_RECORD} service name description extent extent_type uri region area"

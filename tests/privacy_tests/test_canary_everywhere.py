@@ -219,6 +219,7 @@ def page_form(world: dict, *, contact: bool = True) -> dict:
         "gender": "woman",
         "consent_method": "verbal",
         "shares_needs": "on",
+        "client_agrees": "on",
         "script_language": "es",
         "idempotency_key": str(uuid.uuid4()),
     }
@@ -502,19 +503,19 @@ def test_canaries_reach_only_the_entitled_views(gunicorn, celery_subprocess, cap
     for person in everyone:
         walk_staff(person, world, [lived])
     page_move(intake, lived.pk, "connect")
-    page_move(intake, lived.pk, "close", outcome="served")
+    page_move(intake, lived.pk, "close", outcome="served", confirm="1")
 
     # 2. Made through the API by the hotline, declined through the API.
     declined = make_by_api(hotline, world)
     api_move(intake, declined.pk, "decline", reason="no_capacity")
     # 3. Made on the page, withdrawn by the referrer.
     withdrawn = make_by_page(case, world)
-    page_move(case, withdrawn.pk, "withdraw")
+    page_move(case, withdrawn.pk, "withdraw", confirm="1")
     # 4. Accepted, then the client revokes consent (recorded by the receiving admin).
     revoked = make_by_api(hotline, world)
     api_move(intake, revoked.pk, "accept")
     intake.post(es("referrals:contact", pk=revoked.pk), {}, entitled_client=True)
-    page_move(admin_b, revoked.pk, "revoke", method="written")
+    page_move(admin_b, revoked.pk, "revoke", method="written", confirm="1")
     redis_sources += redis_dump()
     # 5. Never answered: the worker expires it.
     expired = make_by_page(case, world)

@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from referrals.actions import ConsentInput, HandoffInput, ReferralInput, make_referral
-from tests.factories import OrganizationFactory, ServiceFactory
+from tests.factories import OrganizationFactory, ServiceFactory, member, verified
 
 CANARY = {
     "name": "Canario Zafiro-4417",
@@ -50,3 +50,13 @@ def sent_referral(referring_org, receiving_service, caseworker):
         consent=consent_with_contact(),
         handoff=HandoffInput(**CANARY),
     )
+
+
+@pytest.fixture
+def entitled_intake(sent_referral):
+    """Intake staff of the receiving organisation (a verified partner), signed in with two
+    factors: the one person read_handoff lets open the contact details once accepted."""
+    organization = sent_referral.receiving_organization
+    organization.is_verified_partner = True
+    organization.save()
+    return verified(member("ines-intake", organization, "intake"))

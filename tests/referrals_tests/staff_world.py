@@ -54,6 +54,7 @@ def referral_form(world: World, *, contact: bool = True, key: str | None = None)
         "gender": "woman",
         "consent_method": "verbal",
         "shares_needs": "on",
+        "client_agrees": "on",
         "script_language": "es",
         "idempotency_key": key or str(uuid.uuid4()),
         "contact_name": CANARY,
@@ -64,3 +65,11 @@ def referral_form(world: World, *, contact: bool = True, key: str | None = None)
     if contact:
         data.update(shares_contact="on", contact_channel="phone")
     return data
+
+
+def client_for_world(world: World, name: str):
+    from django.test import Client
+
+    from tests.factories import sign_in
+
+    return sign_in(Client(), world[name])

@@ -93,9 +93,9 @@ def test_without_contact_consent_no_handoff_exists_at_all(
     assert not HandoffKey.objects.exists()
 
 
-def test_the_receiving_intake_reads_the_handoff_after_accepting(sent_referral, intake):
-    transition(sent_referral.pk, "accept", actor=intake, acting_side=Side.RECEIVING)
-    assert read_handoff(actor=intake, referral=sent_referral) == CANARY
+def test_the_receiving_intake_reads_the_handoff_after_accepting(sent_referral, entitled_intake):
+    transition(sent_referral.pk, "accept", actor=entitled_intake, acting_side=Side.RECEIVING)
+    assert read_handoff(actor=entitled_intake, referral=sent_referral) == CANARY
 
 
 def test_the_whole_life_to_closure_purges_the_handoff_for_good(sent_referral, intake):
@@ -123,7 +123,8 @@ def test_the_whole_life_to_closure_purges_the_handoff_for_good(sent_referral, in
     ],
 )
 def test_decline_withdrawal_and_revocation_purge_the_handoff(sent_referral, caseworker, move, side):
-    transition(sent_referral.pk, move, actor=caseworker, acting_side=side, reason="no_capacity")
+    reason = {"decline": "no_capacity", "revoke": "verbal"}.get(move, "")
+    transition(sent_referral.pk, move, actor=caseworker, acting_side=side, reason=reason)
     assert ContactHandoff.objects.get(referral=sent_referral).is_purged
     assert not HandoffKey.objects.exists()
 

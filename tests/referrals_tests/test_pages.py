@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from referrals.actions import ConsentInput, HandoffInput, ReferralInput, make_referral
@@ -62,7 +63,7 @@ def test_the_whole_life_through_the_pages(world, caplog):
     with translation.override("es"):
         from referrals.forms import consent_script
 
-        assert consent_script("es") in form_page.content.decode()
+        assert escape(consent_script("es", receiving=world.b.name)) in form_page.content.decode()
     made = case.post(url("create", service_id=world.service_b.pk), referral_form(world))
     assert made.status_code == 302, made.content.decode()[:2000]
     referral = Referral.objects.get()
@@ -71,7 +72,8 @@ def test_the_whole_life_through_the_pages(world, caplog):
     assert referral.code in confirmation.content.decode()
     slip = case.get(url("slip", pk=referral.pk))
     slip_text = slip.content.decode()
-    assert referral.code in slip_text and "Casa Refugio B" in slip_text
+    # The slip never names the service (it may say what the service is for).
+    assert referral.code in slip_text and "Casa Refugio B" not in slip_text
     assert "+57 601 222 3333" in slip_text and 'lang="es"' in slip_text
     seen += [page.content.decode(), form_page.content.decode(), confirmation.content.decode()]
     seen.append(slip_text)
@@ -85,7 +87,7 @@ def test_the_whole_life_through_the_pages(world, caplog):
     assert "no-store" in opened["Cache-Control"]
     assert AuditEvent.objects.filter(action="referral.handoff_viewed").count() == 1
     assert move(intake, referral, "connect").status_code == 302
-    assert move(intake, referral, "close", outcome="served").status_code == 302
+    assert move(intake, referral, "close", outcome="served", confirm="1").status_code == 302
     referral.refresh_from_db()
     assert referral.status == Status.CLOSED and referral.outcome == "served"
     assert ContactHandoff.objects.get(referral=referral).is_purged
@@ -137,9 +139,9 @@ MATRIX = {
     "accept": ("sent", {}, RECEIVING),
     "decline": ("sent", {"reason": "no_capacity"}, RECEIVING),
     "connect": ("accepted", {}, RECEIVING),
-    "close": ("connected", {"outcome": "served"}, RECEIVING),
-    "withdraw": ("sent", {}, REFERRING),
-    "revoke": ("accepted", {"method": "verbal"}, REFERRING | RECEIVING),
+    "close": ("connected", {"outcome": "served", "confirm": "1"}, RECEIVING),
+    "withdraw": ("sent", {"confirm": "1"}, REFERRING),
+    "revoke": ("accepted", {"method": "verbal", "confirm": "1"}, REFERRING | RECEIVING),
 }
 PEOPLE = [f"{role}-{side}" for side in ("a", "b") for role in ROLES]
 
@@ -167,7 +169,9 @@ def test_who_may_make_each_move_on_the_pages(world, move_name):
 
 def test_revocation_records_how_and_purges_the_contact(world):
     referral = _referral_in(world, "accepted")
-    response = move(client_for(world["caseworker-a"]), referral, "revoke", method="written")
+    response = move(
+        client_for(world["caseworker-a"]), referral, "revoke", method="written", confirm="1"
+    )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.consent.revocation_method == "written"
@@ -182,7 +186,21 @@ def test_decline_needs_a_reason_and_close_an_outcome(world):
     referral.refresh_from_db()
     assert referral.status == Status.SENT
     connected = _referral_in(world, "connected")
-    assert move(intake, connected, "close").status_code == 400
+    assert move(intake, connected, "close", confirm="1").status_code == 400
+
+
+@pytest.mark.parametrize("move_name", ["close", "withdraw", "revoke"])
+def test_a_move_that_cannot_be_undone_needs_a_ticked_confirmation(world, move_name):
+    state, extra, allowed = MATRIX[move_name]
+    person = sorted(allowed)[0]
+    referral = _referral_in(world, state)
+    unconfirmed = {k: v for k, v in extra.items() if k != "confirm"}
+    response = move(client_for(world[person]), referral, move_name, **unconfirmed)
+    assert response.status_code == 400
+    referral.refresh_from_db()
+    assert referral.status == state
+    assert "no se puede deshacer" in response.content.decode()
+    assert move(client_for(world[person]), referral, move_name, **extra).status_code == 302
 
 
 def test_a_stale_version_shows_the_conflict_message_in_spanish(world):
@@ -274,7 +292,8 @@ def test_the_slip_is_in_the_clients_language_and_only_for_the_referring_side(wor
     Referral.objects.filter(pk=referral.pk).update(client_language="en")
     slip = client_for(world["caseworker-a"]).get(url("slip", pk=referral.pk))
     text = slip.content.decode()
-    assert 'lang="en"' in text and "Refuge House B" in text and referral.code in text
+    assert 'lang="en"' in text and "Your code:" in text and referral.code in text
+    assert "Refuge House B" not in text
     assert_no_canary(text)
     assert client_for(world["intake-b"]).get(url("slip", pk=referral.pk)).status_code == 404
 
@@ -290,7 +309,7 @@ def test_the_hotline_flow_starts_from_search_or_a_service_link_and_the_nav_shows
     text = form_page.content.decode()
     from referrals.forms import consent_script
 
-    assert consent_script("en") in text and 'lang="en"' in text
+    assert escape(consent_script("en", receiving=world.b.name)) in text and 'lang="en"' in text
     assert 'name="idempotency_key"' in text
     assert url("inbox") in hotline.get(reverse("accounts:dashboard")).content.decode()
     assert client_for(world["intake-b"]).get(url("new")).status_code == 404

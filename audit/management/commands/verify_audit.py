@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.anchor import AnchorError, anchor_path, read_anchors
 from audit.chain import verify
 
 _ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")
@@ -10,15 +11,16 @@ _ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")
 
 class Command(BaseCommand):
     help = (
-        "Checks the audit log's hash chain and reports the first event that was changed, removed "
-        "or inserted out of order (exit status 1)."
+        "Checks the audit log's keyed hash chain against AUDIT_CHAIN_KEY and every anchor in "
+        "AUDIT_ANCHOR_DIR, and reports the first event that was changed, removed, re-hashed or "
+        "inserted out of order (exit status 1)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--anchor",
-            help="ID:HASH printed by an earlier run; checks that event is still there, unchanged "
-            "(catches events cut from the end of the log).",
+            help="ID:HASH kept elsewhere (an earlier run prints one); checks that event is still "
+            "there, unchanged, in addition to the anchor file.",
         )
 
     def handle(self, *args: Any, anchor: str | None = None, **options: Any) -> None:
@@ -28,7 +30,13 @@ class Command(BaseCommand):
             if not match:
                 raise CommandError("--anchor must be ID:HASH (a number, a colon, 64 hex digits)")
             parsed = (int(match[1]), match[2])
-        report = verify(anchor=parsed)
+        try:
+            kept = read_anchors()
+        except AnchorError as error:
+            raise CommandError(f"Audit anchors tampered with: {error}") from error
+        where = anchor_path().name
+        anchors = [(a.event_id, a.event_hash, f"{where} line {a.line_number}") for a in kept]
+        report = verify(anchor=parsed, anchors=anchors)
         if report.problem:
             raise CommandError(
                 f"Audit log tampered with: {report.problem.message} "
@@ -38,6 +46,6 @@ class Command(BaseCommand):
             self.stdout.write("Audit log intact: no events yet.")
             return
         self.stdout.write(
-            f"Audit log intact: {report.count} events. Head (keep a copy elsewhere, then check "
-            f"with --anchor): {report.head_id}:{report.head_hash}"
+            f"Audit log intact: {report.count} events, {len(kept)} anchors checked. Head: "
+            f"{report.head_id}:{report.head_hash}"
         )
