@@ -91,7 +91,9 @@ bench: venv env services messages
 	@scripts/system-deps.sh bench
 	REDIS_URL=$(LOCAL_REDIS) $(BIN)/python bench/run.py
 
-# Adds new messages to locale/es (translate them, then `make messages` compiles).
+# Adds new messages to every interface language's catalogue (English is the source and needs
+# none); translate them, then `make messages` compiles.
+CATALOGUE_LANGUAGES := es pt fr ht
 messages-update: venv
-	$(BIN)/python manage.py makemessages -l es -d django -e html,txt,py --no-obsolete -i .venv -i .local -i tests -i bench
-	@if ls static/js/*.js >/dev/null 2>&1; then $(BIN)/python manage.py makemessages -l es -d djangojs --no-obsolete -i .venv -i .local -i tests -i bench -i '.local/*'; fi
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(CATALOGUE_LANGUAGES)) -d django -e html,txt,py --no-obsolete -i .venv -i .local -i tests -i bench
+	@if ls static/js/*.js >/dev/null 2>&1; then $(BIN)/python manage.py makemessages $(addprefix -l ,$(CATALOGUE_LANGUAGES)) -d djangojs --no-obsolete -i .venv -i .local -i tests -i bench -i '.local/*'; fi

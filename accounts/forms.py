@@ -2,11 +2,13 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, Scope, User
+from config.languages import OWN_NAMES
 
 
 class SignInForm(AuthenticationForm):
@@ -156,3 +158,19 @@ class ApiTokenForm(forms.Form):
         if not name.isprintable():
             raise forms.ValidationError(_("Use letters, numbers and punctuation only."))
         return name
+
+
+class LanguageForm(forms.ModelForm):
+    """The member's language for e-mails, each choice named in its own language (a member who
+    reads only Creole finds "Kreyòl ayisyen" on a Spanish page)."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, OWN_NAMES[code]) for code, _name in settings.LANGUAGES
+        ]

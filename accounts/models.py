@@ -15,6 +15,14 @@ class User(AbstractUser):
     """A staff member. Visitors and clients never have accounts."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
+    # What the member reads their e-mails in; pages follow the language in the URL instead.
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default="es",
+        help_text=_("Notices about referrals are written to you in this language."),
+    )
 
     class Meta:
         verbose_name = _("staff user")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import auth, invitations, members, tokens
+from accounts.views import auth, invitations, members, preferences, tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
         auth.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("language/", preferences.language, name="language"),
     path("api-tokens/", tokens.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", tokens.revoke_api_token, name="revoke_api_token"),
     path("invitation/link/", invitations.invitation_link, name="invitation_link"),

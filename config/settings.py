@@ -20,6 +20,7 @@ from config.env import (
     env_str,
     load_dotenv,
 )
+from config.languages import INTERFACE_LANGUAGES, install_language_info
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # ENLACE_ENV_FILE=/dev/null makes a process ignore the development .env (tests of production).
@@ -190,11 +191,15 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
-# Languages: the interface speaks Spanish (default) and English; directory content may also be in
-# Portuguese, French and Haitian Creole (CONTENT_LANGUAGES). The URL carries the language, never
-# a cookie, so that anonymous visitors get no cookie at all.
+# Languages: the interface and the directory content speak Spanish (default), English,
+# Brazilian Portuguese (code `pt`, the same code as the content columns), French and Haitian
+# Creole. The URL carries the language, never a cookie, so that anonymous visitors get no cookie
+# at all. Django has no LANG_INFO for Haitian Creole: config/languages.py adds it.
+install_language_info()
 LANGUAGE_CODE = "es"
-LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+LANGUAGES = [(code, _(name)) for code, name in INTERFACE_LANGUAGES]
+# Brazilian formats for `pt`, and formats for `ht`, which Django lacks.
+FORMAT_MODULE_PATH = ["config.formats"]
 CONTENT_LANGUAGES = [
     ("es", _("Spanish")),
     ("en", _("English")),

@@ -13,7 +13,8 @@ from referrals.models import AgeBand, Consent, DeclineReason, Gender, Outcome, S
 from referrals.transitions import OUTCOMES
 from services.models import TaxonomyTerm
 
-SCRIPT_LANGUAGES = (("es", _("Spanish")), ("en", _("English")))
+# The consent script is read in the client's language: every interface language has it.
+SCRIPT_LANGUAGES = tuple(settings.LANGUAGES)
 # Moves that end a referral for good; the staff page asks for a ticked confirmation first.
 IRREVERSIBLE_MOVES = ("close", "withdraw", "revoke")
 # Fields that carry contact details: kept out of debug error pages (sensitive_post_parameters).
@@ -21,7 +22,8 @@ CONTACT_FIELDS = ("contact_name", "contact_phone", "safe_times", "note")
 
 
 def consent_script(language: str, *, receiving: str) -> str:
-    """The standard consent script, read to the client in their language (es or en). It names
+    """The standard consent script, read to the client in their language (any interface
+    language; Spanish otherwise). It names
     the organisation that will receive the referral and everything the referral tells it."""
     language = language if language in dict(SCRIPT_LANGUAGES) else "es"
     with translation.override(language):

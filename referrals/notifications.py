@@ -46,6 +46,8 @@ def build_message(item: Outbox, recipients: list[str], language: str = "es") -> 
             ]
         )
     message = EmailMessage(subject=subject, body=body, to=[], bcc=recipients)
-    # A stable Message-ID lets mail systems drop a copy sent twice after a crash.
-    message.extra_headers["Message-ID"] = f"<outbox-{item.id}@enlace>"
+    # A stable Message-ID lets mail systems drop a copy sent twice after a crash. Each language
+    # is a different message; the default language's keeps the plain id.
+    suffix = "" if language == settings.LANGUAGE_CODE else f"-{language}"
+    message.extra_headers["Message-ID"] = f"<outbox-{item.id}{suffix}@enlace>"
     return message

@@ -8,15 +8,17 @@ the same Message-ID. The task takes no arguments but a limit (the broker stores 
 """
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.languages import recipient_language
+from accounts.models import Membership, Role, User
 from referrals.models import Outbox
 from referrals.notifications import build_message
 
@@ -24,7 +26,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20
 
 
-def recipients_for(item: Outbox) -> list[str]:
+def _memberships(item: Outbox) -> QuerySet[Membership]:
     """Intake staff and admins of the receiving organisation; the referring user and the admins
     of the referring organisation. Only members whose role is in force (an intake grant waiting
     for its second confirmation is not)."""
@@ -34,18 +36,29 @@ def recipients_for(item: Outbox) -> list[str]:
         wanted |= Q(role__in=[Role.INTAKE, Role.ORG_ADMIN])
     if item.organization_id == referral.referring_organization_id:
         wanted |= Q(role=Role.ORG_ADMIN) | Q(user_id=referral.referring_user_id)
-    emails = (
-        Membership.objects.filter(
-            wanted,
-            organization_id=item.organization_id,
-            is_active=True,
-            user__is_active=True,
-            role_confirmed=True,
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
+    return Membership.objects.filter(
+        wanted,
+        organization_id=item.organization_id,
+        is_active=True,
+        user__is_active=True,
+        role_confirmed=True,
+    ).exclude(user__email="")
+
+
+def recipients_for(item: Outbox) -> list[str]:
+    """Every recipient's address, sorted."""
+    return sorted(set(_memberships(item).values_list("user__email", flat=True)))
+
+
+def recipients_by_language(item: Outbox) -> dict[str, list[str]]:
+    """The recipients' addresses grouped by the language each one reads (accounts.languages)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    users = User.objects.filter(pk__in=_memberships(item).values("user_id")).only(
+        "email", "language"
     )
-    return sorted(set(emails))
+    for user in users:
+        groups[recipient_language(user)].add(user.email)
+    return {language: sorted(emails) for language, emails in sorted(groups.items())}
 
 
 # The name it was registered under when it lived in referrals.tasks: messages already queued
@@ -103,10 +116,10 @@ def _claim_next() -> Outbox | None:
 
 
 def _send(item: Outbox) -> bool:
-    recipients = recipients_for(item)
     try:
-        if recipients:
-            build_message(item, recipients).send()
+        # One message per language its recipients read (each with its own Message-ID).
+        for language, recipients in recipients_by_language(item).items():
+            build_message(item, recipients, language).send()
     except Exception as error:  # the mail server is down or refused: retried after the lease
         Outbox.objects.filter(pk=item.pk, claimed_at=item.claimed_at).update(
             last_error=type(error).__name__[:200]

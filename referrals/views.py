@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
+from config.languages import OWN_NAMES
 from referrals import crypto, staff
 from referrals.actions import CONSENT_SCRIPT_VERSION
 from referrals.forms import (
@@ -189,7 +190,8 @@ def _client_language(request: HttpRequest) -> str:
     )
     if value in dict(SCRIPT_LANGUAGES):
         return value
-    return "es" if (get_language() or "es").startswith("es") else "en"
+    page = get_language() or "es"
+    return page if page in dict(SCRIPT_LANGUAGES) else "es"
 
 
 @login_required
@@ -274,6 +276,11 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             "receiving": service.organization.name,
             "script_language": language,
             "script_version": CONSENT_SCRIPT_VERSION,
+            "other_script_languages": [
+                (code, OWN_NAMES.get(code, code))
+                for code, _n in SCRIPT_LANGUAGES
+                if code != language
+            ],
         },
     )
 
@@ -351,7 +358,7 @@ def renew(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         {
             "referral": referral,
             "form": form,
-            "script": consent_script(language),
+            "script": consent_script(language, receiving=referral.receiving_organization.name),
             "script_language": language,
             "script_version": CONSENT_SCRIPT_VERSION,
         },

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 import audit
+from accounts.languages import recipient_language
 from accounts.models import Membership, Role
 from services.models import Service, VerificationReminder
 from services.querysets import verify_warn_days
@@ -34,6 +35,13 @@ VERIFY_LINK_SALT = "services.verify-link"
 # The link works for two weeks: long enough for a holiday, short enough that old mail is inert.
 VERIFY_LINK_MAX_AGE = dt.timedelta(days=14)
 REMINDER_LANGUAGES = ("es", "en")
+
+
+def reminder_languages(user: Any) -> tuple[str, ...]:
+    """The member's own language; a member on the default language, who may never have chosen
+    one, keeps the Spanish and English pair."""
+    language = recipient_language(user)
+    return REMINDER_LANGUAGES if language == settings.LANGUAGE_CODE else (language,)
 
 
 def week_start(now: dt.datetime) -> dt.date:
@@ -77,9 +85,11 @@ def due_listings_by_admin(now: dt.datetime) -> dict[int, list[Service]]:
     return due
 
 
-def build_message(services: list[Service], to: str) -> EmailMultiAlternatives:
+def build_message(
+    services: list[Service], to: str, languages: tuple[str, ...] = REMINDER_LANGUAGES
+) -> EmailMultiAlternatives:
     parts = []
-    for language in REMINDER_LANGUAGES:
+    for language in languages:
         with translation.override(language):
             items = [
                 {
@@ -127,7 +137,7 @@ def send_weekly_reminders(now: dt.datetime | None = None) -> int:
             reminder = VerificationReminder.objects.select_for_update().get(pk=reminder.pk)
             if reminder.sent_at is not None:
                 continue
-            message = build_message(services, user.email)
+            message = build_message(services, user.email, reminder_languages(user))
             # A stable Message-ID lets mail systems drop a copy sent twice after a crash.
             message.extra_headers["Message-ID"] = f"<verify-reminder-{reminder.pk}@enlace>"
             message.send()

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from config.languages import OWN_NAMES
+
 register = template.Library()
 
 # A neutral page that looks like any everyday search. Overridable per deployment (for example a
@@ -14,6 +16,10 @@ register = template.Library()
 DEFAULT_QUICK_EXIT_URLS = {
     "es": "https://www.google.com/search?q=clima",
     "en": "https://www.google.com/search?q=weather",
+    "pt": "https://www.google.com/search?q=previs%C3%A3o+do+tempo",
+    "fr": "https://www.google.com/search?q=m%C3%A9t%C3%A9o",
+    # French is the other language of Haiti's weather reports and search results.
+    "ht": "https://www.google.com/search?q=m%C3%A9t%C3%A9o",
 }
 
 
@@ -34,7 +40,7 @@ def quick_exit_url() -> str:
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
-    """One link per interface language to this page in that language.
+    """One link per interface language to this page in that language, named in that language.
 
     The query string is dropped on purpose: search terms must not be carried into a new URL.
     """
@@ -42,6 +48,11 @@ def language_links(context) -> list[dict]:
     path = request.path if request else "/"
     current = context.get("LANGUAGE_CODE")
     return [
-        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
-        for code, name in settings.LANGUAGES
+        {
+            "code": code,
+            "name": OWN_NAMES[code],
+            "url": translate_url(path, code),
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
     ]

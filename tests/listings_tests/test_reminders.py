@@ -135,3 +135,13 @@ def test_the_link_expires(due, alice, signed_in, settings):
     finally:
         reminders.VERIFY_LINK_MAX_AGE = saved
     assert not Verification.objects.exists()
+
+
+def test_an_admin_who_reads_portuguese_gets_the_reminder_in_portuguese_only(due, alice):
+    alice.language = "pt"
+    alice.save(update_fields=["language"])
+    send_weekly_reminders()
+    [message] = mail.outbox
+    assert message.subject == "Enlace: fichas para verificar esta semana"
+    assert "Asesoría Vieja" in message.body and "Ainda está certa:" in message.body
+    assert "verify" not in message.subject and "verificar esta semana /" not in message.subject

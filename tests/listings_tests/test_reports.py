@@ -103,7 +103,8 @@ def test_bad_reports_get_a_clear_answer_and_change_nothing(shelter, overrides, l
     assert response.status_code == 400
     body = response.content.decode()
     if message == "Elige qué está mal":
-        message = "Escoja una opción válida"
+        # Django's choice error, in our catalogue's "tú" Spanish.
+        message = "Elige una opción válida. bomb no es una de las opciones."
     assert message in body
     assert "Set-Cookie" not in response.headers
     assert not Suggestion.objects.exists()

@@ -57,7 +57,7 @@ _MODELS: dict[str, dict[str, str]] = {
     # --- accounts: staff, never the public ----------------------------------------------------
     "accounts.User": {
         INTERNAL: "id password last_login is_superuser username first_name last_name is_staff "
-        "is_active date_joined email",
+        "is_active date_joined email language",
     },
     "accounts.User_groups": {INTERNAL: "id user group"},
     "accounts.User_user_permissions": {INTERNAL: "id user permission"},
