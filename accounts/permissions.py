@@ -220,7 +220,7 @@ def organizations_editable_by(user: Any, queryset: QuerySet) -> QuerySet:
 # --- confidential locations -------------------------------------------------------------------
 
 
-# --- keeping listings true (issue #8) ---------------------------------------------------------
+# --- keeping listings true ------------------------------------------------------------------
 
 CAPACITY_ROLES = frozenset({Role.INTAKE, Role.ORG_ADMIN})  # free beds or places
 

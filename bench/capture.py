@@ -27,7 +27,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 import services.api.views as api_views  # noqa: E402
-import services.views as page_views  # noqa: E402
+import services.public.views as page_views  # noqa: E402
 
 
 class Recorder:

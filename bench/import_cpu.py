@@ -31,7 +31,7 @@ django.setup()
 import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from services.hsds import importer  # noqa: E402
+from services.hsds.importer import importer  # noqa: E402
 from services.hsds.runner import import_path  # noqa: E402
 from services.models import ImportRun  # noqa: E402
 
@@ -68,7 +68,7 @@ class _AtTheEnd:
 
 def main(folder: Path) -> None:
     if os.environ.get("IMPORT_REFRESH_AT_END"):
-        importer._Refresher = _AtTheEnd  # type: ignore[misc,assignment]
+        importer.Refresher = _AtTheEnd  # type: ignore[misc,assignment]
     statements: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0])
     commits = [0, 0.0]
 
@@ -131,7 +131,7 @@ def main(folder: Path) -> None:
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with connection.execute_wrapper(timed):
-        report = import_path(folder, run=run, updated_by="import_hsds", find_duplicates=False)
+        report = import_path(folder, run=run, updated_by="import_hsds")
     wall = time.perf_counter() - started
     wal = wal_position() - wal_before
     stop.set()

@@ -10,7 +10,7 @@ KINDS = ("text", "place", "filters", "mix")
 SURFACES = ("api", "page")
 
 # Words people type, in both languages, matching the synthetic listings' names, terms and
-# descriptions (services/demo.py TEMPLATES); one typo, which takes the correction path.
+# descriptions (services/data/demo.py TEMPLATES); one typo, which takes the correction path.
 TEXTS = (
     "albergue",
     "abogado",

@@ -24,9 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,19 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import floor, queries  # noqa: E402
+from bench.load import Server, wrk  # noqa: E402
+from bench.report import markdown, targets  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LOCAL = ROOT / ".local" / "bench"
-
-# Targets of issue #9 (2 cores, 1,000,000 services, concurrency 8).
-TARGET_API_P95_MS = 50.0
-TARGET_PAGE_P95_MS = 60.0
-TARGET_OVERALL_RPS = 300.0
-TARGET_RATIO = 5.0
-TARGET_WORKER_MB = 250.0
-TARGET_IMPORT_1M_S = 20 * 60
-TARGET_GENERATE_1M_S = 15 * 60
 
 
 @dataclass
@@ -313,124 +303,6 @@ def capture(cfg: Config, paths: list[dict[str, str]], work: Path) -> list[dict[s
 # --- the server ------------------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn with config/gunicorn.py, and a sampler of each worker's peak memory."""
-
-    def __init__(self, cfg: Config, work: Path) -> None:
-        self.cfg = cfg
-        self.url = f"http://127.0.0.1:{cfg.port}"
-        self.log = work / "gunicorn.log"
-        self.peaks: dict[int, int] = {}
-        self.stop_sampling = threading.Event()
-        env = django_env(
-            cfg,
-            cfg.database,
-            GUNICORN_BIND=f"127.0.0.1:{cfg.port}",
-            WEB_CONCURRENCY=str(cfg.workers),
-            GUNICORN_ACCESSLOG=str(work / "access.log"),
-        )
-        self.process = subprocess.Popen(
-            [GUNICORN, "-c", "config/gunicorn.py", "config.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        self.sampler = threading.Thread(target=self._sample, daemon=True)
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200 and len(self.workers()) >= self.cfg.workers:
-                        self.sampler.start()
-                        return
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise SystemExit(f"gunicorn not ready:\n{self.log.read_text()[-3000:]}")
-
-    def workers(self) -> list[int]:
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                children.append(int(stat.parent.name))
-        return children
-
-    def _sample(self) -> None:
-        while not self.stop_sampling.wait(0.5):
-            for pid in self.workers():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                match = re.search(r"VmHWM:\s+(\d+) kB", status)
-                if match:
-                    self.peaks[pid] = max(self.peaks.get(pid, 0), int(match.group(1)))
-
-    def stop(self) -> None:
-        self.stop_sampling.set()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def wrk(
-    cfg: Config, url: str, paths: list[str], concurrency: int, duration: float, work: Path
-) -> dict[str, Any]:
-    urls = work / "urls.txt"
-    out = work / "wrk.json"
-    urls.write_text("\n".join(paths) + "\n")
-    out.unlink(missing_ok=True)
-    threads = max(1, min(concurrency, os.cpu_count() or 2))
-    result = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            str(threads),
-            "-c",
-            str(concurrency),
-            "-d",
-            f"{max(1, round(duration))}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(ROOT / "bench" / "urls.lua"),
-            url,
-        ],  # fmt: skip
-        env={**os.environ, "BENCH_URLS": str(urls), "BENCH_OUT": str(out)},
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode or not out.exists():
-        raise SystemExit(f"wrk failed:\n{result.stdout}\n{result.stderr}")
-    raw = json.loads(out.read_text())
-    seconds = raw["duration_us"] / 1e6
-    errors = sum(raw[k] for k in raw if k.startswith("errors_"))
-    return {
-        "requests": raw["requests"],
-        "seconds": round(seconds, 2),
-        "rps": round(raw["requests"] / seconds, 1) if seconds else 0.0,
-        "p50_ms": raw["p50_us"] / 1000,
-        "p95_ms": raw["p95_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "max_ms": raw["max_us"] / 1000,
-        "errors": errors,
-    }
-
-
-# --- HSDS export and import ------------------------------------------------------------------
-
-
 def time_import(cfg: Config) -> dict[str, Any] | None:
     k = cfg.import_services
     if k <= 0:
@@ -559,7 +431,17 @@ def run(cfg: Config) -> dict[str, Any]:
         by_group.setdefault((item["surface"], item["kind"]), []).append(item)
 
     say(f"starting gunicorn ({cfg.workers} workers) on port {cfg.port}")
-    server = Server(cfg, work)
+    server = Server(
+        cfg,
+        work,
+        django_env(
+            cfg,
+            cfg.database,
+            GUNICORN_BIND=f"127.0.0.1:{cfg.port}",
+            WEB_CONCURRENCY=str(cfg.workers),
+            GUNICORN_ACCESSLOG=str(work / "access.log"),
+        ),
+    )
     rows: list[dict[str, Any]] = []
     overall: list[dict[str, Any]] = []
     ceiling: list[dict[str, Any]] = []
@@ -640,137 +522,6 @@ def run(cfg: Config) -> dict[str, Any]:
     result["targets"] = targets(result)
     shutil.rmtree(work, ignore_errors=True)
     return result
-
-
-def targets(result: dict[str, Any]) -> dict[str, Any]:
-    """Each target of issue #9 with the value measured here (meaningful at 1M, concurrency 8)."""
-    at8 = [r for r in result["searches"] if r["concurrency"] == 8]
-    at1 = [r for r in result["searches"] if r["concurrency"] == 1]
-
-    def p95(row: dict[str, Any]) -> float | None:
-        # Nothing finished within the run: slower than the run itself, not 0 ms.
-        return row["p95_ms"] if row["requests"] else None
-
-    def worst(rows: list[dict[str, Any]]) -> float | None:
-        values = [p95(r) for r in rows]
-        return None if None in values else max(values)
-
-    overall8 = [o for o in result["overall"] if o["concurrency"] == 8]
-    out: dict[str, Any] = {}
-    if at8:
-        api = worst([r for r in at8 if r["surface"] == "api"])
-        page = worst([r for r in at8 if r["surface"] == "page"])
-        out["api_p95_ms_c8_worst_kind"] = {
-            "value": api,
-            "target": TARGET_API_P95_MS,
-            "met": api is not None and api < TARGET_API_P95_MS,
-        }
-        out["page_p95_ms_c8_worst_kind"] = {
-            "value": page,
-            "target": TARGET_PAGE_P95_MS,
-            "met": page is not None and page < TARGET_PAGE_P95_MS,
-        }
-    if overall8:
-        rps = overall8[0]["rps"]
-        out["overall_rps_c8"] = {
-            "value": rps,
-            "target": TARGET_OVERALL_RPS,
-            "met": rps >= TARGET_OVERALL_RPS,
-        }
-    if at1:
-        ratios = [r["ratio"] for r in at1 if r["ratio"] is not None]
-        median = statistics.median(ratios) if ratios else None
-        out["app_over_floor_median_c1"] = {
-            "value": median,
-            "target": TARGET_RATIO,
-            "met": median is not None and median <= TARGET_RATIO,
-        }
-    if result["worker_peak_rss_mb"]:
-        peak = max(result["worker_peak_rss_mb"])
-        out["worker_peak_rss_mb"] = {
-            "value": peak,
-            "target": TARGET_WORKER_MB,
-            "met": peak < TARGET_WORKER_MB,
-        }
-    imported = result["import_hsds"]
-    if imported and imported["services_per_s"]:
-        est = 1_000_000 / imported["services_per_s"]
-        out["import_1m_estimated_s"] = {
-            "value": round(est),
-            "target": TARGET_IMPORT_1M_S,
-            "met": est < TARGET_IMPORT_1M_S,
-            "from_services": imported["services"],
-        }
-    generated = result["generate_directory"]
-    if generated.get("services_per_s"):
-        est = 1_000_000 / generated["services_per_s"]
-        out["generate_1m_estimated_s"] = {
-            "value": round(est),
-            "target": TARGET_GENERATE_1M_S,
-            "met": est <= TARGET_GENERATE_1M_S * 1.1,
-            "from_services": generated["services"],
-        }
-    return out
-
-
-def markdown(result: dict[str, Any]) -> str:
-    m = result["machine"]
-    c = result["config"]
-    lines = [
-        f"### {c['services']:,} services — {result['date'][:10]}, {m['cores']} cores "
-        f"({m['cpu']}), {m['memory_gb']} GB, PostgreSQL {m['postgresql']}, commit {m['commit']}",
-        "",
-        f"Load (`uptime`) at start: `{result['load']['at_start'].split('load average:')[-1].strip()}`, "
-        f"after the searches: `{result['load']['after_searches'].split('load average:')[-1].strip()}`. "
-        f"{c['workers']} gunicorn workers, {c['duration_s']:g} s per run, seed {c['seed']}.",
-        "",
-        "PostgreSQL: "
-        + ", ".join(f"{k} {v}" for k, v in m.get("postgresql_settings", {}).items())
-        + ".",
-        "",
-        "| surface | kind | conc. | req/s | p50 ms | p95 ms | p99 ms | floor ms | p50/floor | SQL/req |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in result["searches"]:
-        lines.append(
-            f"| {r['surface']} | {r['kind']} | {r['concurrency']} | {r['rps']:.0f} | "
-            f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['floor_ms']:.1f} | "
-            f"{r['ratio']} | {r['sql_per_request']:g} |"
-        )
-    for o in result["overall"]:
-        lines.append(
-            f"| all | mixed | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
-            f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | |"
-        )
-    for o in result.get("ceiling", []):
-        lines.append(
-            f"| ceiling | /healthz | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
-            f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | 0 |"
-        )
-    lines.append("")
-    peaks = result["worker_peak_rss_mb"]
-    lines.append(f"Peak RSS per gunicorn worker: {', '.join(f'{p:g}' for p in peaks)} MB.")
-    g = result["generate_directory"]
-    if g.get("seconds"):
-        lines.append(
-            f"generate_directory: {g['services']:,} services in {g['seconds']:g} s "
-            f"({g['services_per_s']:g}/s){' (built earlier, reused)' if g.get('reused') else ''}."
-        )
-    i = result["import_hsds"]
-    if i:
-        lines.append(
-            f"import_hsds: {i['services_imported']:,} services, {i['records']:,} records, "
-            f"{i['rows']:,} rows in {i['seconds']:g} s ({i['records_per_s']:g} records/s, "
-            f"{i['rows_per_s']:g} rows/s, {i['services_per_s']:g} services/s)."
-        )
-    lines.append("")
-    lines.append("| target (1M services, 2 cores, concurrency 8) | measured | target | met |")
-    lines.append("|---|---:|---:|---|")
-    for name, t in result["targets"].items():
-        value = t["value"]
-        shown = "none finished in the run" if value is None else value
-        lines.append(f"| {name} | {shown} | {t['target']} | {'yes' if t['met'] else 'no'} |")
-    return "\n".join(lines)
 
 
 def main() -> None:

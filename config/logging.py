@@ -1,5 +1,5 @@
 """Log scrubbing: public search terms travel in query strings and visitors' addresses in request
-lines; neither may be kept (DESIGN.md, "What must never happen" 4)."""
+lines; neither may be kept (docs/security.md)."""
 
 import logging
 import re

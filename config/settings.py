@@ -344,7 +344,7 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
 }
-# Duplicate listings (services/duplicates.py): pairs scoring at least this are queued for a
+# Duplicate listings (services/listings/duplicates.py): pairs scoring at least this are queued for a
 # steward; only pairs at or above the auto-merge score (unset: never) merge without one.
 DUPLICATES_MIN_SCORE = float(env_str("DUPLICATES_MIN_SCORE", "0.75"))
 DUPLICATES_AUTO_MERGE_SCORE = float(env_str("DUPLICATES_AUTO_MERGE_SCORE", "0")) or None
@@ -352,7 +352,7 @@ DUPLICATES_AUTO_MERGE_SCORE = float(env_str("DUPLICATES_AUTO_MERGE_SCORE", "0"))
 # out of public search (never deleted) past the second, until verified again.
 DIRECTORY_VERIFY_WARN_DAYS = env_int("DIRECTORY_VERIFY_WARN_DAYS", 183)
 DIRECTORY_PUBLIC_STALE_DAYS = env_int("DIRECTORY_PUBLIC_STALE_DAYS", 365)
-# Anonymous problem reports (services/public_reports.py), per hour.
+# Anonymous problem reports (services/public/reports.py), per hour.
 REPORTS_PER_ADDRESS_PER_HOUR = env_int("REPORTS_PER_ADDRESS_PER_HOUR", 5)
 REPORTS_PER_LISTING_PER_HOUR = env_int("REPORTS_PER_LISTING_PER_HOUR", 20)
 REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 300)

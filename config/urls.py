@@ -21,9 +21,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("staff/audit/", include("audit.urls")),
     path("staff/referrals/", include("referrals.urls")),
-    path("staff/listings/", include("services.staff_urls")),
+    path("staff/listings/", include("services.listings.urls")),
     path("staff/", include("accounts.urls")),
-    path("", include("services.urls")),
+    path("", include("services.public.urls")),
     prefix_default_language=True,
 )
 

@@ -25,7 +25,7 @@ pg_dir() {
 
 # Sized for the machine, as a production server would be: PostgreSQL's defaults (128 MB of
 # buffers) make a 1,000,000-service directory read from the OS cache on every search, and JIT
-# compiles for tens of milliseconds queries that run in one (bench/README.md).
+# compiles for longer than the queries it speeds up take to run.
 pg_tuning() {
   local mem_mb
   mem_mb=$(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo)

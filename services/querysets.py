@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-# Ageing of listings (issue #8). A listing counts from its last verification (phone call, visit or
+# Ageing of listings. A listing counts from its last verification (phone call, visit or
 # the organisation itself); one never verified counts from when it was created, so that an edit
 # alone does not make an unchecked listing look checked.
 # Past the warning age the public page says so and search ranks the listing after fresh ones;
@@ -17,7 +17,9 @@ from django.utils import timezone
 # wrong shelter address is worse than none). Nothing is ever deleted for being old.
 DEFAULT_VERIFY_WARN_DAYS = 183
 DEFAULT_PUBLIC_STALE_DAYS = 365
-# SQL for the moment a listing's age counts from (search.py uses the same expression).
+# A capacity figure older than this is shown as unknown: a bed free three days ago is a guess.
+CAPACITY_VALID_HOURS = 72
+# SQL for the moment a listing's age counts from (search/query.py uses the same expression).
 FRESHNESS_SQL = "coalesce(s.last_verified_at, s.created_at)"
 
 
@@ -57,3 +59,11 @@ class LocationQuerySet(models.QuerySet):
     def public_fields(self) -> LocationQuerySet:
         """Never loads the exact point: what public code may read of a location."""
         return self.defer("point")
+
+
+def capacity_is_current(service: models.Model, now: dt.datetime | None = None) -> bool:
+    """Whether the service's free places were given recently enough to be shown."""
+    updated = service.capacity_updated_at
+    if updated is None:
+        return False
+    return (now or timezone.now()) - updated <= dt.timedelta(hours=CAPACITY_VALID_HOURS)

@@ -1,4 +1,6 @@
-"""Celery tasks of the directory's open-data side."""
+"""Celery tasks of the directory: imports, their duplicate search, verification reminders.
+
+Each task takes ids only (the broker stores its arguments) and is idempotent."""
 
 from __future__ import annotations
 
@@ -30,9 +32,28 @@ def run_import(run_id: str, language: str = "es") -> None:
     username = run.started_by.get_username() if run.started_by else "import"
     with translation.override("es"):
         try:
-            import_path(Path(run.source), run=run, language=language, updated_by=username)
+            import_path(
+                Path(run.source),
+                run=run,
+                language=language,
+                updated_by=username,
+                on_finished=queue_duplicate_search,
+            )
         except SourceError:
             logger.info("import run %s: the source could not be read", run_id)
+
+
+def queue_duplicate_search(run: ImportRun) -> bool:
+    """Queues the duplicate search of a finished run; False (and a log line) when the broker
+    cannot take it: the import stands, and `find_duplicates` can be run by hand.
+
+    A task of its own, after the import's commit, so that the search never holds an import up."""
+    try:
+        find_import_duplicates.delay(str(run.pk))
+    except Exception:  # noqa: BLE001 - any broker failure; the import itself is done
+        logger.warning("import run %s: the duplicate search could not be queued", run.pk)
+        return False
+    return True
 
 
 @shared_task(acks_late=True)
@@ -42,7 +63,7 @@ def find_import_duplicates(run_id: str) -> int:
     Its own task, queued once the import has committed, so that an import is not held up by it
     and a failure here cannot undo an import. Takes the run's id only. Idempotent: pairs are
     upserted, and decided pairs are left alone."""
-    from services.duplicates import find_candidates
+    from services.listings.duplicates import find_candidates
 
     run = ImportRun.objects.filter(pk=run_id).first()
     if run is None or run.status != ImportRun.Status.FINISHED:
@@ -55,7 +76,7 @@ def find_import_duplicates(run_id: str) -> int:
 @shared_task(acks_late=True)
 def send_verification_reminders() -> int:
     """Weekly (Celery beat): each organisation admin's listings due for verification. Takes no
-    arguments and is idempotent within a week (services/reminders.py)."""
-    from services.reminders import send_weekly_reminders
+    arguments and is idempotent within a week (services/listings/reminders.py)."""
+    from services.listings.reminders import send_weekly_reminders
 
     return send_weekly_reminders()

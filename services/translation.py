@@ -1,5 +1,5 @@
 """Which texts are stored per language (django-modeltranslation adds `<field>_<lang>` columns for
-es, en, pt, fr and ht). History is registered after these, at the end (KNOWN.md)."""
+es, en, pt, fr and ht). History is registered after these, at the end."""
 
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
@@ -86,7 +86,7 @@ class TaxonomyTermTranslation(TranslationOptions):
     fields = ("name", "description")
 
 
-# History after the translation fields (KNOWN.md): the historical models then copy the
+# History after the translation fields: the historical models then copy the
 # per-language columns. The search columns are derived, so they are left out.
 SEARCH_COLUMNS = [
     "search_points",

@@ -176,7 +176,7 @@ class LanguageFactory(factory.django.DjangoModelFactory):
 
 class ServiceTermFactory(factory.django.DjangoModelFactory):
     """Tags a service with a taxonomy term (an HSDS attribute). Call
-    services.search_index.refresh_services([service.id]) before searching."""
+    services.search.index.refresh_services([service.id]) before searching."""
 
     class Meta:
         model = m.Attribute

@@ -29,13 +29,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config import sensitivity
+from services import visibility
+from services.api import loading
+from services.api import openapi as oa
 from services.api import params as p
 from services.api import serializers as s
 from services.api.metadata import history_metadata
 from services.api.throttling import AnonymousApiThrottle
 from services.models import (
-    Address,
     Attribute,
     Location,
     MergedRecord,
@@ -58,52 +59,11 @@ class _NoFormatSuffix(DefaultContentNegotiation):
         return renderer, renderer.media_type
 
 
-def _public_addresses() -> Prefetch:
-    # Never even load a confidential location's addresses.
-    return Prefetch("addresses", queryset=Address.objects.filter(location__is_confidential=False))
-
-
-LOCATION_RELATIONS = (
-    "region",
-    "phones__languages",
-    "schedules",
-    "languages",
-    "accessibility",
-    "contacts__phones__languages",
-)
-
-
-def _location_prefetches(prefix: str) -> list[Any]:
-    return [
-        Prefetch(f"{prefix}addresses", queryset=_public_addresses().queryset),
-        *(f"{prefix}{relation}" for relation in LOCATION_RELATIONS),
-    ]
-
-
-def prefetch_full_services(services: list[Service]) -> None:
-    prefetch_related_objects(
-        services,
-        "program",
-        "phones__languages",
-        "schedules",
-        "service_areas__region",
-        "languages",
-        "funding",
-        "cost_options",
-        "required_documents",
-        "contacts__phones__languages",
-        "service_at_locations__contacts__phones__languages",
-        "service_at_locations__phones__languages",
-        "service_at_locations__schedules",
-        *_location_prefetches("service_at_locations__location__"),
-    )
-
-
 def _changed_at(objects: Iterable[Any]) -> Any:
     """The latest `last_modified` among the objects and everything loaded with them."""
     moments = [
         obj.__dict__["last_modified"]
-        for obj in sensitivity.walk_loaded(objects)
+        for obj in visibility.walk_loaded(objects)
         if obj.__dict__.get("last_modified") is not None
     ]
     return max(moments, default=None)
@@ -133,9 +93,10 @@ class PublicApiView(APIView):
         return request.query_params
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        """Call once everything to show is loaded into `self.changed_objects`: the serializers
-        hide what config/sensitivity.py's row rules select among those rows."""
-        confidential = sensitivity.ConfidentialIds.among(self.changed_objects)
+        """Call once everything to show is loaded into `self.changed_objects`: what the public
+        may not see of those rows is taken out of them here (services/visibility.py), and the
+        ids it was judged by go to the serializers for what they load later (attributes)."""
+        confidential = visibility.prune(self.changed_objects)
         return {
             "lang": self.lang,
             "confidential": confidential,
@@ -221,70 +182,6 @@ def _uuid(value: str) -> uuid.UUID:
         raise exceptions.NotFound() from None
 
 
-LANG = OpenApiParameter(
-    "lang",
-    str,
-    description="Content language (es, en, pt, fr, ht); default from Accept-Language. "
-    "Extension: each object's `text_language` says which language each text is in.",
-)
-PAGE = OpenApiParameter(
-    "page",
-    {"type": "integer", "minimum": 1, "maximum": 100000},
-    description="Page number (from 1).",
-)
-PER_PAGE = OpenApiParameter(
-    "per_page",
-    {"type": "integer", "minimum": 1, "maximum": 100},
-    description="Results per page (1 to 100, default 20).",
-)
-SEARCH = OpenApiParameter("search", str, description="Full text search.")
-FULL = OpenApiParameter("full", bool, description="Fully nested objects in the list.")
-_SEARCH_EXTENSIONS = [
-    OpenApiParameter("taxonomy_term_id", str, description="Term ids or codes (repeat, or comma-separated); children included."),
-    OpenApiParameter("taxonomy_id", str, description="Services with any term of this taxonomy."),
-    OpenApiParameter("organization_id", str, description="Services of this organisation."),
-    OpenApiParameter("modified_after", str, description="Changed on or after this date or time."),
-    OpenApiParameter("minimal", bool, description="Only id and last_modified of each service."),
-    OpenApiParameter("lat", {"type": "number", "minimum": -90, "maximum": 90}, description="Extension: latitude of the person's position."),
-    OpenApiParameter("lon", {"type": "number", "minimum": -180, "maximum": 180}, description="Extension: longitude of the person's position."),
-    OpenApiParameter("radius_km", {"type": "number", "minimum": 0.1, "maximum": 2000}, description="Extension: search radius in km (0.1–2000)."),
-    OpenApiParameter("place", str, description="Extension: a place name, e.g. Cúcuta."),
-    OpenApiParameter("region", str, description="Extension: a region code, e.g. CO-NSA."),
-    OpenApiParameter("language", str, description="Extension: a language spoken at the service (ISO 639-1)."),
-    OpenApiParameter("population", str, description="Extension: a population served (women, men, lgbtq, families…)."),
-    *(
-        OpenApiParameter(name, bool, description=f"Extension: only services that are {label}.")
-        for name, label in (
-            ("free", "free"),
-            ("no_id", "open to people without ID"),
-            ("immigration_status_not_asked", "not asking immigration status"),
-            ("open_now", "open now"),
-            ("open_24_7", "open 24/7"),
-            ("accessible", "accessible"),
-            ("has_capacity", "with free places"),
-            ("trafficking_specialised", "specialised in trafficking"),
-        )
-    ),
-    OpenApiParameter("verified_within_days", {"type": "integer", "minimum": 1, "maximum": 3650}, description="Extension: verified within this many days."),
-]  # fmt: skip
-
-
-def _page_schema(name: str, item: Any) -> Any:
-    return inline_serializer(
-        name=name,
-        fields={
-            "total_items": serializers.IntegerField(),
-            "total_pages": serializers.IntegerField(),
-            "page_number": serializers.IntegerField(),
-            "size": serializers.IntegerField(),
-            "first_page": serializers.BooleanField(),
-            "last_page": serializers.BooleanField(),
-            "empty": serializers.BooleanField(),
-            "contents": item(many=True),
-        },
-    )
-
-
 class ApiRootView(PublicApiView):
     @extend_schema(
         summary="About this API and its relationship with HSDS",
@@ -313,7 +210,7 @@ class ServiceListView(PublicApiView):
         full = p.flag(data, "full")
         minimal = p.flag(data, "minimal")
         # What is loaded follows what the response shows: the plain list item needs no phones,
-        # addresses or languages (search_results.LOADS).
+        # addresses or languages (services/search/results.py, LOADS).
         result = search(search_params, lang=self.lang, load="full" if full else "api")
         services = [hit.service for hit in result.hits]
         self.changed_objects = services
@@ -334,7 +231,7 @@ class ServiceListView(PublicApiView):
                 distances={hit.service.id: hit.distance_km for hit in result.hits},
             )
         else:
-            prefetch_full_services(services)
+            loading.prefetch_full_services(services)
             context = self.context(
                 distances={hit.service.id: hit.distance_km for hit in result.hits}
             )
@@ -351,8 +248,8 @@ class ServiceListView(PublicApiView):
     @extend_schema(
         operation_id="services_list",
         summary="Services (paginated), found by Enlace's search",
-        parameters=[SEARCH, PAGE, PER_PAGE, FULL, LANG, *_SEARCH_EXTENSIONS],
-        responses=_page_schema("ServicePage", s.ServiceSerializer),
+        parameters=[oa.SEARCH, oa.PAGE, oa.PER_PAGE, oa.FULL, oa.LANG, *oa.SEARCH_EXTENSIONS],
+        responses=oa.page_schema("ServicePage", s.ServiceSerializer),
     )
     def get(self, request: Request) -> Response:
         return self._respond(request, request.query_params)
@@ -391,7 +288,7 @@ class ServiceSearchView(ServiceListView):
                 "lang": serializers.CharField(required=False),
             },
         ),
-        responses=_page_schema("ServiceSearchPage", s.ServiceSerializer),
+        responses=oa.page_schema("ServiceSearchPage", s.ServiceSerializer),
     )
     def post(self, request: Request) -> Response:
         return self._respond(request, self._params(request))
@@ -401,7 +298,7 @@ class ServiceDetailView(PublicApiView):
     @extend_schema(
         operation_id="services_retrieve",
         summary="One fully nested service",
-        parameters=[LANG],
+        parameters=[oa.LANG],
         responses=s.ServiceDetailSerializer,
     )
     def get(self, request: Request, pk: str) -> Any:
@@ -409,7 +306,7 @@ class ServiceDetailView(PublicApiView):
         if not Service.objects.published().filter(pk=key).exists():
             return self.moved(request, "service", key, "service-detail")
         service = load_services([key])[key]
-        prefetch_full_services([service])
+        loading.prefetch_full_services([service])
         self.changed_objects = [service]
         context = self.context()
         context["attributes"] = self.attributes_for(
@@ -420,43 +317,26 @@ class ServiceDetailView(PublicApiView):
         return Response(s.ServiceDetailSerializer(service, context=context).data)
 
 
-def _organization_queryset() -> Any:
-    return Organization.objects.all()
-
-
-def _prefetch_organizations(organizations: list[Organization]) -> None:
-    prefetch_related_objects(
-        organizations,
-        "funding",
-        "contacts__phones__languages",
-        "phones__languages",
-        "programs",
-        "organization_identifiers",
-        Prefetch("locations", queryset=Location.objects.defer("point")),
-        *_location_prefetches("locations__"),
-    )
-
-
 class OrganizationListView(PublicApiView):
     @extend_schema(
         operation_id="organizations_list",
         summary="Organisations (paginated)",
         parameters=[
-            SEARCH,
-            PAGE,
-            PER_PAGE,
-            FULL,
+            oa.SEARCH,
+            oa.PAGE,
+            oa.PER_PAGE,
+            oa.FULL,
             OpenApiParameter("full_service", bool, description="With fully nested services."),
-            LANG,
+            oa.LANG,
         ],
-        responses=_page_schema("OrganizationPage", s.OrganizationSerializer),
+        responses=oa.page_schema("OrganizationPage", s.OrganizationSerializer),
     )
     def get(self, request: Request) -> Response:
         data = request.query_params
         paging = p.paging(data)
         full = p.flag(data, "full")
         full_service = p.flag(data, "full_service")
-        queryset = _organization_queryset()
+        queryset = loading.organization_queryset()
         text = data.get("search", "").strip()
         if text:
             queryset = queryset.filter(Q(name__icontains=text) | Q(alternate_name__icontains=text))
@@ -467,7 +347,7 @@ class OrganizationListView(PublicApiView):
         self.changed_objects = organizations
         extra: dict[str, Any] = {}
         if full or full_service:
-            _prefetch_organizations(organizations)
+            loading.prefetch_organizations(organizations)
             extra = self._services_of(organizations, full_service)
         context = self.context(**extra)
         if full or full_service:
@@ -490,7 +370,7 @@ class OrganizationListView(PublicApiView):
             .prefetch_related("schedules", "service_at_locations__location__schedules")
         )
         if full:
-            prefetch_full_services(services)
+            loading.prefetch_full_services(services)
         self.changed_objects = [*self.changed_objects, *services]
         grouped: dict[Any, list] = {}
         for service in services:
@@ -504,17 +384,17 @@ class OrganizationDetailView(OrganizationListView):
         summary="One fully nested organisation",
         parameters=[
             OpenApiParameter("full_service", bool, description="With fully nested services."),
-            LANG,
+            oa.LANG,
         ],
         responses=s.OrganizationDetailSerializer,
     )
     def get(self, request: Request, pk: str) -> Any:
         key = _uuid(pk)
-        organization = _organization_queryset().filter(pk=key).first()
+        organization = loading.organization_queryset().filter(pk=key).first()
         if organization is None:
             return self.moved(request, "organization", key, "organization-detail")
         full_service = p.flag(request.query_params, "full_service")
-        _prefetch_organizations([organization])
+        loading.prefetch_organizations([organization])
         self.changed_objects = [organization]
         context = self.context(**self._services_of([organization], full_service))
         context["attributes"] = self.attributes_for(
@@ -531,8 +411,8 @@ class ServiceAtLocationListView(PublicApiView):
     @extend_schema(
         operation_id="service_at_locations_list",
         summary="Services at locations (paginated by service)",
-        parameters=[SEARCH, PAGE, PER_PAGE, FULL, LANG, *_SEARCH_EXTENSIONS],
-        responses=_page_schema("ServiceAtLocationPage", s.ServiceAtLocationSerializer),
+        parameters=[oa.SEARCH, oa.PAGE, oa.PER_PAGE, oa.FULL, oa.LANG, *oa.SEARCH_EXTENSIONS],
+        responses=oa.page_schema("ServiceAtLocationPage", s.ServiceAtLocationSerializer),
     )
     def get(self, request: Request) -> Response:
         data = request.query_params
@@ -545,7 +425,7 @@ class ServiceAtLocationListView(PublicApiView):
             "service_at_locations__contacts__phones__languages",
             "service_at_locations__phones__languages",
             "service_at_locations__schedules",
-            *_location_prefetches("service_at_locations__location__"),
+            *loading.location_prefetches("service_at_locations__location__"),
         )
         sals = []
         for service in services:
@@ -569,7 +449,7 @@ class ServiceAtLocationDetailView(PublicApiView):
     @extend_schema(
         operation_id="service_at_locations_retrieve",
         summary="One service at a location, with its location and service",
-        parameters=[LANG],
+        parameters=[oa.LANG],
         responses=s.ServiceAtLocationDetailSerializer,
     )
     def get(self, request: Request, pk: str) -> Any:
@@ -585,7 +465,7 @@ class ServiceAtLocationDetailView(PublicApiView):
                 "schedules",
                 "service__schedules",
                 Prefetch("location", queryset=Location.objects.defer("point")),
-                *_location_prefetches("location__"),
+                *loading.location_prefetches("location__"),
             )
             .first()
         )
@@ -601,8 +481,8 @@ class TaxonomyListView(PublicApiView):
     @extend_schema(
         operation_id="taxonomies_list",
         summary="Taxonomies (paginated)",
-        parameters=[SEARCH, PAGE, PER_PAGE, LANG],
-        responses=_page_schema("TaxonomyPage", s.TaxonomySerializer),
+        parameters=[oa.SEARCH, oa.PAGE, oa.PER_PAGE, oa.LANG],
+        responses=oa.page_schema("TaxonomyPage", s.TaxonomySerializer),
     )
     def get(self, request: Request) -> Response:
         data = request.query_params
@@ -626,7 +506,7 @@ class TaxonomyDetailView(PublicApiView):
     @extend_schema(
         operation_id="taxonomies_retrieve",
         summary="One taxonomy",
-        parameters=[LANG],
+        parameters=[oa.LANG],
         responses=s.TaxonomySerializer,
     )
     def get(self, request: Request, pk: str) -> Response:
@@ -642,15 +522,15 @@ class TaxonomyTermListView(PublicApiView):
         operation_id="taxonomy_terms_list",
         summary="Taxonomy terms (paginated)",
         parameters=[
-            SEARCH,
-            PAGE,
-            PER_PAGE,
+            oa.SEARCH,
+            oa.PAGE,
+            oa.PER_PAGE,
             OpenApiParameter("taxonomy_id", str, description="Terms of this taxonomy."),
             OpenApiParameter("parent_id", str, description="Children of this term."),
             OpenApiParameter("top_only", bool, description="Only terms without a parent."),
-            LANG,
+            oa.LANG,
         ],
-        responses=_page_schema("TaxonomyTermPage", s.TaxonomyTermSerializer),
+        responses=oa.page_schema("TaxonomyTermPage", s.TaxonomyTermSerializer),
     )
     def get(self, request: Request) -> Response:
         data = request.query_params
@@ -686,7 +566,7 @@ class TaxonomyTermDetailView(PublicApiView):
     @extend_schema(
         operation_id="taxonomy_terms_retrieve",
         summary="One taxonomy term",
-        parameters=[LANG],
+        parameters=[oa.LANG],
         responses=s.TaxonomyTermSerializer,
     )
     def get(self, request: Request, pk: str) -> Response:

@@ -29,108 +29,18 @@ from typing import Any
 from django.db import connection, transaction
 
 from services.hsds import values as v
+from services.hsds.public_filters import (
+    ALWAYS_FILTERS,
+    CONFIDENTIAL_LOCATION_HIDDEN,
+    PUBLIC_BLANKED,
+    PUBLIC_FILTERS,
+)
 from services.hsds.spec import BY_NAME, TABLES, Table, content_languages
 
 BATCH = 1000
 # Who edited a listing is staff's business; a public export names the directory instead.
 PUBLIC_EDITOR = "Enlace"
 Progress = Callable[[int], None]
-
-# The row rules of config/sensitivity.py (ROW_RULES, ConfidentialIds) in SQL, for public
-# exports; tests/privacy_tests/test_row_rules_agree.py checks that both select the same rows.
-_CONFIDENTIAL = (
-    "EXISTS (SELECT 1 FROM services_location cl WHERE cl.id = {column} AND cl.is_confidential)"
-)
-# A service's link to a confidential location.
-_CONFIDENTIAL_LINK = (
-    "EXISTS (SELECT 1 FROM services_serviceatlocation cs JOIN services_location cl "
-    "ON cl.id = cs.location_id WHERE cs.id = {column} AND cl.is_confidential)"
-)
-
-
-def _at_confidential(alias: str, *, link: bool = True) -> str:
-    """Row `alias` is at a confidential location, directly or (for tables that have the column)
-    through its service_at_location: sensitivity._at_confidential."""
-    direct = _CONFIDENTIAL.format(column=f"{alias}.location_id")
-    if not link:
-        return direct
-    return f"({direct} OR {_CONFIDENTIAL_LINK.format(column=f'{alias}.service_at_location_id')})"
-
-
-# A contact there is hidden, and so are its phones.
-_HIDDEN_CONTACT = (
-    "EXISTS (SELECT 1 FROM services_contact hc WHERE hc.id = {column} AND "  # nosec B608 — constant SQL: a column name of ours, no value
-    + _at_confidential("hc")
-    + ")"
-)
-_PUBLIC_PHONE = (
-    f"((t.is_intake OR NOT {_at_confidential('t')}) "
-    f"AND NOT {_HIDDEN_CONTACT.format(column='t.contact_id')})"
-)
-_HIDDEN_PHONE = (
-    "EXISTS (SELECT 1 FROM services_phone hp WHERE hp.id = {column} AND ((NOT hp.is_intake AND "  # nosec B608 — identifiers from model metadata (quote_name) and constant filters; values are bound parameters
-    + _at_confidential("hp")
-    + ") OR "
-    + _HIDDEN_CONTACT.format(column="hp.contact_id")
-    + "))"
-)
-_PUBLIC_LANGUAGE = (
-    f"NOT {_at_confidential('t', link=False)} AND NOT {_HIDDEN_PHONE.format(column='t.phone_id')}"
-)
-
-
-def _hidden_row(table: str, column: str, condition: str) -> str:
-    return f"EXISTS (SELECT 1 FROM {table} h WHERE h.id = {column} AND {condition})"  # nosec B608 — our table and column names and constant conditions, no value
-
-
-def _hidden_record(column: str) -> str:
-    """A record whose attributes and metadata the public may not see, by id: a confidential
-    location, a link to one, and every row hidden there (sensitivity.ConfidentialIds.records)."""
-    parts = [
-        _CONFIDENTIAL.format(column=column),
-        _CONFIDENTIAL_LINK.format(column=column),
-        _HIDDEN_CONTACT.format(column=column),
-        _HIDDEN_PHONE.format(column=column),
-        _hidden_row("services_schedule", column, _at_confidential("h")),
-        _hidden_row(
-            "services_language",
-            column,
-            f"({_at_confidential('h', link=False)} OR {_HIDDEN_PHONE.format(column='h.phone_id')})",
-        ),
-        _hidden_row("services_accessibility", column, _at_confidential("h", link=False)),
-        _hidden_row("services_address", column, _at_confidential("h", link=False)),
-    ]
-    return "NOT (" + " OR ".join(parts) + ")"
-
-
-# Rows the public may not see, per table (public exports only).
-_PUBLIC_FILTERS = {
-    "addresses": f"NOT {_at_confidential('t', link=False)}",
-    "phones": _PUBLIC_PHONE,
-    "contacts": f"NOT {_at_confidential('t')}",
-    "schedules": f"NOT {_at_confidential('t')}",
-    "languages": _PUBLIC_LANGUAGE,
-    "accessibility": f"NOT {_at_confidential('t', link=False)}",
-    "attributes": _hidden_record("t.link_id"),
-    "metadata": _hidden_record("t.resource_id"),
-}
-# Columns (with their per-language ones) the public does not see in some rows: a service's
-# link to a confidential location is public, its description is not (ROW_RULES, whole_row=False).
-_PUBLIC_BLANKED = {
-    "service_at_locations": (("description",), _at_confidential("t", link=False)),
-}
-# Location columns the public never sees for a confidential location.
-_CONFIDENTIAL_LOCATION_HIDDEN = {
-    "latitude",
-    "longitude",
-    "url",
-    "alternate_name",
-    "description",
-    "transportation",
-    "external_identifier",
-    "external_identifier_type",
-}
-_ALWAYS_FILTERS = {"metadata": "t.import_run_id IS NULL"}
 
 
 def _qn(name: str) -> str:
@@ -175,14 +85,14 @@ class _Reader:
         # Whether the row's blanked columns are hidden: asked once per row (one subplan), and
         # applied in row().
         self.blanked: tuple[str, ...] = ()
-        if public and table.name in _PUBLIC_BLANKED:
-            self.blanked, hidden_when = _PUBLIC_BLANKED[table.name]
+        if public and table.name in PUBLIC_BLANKED:
+            self.blanked, hidden_when = PUBLIC_BLANKED[table.name]
             select.append(f"coalesce({hidden_when}, false)")
             self.keys.append("_blank")
         self.select = ", ".join(select)
-        filters = [_ALWAYS_FILTERS.get(table.name, "")]
+        filters = [ALWAYS_FILTERS.get(table.name, "")]
         if public:
-            filters.append(_PUBLIC_FILTERS.get(table.name, ""))
+            filters.append(PUBLIC_FILTERS.get(table.name, ""))
         self.where = " AND ".join(f for f in filters if f) or "true"
 
     def sql(self, extra: str = "") -> str:
@@ -214,7 +124,7 @@ class _Reader:
         if "translations" in table.all_columns:
             out["translations"] = {code: translations[code] for code in sorted(translations)}
         if self.public and table.name == "locations" and out.get("is_confidential"):
-            for column in _CONFIDENTIAL_LOCATION_HIDDEN:
+            for column in CONFIDENTIAL_LOCATION_HIDDEN:
                 out[column] = None
             for texts in out["translations"].values():
                 texts.pop("description", None)
@@ -397,9 +307,8 @@ class _Nester:
         condition, params = f"t.{_qn(column)} = ANY(%s::uuid[])", [parents]
         if table == "attributes" and column == "link_id":
             # The only index on link_id is (link_entity, link_id): without a condition on
-            # link_entity PostgreSQL walks the whole index for each batch (23 s a batch of 1,000
-            # services at 100k, bench/README.md). Naming every entity present keeps the rows
-            # the same and lets the index be used (87 ms).
+            # link_entity PostgreSQL walks the whole index for each batch. Naming every entity
+            # present keeps the rows the same and lets the index be used.
             condition = f"t.link_entity = ANY(%s::text[]) AND {condition}"
             params = [self.link_entities(), parents]
         for row in _fetch(reader, condition, params):

@@ -1,4 +1,8 @@
-"""One import from start to finish, recorded on its ImportRun (what the admin shows)."""
+"""One import from start to finish, recorded on its ImportRun (what the admin shows).
+
+The runner queues nothing itself: what follows a finished import (the duplicate search) is the
+caller's `on_finished`, called once the import has committed, so that this module never imports
+the tasks that call it."""
 
 from __future__ import annotations
 
@@ -27,12 +31,12 @@ def import_path(
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int, ImportReport], None] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
-    find_duplicates: bool = True,
+    on_finished: Callable[[ImportRun], object] | None = None,
 ) -> ImportReport:
     """Imports `path` into the directory and keeps `run` up to date as it goes.
 
     Raises SourceError when the source as a whole cannot be read; the run is then FAILED with the
-    reason in its errors."""
+    reason in its errors. `on_finished(run)` runs after the finished run has committed."""
     run.status = ImportRun.Status.RUNNING
     run.started_at = timezone.now()
     run.errors = []
@@ -88,24 +92,9 @@ def import_path(
             )
         )
     _finish(run, ImportRun.Status.FINISHED, problems)
-    if find_duplicates:
-        # After the commit, as a task of its own: the search for duplicates took a third of an
-        # import's time when it ran inline (bench/README.md).
-        transaction.on_commit(lambda: queue_duplicate_search(run))
+    if on_finished is not None:
+        transaction.on_commit(lambda: on_finished(run))
     return report
-
-
-def queue_duplicate_search(run: ImportRun) -> bool:
-    """Queues the duplicate search of a finished run; False (and a log line) when the broker
-    cannot take it: the import stands, and `find_duplicates` can be run by hand."""
-    from services.tasks import find_import_duplicates
-
-    try:
-        find_import_duplicates.delay(str(run.pk))
-    except Exception:  # noqa: BLE001 - any broker failure; the import itself is done
-        logger.warning("import run %s: the duplicate search could not be queued", run.pk)
-        return False
-    return True
 
 
 def _problem_dict(reason: str, level: str = "error") -> dict[str, str]:

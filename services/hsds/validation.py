@@ -3,15 +3,14 @@ maintainers do: `compiletojsonschema --set-additional-properties-false-everywher
 schema, then `check-jsonschema`. Our documented extension fields (extensions.py) are added to the
 compiled schema; nothing else is allowed.
 
-The schemas are not part of Enlace: they are read from a copy of the specification
-(`../shared/hsds-3.0` next to the repository, or HSDS_SPEC_DIR).
+The schemas are the specification's own, copied unchanged into services/hsds/schema/ (its
+README names the version and source), so that validation needs nothing outside the repository.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 import subprocess
 import sys
 from functools import cache
@@ -19,39 +18,33 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.conf import settings
 
 from services.hsds.extensions import EXTENSIONS
 
 # Which schema file describes each kind of document we produce.
 SCHEMAS = {
-    "service": "schema/compiled/service.json",
-    "service_list": "schema/compiled/service_list.json",
-    "organization": "schema/compiled/organization.json",
-    "organization_list": "schema/compiled/organization_list.json",
-    "service_at_location": "schema/compiled/service_at_location.json",
-    "service_at_location_list": "schema/compiled/service_at_location_list.json",
-    "location": "schema/location.json",
-    "taxonomy": "schema/taxonomy.json",
-    "taxonomy_term": "schema/taxonomy_term.json",
-    "phone": "schema/phone.json",
-    "contact": "schema/contact.json",
-    "schedule": "schema/schedule.json",
-    "language": "schema/language.json",
-    "attribute": "schema/attribute.json",
-    "metadata": "schema/metadata.json",
-    "funding": "schema/funding.json",
-    "service_area": "schema/service_area.json",
+    "service": "compiled/service.json",
+    "service_list": "compiled/service_list.json",
+    "organization": "compiled/organization.json",
+    "organization_list": "compiled/organization_list.json",
+    "service_at_location": "compiled/service_at_location.json",
+    "service_at_location_list": "compiled/service_at_location_list.json",
+    "location": "location.json",
+    "taxonomy": "taxonomy.json",
+    "taxonomy_term": "taxonomy_term.json",
+    "phone": "phone.json",
+    "contact": "contact.json",
+    "schedule": "schedule.json",
+    "language": "language.json",
+    "attribute": "attribute.json",
+    "metadata": "metadata.json",
+    "funding": "funding.json",
+    "service_area": "service_area.json",
 }
 
 
-def spec_dir() -> Path | None:
-    """The HSDS 3.0 specification folder, or None when this machine has no copy."""
-    configured = os.environ.get("HSDS_SPEC_DIR") or getattr(settings, "HSDS_SPEC_DIR", "")
-    candidate = (
-        Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "hsds-3.0"
-    )
-    return candidate if (candidate / "schema").is_dir() else None
+# The HSDS 3.0 schemas and official examples, part of the repository.
+SPEC_DIR = Path(__file__).resolve().parent / "schema"
 
 
 def _tool(name: str) -> str:
@@ -62,16 +55,13 @@ def _tool(name: str) -> str:
 def compiled_schema(kind: str) -> dict[str, Any]:
     """The official schema for `kind`, compiled by the maintainers' tool with additional
     properties forbidden everywhere (once per process: it takes about half a second)."""
-    root = spec_dir()
-    if root is None:
-        raise FileNotFoundError("the HSDS 3.0 specification folder is not available")
     result = subprocess.run(  # noqa: S603 - our own venv's tool on a fixed file
         [
             _tool("compiletojsonschema"),
             "--set-additional-properties-false-everywhere",
             SCHEMAS[kind],
         ],
-        cwd=root,
+        cwd=SPEC_DIR,
         capture_output=True,
         text=True,
         check=True,

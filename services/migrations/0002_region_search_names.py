@@ -10,7 +10,7 @@ from django.contrib.postgres.operations import (
 from django.db import migrations, models
 
 # unaccent() is not IMMUTABLE, so full-text indexes cannot wrap columns in it; these copies of the
-# spanish and english configurations run unaccent before the stemmer instead (KNOWN.md).
+# spanish and english configurations run unaccent before the stemmer instead.
 TEXT_SEARCH_SQL = """
 CREATE TEXT SEARCH CONFIGURATION es_unaccent (COPY = spanish);
 ALTER TEXT SEARCH CONFIGURATION es_unaccent

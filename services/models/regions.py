@@ -34,7 +34,7 @@ class Region(models.Model):
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     # Lower-case, accent-free names and aliases ("cucuta", "bogota dc", "tx"), filled by
-    # services.gazetteer.search_names_for(); what the offline gazetteer matches typed places on.
+    # services.search.places.search_names_for(); what the offline gazetteer matches typed places on.
     search_names = ArrayField(
         models.CharField(max_length=200), verbose_name=_("search names"), default=list, blank=True
     )

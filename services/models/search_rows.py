@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchRow(models.Model):
-    """What search reads of a service, one narrow row each (services/search_rows.py). Written
+    """What search reads of a service, one narrow row each (services/search/rows.py). Written
     only by triggers on services_service; never edited here. Also open_week (int4multirange),
     added in SQL like the service's own."""
 
@@ -70,12 +70,12 @@ INCLUDED = [
 
 
 class SearchFacet(models.Model):
-    """One row per (facet, service) in name order per language (services/search_rows.py,
+    """One row per (facet, service) in name order per language (services/search/rows.py,
     FACET_ROWS): a term, language or population filter reads its listings already sorted.
     Written only by triggers on services_searchrow."""
 
     pk = models.CompositePrimaryKey("facet", "service")
-    # A term's id, or search_rows.facet_id("language", "pt") / ("population", "lgbtq").
+    # A term's id, or search.rows.facet_id("language", "pt") / ("population", "lgbtq").
     facet = models.UUIDField()
     service = models.ForeignKey(
         SearchRow,
@@ -87,8 +87,8 @@ class SearchFacet(models.Model):
     )
     sort_es = models.TextField()
     sort_en = models.TextField()
-    # Tested in the index during the walk (search_rows.FACET_COPIES): status = 'active', the
-    # freshness date (#8), the yes/no filters.
+    # Tested in the index during the walk (search/rows.py, FACET_COPIES): status = 'active', the
+    # freshness date, the yes/no filters.
     active = models.BooleanField()
     fresh_at = models.DateTimeField()
     is_free = models.BooleanField()

@@ -118,10 +118,10 @@ class Service(HsdsRecord, Translated):
     )
 
     # Search columns, derived from the service's locations, areas, languages, schedules and
-    # terms by the SQL function enlace_refresh_services() (services/search_index.py); never edited
+    # terms by the SQL function enlace_refresh_services() (services/search/index.py); never edited
     # by hand. Positions are PUBLIC points only (confidential.py).
     # spatial_index=False: the GiST index is the named one in Meta.indexes (GeoDjango's own
-    # would be a second, identical one, 73 MB at 1M, maintained on every write).
+    # would be a second, identical one, as big and maintained on every write).
     search_points = models.MultiPointField(
         _("public positions"),
         geography=True,
@@ -143,7 +143,7 @@ class Service(HsdsRecord, Translated):
     is_accessible = models.BooleanField(default=False, editable=False)
     time_zone = models.CharField(max_length=64, blank=True, editable=False)
     # Also open_week (int4multirange, minutes of the local week when open), added in SQL because
-    # Django has no multirange field; only search.py reads it.
+    # Django has no multirange field; only search/query.py reads it.
 
     objects = ServiceQuerySet.as_manager()
 

@@ -1,4 +1,4 @@
-"""Keeping listings true (issue #8): verifications, weekly reminders to organisation admins and
+"""Keeping listings true: verifications, weekly reminders to organisation admins and
 suggested edits waiting for moderation. None of these rows holds anything about a visitor: an
 anonymous report is a kind and a listing, nothing more."""
 
@@ -142,9 +142,9 @@ class Suggestion(models.Model):
         """The changed field in the reader's words (its verbose name), not its code name."""
         from django.core.exceptions import FieldDoesNotExist
 
-        from services.models.services import Service
-
+        # The service model through the foreign key: models.services imports this module.
+        service_model = self._meta.get_field("service").related_model
         try:
-            return str(Service._meta.get_field(self.field_name).verbose_name)
+            return str(service_model._meta.get_field(self.field_name).verbose_name)
         except FieldDoesNotExist:
             return self.field_name

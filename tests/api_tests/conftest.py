@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from services import models as m
-from tests.hsds_tests.directory import build_directory, spec_dir
+from services.hsds.validation import SPEC_DIR
+from tests.hsds_tests.directory import build_directory
 
 
 @pytest.fixture(autouse=True)
@@ -35,10 +36,8 @@ def directory(db):
 
 @pytest.fixture
 def hsds_spec() -> Path:
-    found = spec_dir()
-    if found is None:
-        pytest.skip("../shared/hsds-3.0 (the HSDS 3.0 specification) is not on this machine")
-    return found
+    """The HSDS 3.0 schemas and official examples (services/hsds/schema/)."""
+    return SPEC_DIR
 
 
 @pytest.fixture

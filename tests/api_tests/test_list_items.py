@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 
 from services import models as m
 from services.api import serializers as s
-from services.search_results import build_hits
+from services.search.results import build_hits
 from tests.public_tests.demo import demo_directory
 
 

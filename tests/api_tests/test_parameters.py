@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from services import models as m
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.hsds_tests.directory import CUCUTA
 
 

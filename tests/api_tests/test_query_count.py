@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from services import models as m
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.hsds_tests.directory import CUCUTA
 
 

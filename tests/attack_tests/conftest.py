@@ -7,7 +7,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from services import models as m
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.referrals_tests.staff_world import world_fixture  # noqa: F401
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.factories import sign_in
 from tests.referrals_tests.staff_world import world_fixture  # noqa: F401
 

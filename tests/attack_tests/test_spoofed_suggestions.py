@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import AuditEvent
+from services.listings.upkeep import suggest_change
 from services.models import Service, Suggestion
-from services.upkeep import suggest_change
 from tests.factories import sign_in, verified
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hsds_tests.directory import build_directory, spec_dir
+from services.hsds.validation import SPEC_DIR
+from tests.hsds_tests.directory import build_directory
 
 
 @pytest.fixture
@@ -14,11 +15,8 @@ def directory(db):
 
 @pytest.fixture
 def hsds_spec() -> Path:
-    """The HSDS 3.0 specification folder (../shared/hsds-3.0), or a skip."""
-    found = spec_dir()
-    if found is None:
-        pytest.skip("../shared/hsds-3.0 (the HSDS 3.0 specification) is not on this machine")
-    return found
+    """The HSDS 3.0 schemas and official examples (services/hsds/schema/)."""
+    return SPEC_DIR
 
 
 @pytest.fixture(autouse=True)

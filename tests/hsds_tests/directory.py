@@ -12,25 +12,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
 
 from services import models as m
-from services.gazetteer import search_names_for
 from services.hsds.spec import TABLES
-from services.search_index import refresh_services
+from services.search.index import refresh_services
+from services.search.places import search_names_for
 
 CUCUTA = (7.8939, -72.5078)  # lat, lon
 SECRET_STREET = "Calle Secreta 12 #3-45"
 SECRET_PHONE = "+57 300 111 1111"
 INTAKE_PHONE = "+57 300 222 2222"
-
-
-def spec_dir() -> Path | None:
-    candidate = Path(settings.BASE_DIR).parent / "shared" / "hsds-3.0"
-    return candidate if (candidate / "schema").is_dir() else None
 
 
 @dataclass
@@ -266,6 +260,6 @@ def run_import(path: Path, **options) -> tuple[m.ImportRun, object]:
     from services.hsds.runner import import_path
 
     run = m.ImportRun.objects.create(source=str(path))
-    report = import_path(path, run=run, find_duplicates=False, **options)
+    report = import_path(path, run=run, **options)
     run.refresh_from_db()
     return run, report

@@ -11,9 +11,10 @@ from celery.signals import before_task_publish
 from django.utils import translation
 
 from services import models as m
-from services.duplicates import NEIGHBOURS, Profile, _candidate_pairs, find_candidates
 from services.hsds.exporter import export_json
 from services.hsds.runner import import_path
+from services.listings.duplicates import NEIGHBOURS, Profile, _candidate_pairs, find_candidates
+from services.tasks import queue_duplicate_search
 from tests.hsds_tests.directory import CUCUTA, run_import
 
 
@@ -43,7 +44,7 @@ def test_an_import_queues_its_duplicate_search_with_the_run_id_only(celery_worke
     before_task_publish.connect(remember)
     try:
         run = m.ImportRun.objects.create(source=str(tmp_path))
-        import_path(tmp_path, run=run)
+        import_path(tmp_path, run=run, on_finished=queue_duplicate_search)
         deadline = time.monotonic() + 30
         while not m.DuplicateCandidate.objects.exists() and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from services import models as m
-from services.duplicates import MergeError, Profile, dismiss, find_candidates, merge, score
+from services.listings.duplicates import MergeError, Profile, dismiss, find_candidates, merge, score
 from tests.hsds_tests.directory import CUCUTA, run_import
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from services import models as m
-from services.hsds import importer
+from services.hsds.importer import importer, refresh
 from tests.hsds_tests.directory import run_import
 
 ORG = "11111111-1111-4111-8111-111111111111"
@@ -27,14 +27,14 @@ def _write(folder, name: str, docs: list[dict]) -> None:
 def refresh_calls(monkeypatch) -> list[tuple[str, set[uuid.UUID]]]:
     """Every refresh the import asks for, with the thread that asked (the real refresh runs)."""
     calls: list[tuple[str, set[uuid.UUID]]] = []
-    real = importer.refresh_services
+    real = refresh.refresh_services
 
     def recording(ids, **kwargs):
         ids = list(ids)
         calls.append((threading.current_thread().name, {uuid.UUID(str(i)) for i in ids}))
         return real(ids, **kwargs)
 
-    monkeypatch.setattr(importer, "refresh_services", recording)
+    monkeypatch.setattr(refresh, "refresh_services", recording)
     monkeypatch.setattr(importer, "JSON_CHUNK", 1)  # one record a chunk: several chunks
     return calls
 

@@ -1,4 +1,4 @@
-"""What the import's cheaper write path (bench/README.md finding 14) must not change: new
+"""What the import's cheaper write path must not change: new
 services' search rows, left to the refresh that follows their chunk, end up exactly as a normal
 write makes them; the setting that defers them ends with the chunk; provenance ids are
 time-ordered; version rows are still written for every created or changed phone; a refresh the
@@ -13,10 +13,10 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from services import models as m
-from services.hsds import importer
 from services.hsds.exporter import export_json
-from services.search_index import refresh_services
-from services.search_rows import DEFER_SETTING
+from services.hsds.importer import importer, refresh
+from services.search.index import refresh_services
+from services.search.rows import DEFER_SETTING
 from tests.hsds_tests.directory import run_import, wipe_directory
 
 
@@ -127,7 +127,7 @@ def test_a_changed_phone_gets_a_version_naming_the_run(directory, tmp_path):
 def test_a_chunk_the_refresher_could_not_do_is_refreshed_at_the_end(
     directory, tmp_path, monkeypatch
 ):
-    real = importer.refresh_services
+    real = refresh.refresh_services
     at_end: list[set[uuid.UUID]] = []
 
     def failing_early(ids, **kwargs):
@@ -137,7 +137,7 @@ def test_a_chunk_the_refresher_could_not_do_is_refreshed_at_the_end(
         at_end.append(set(ids))
         return real(ids, **kwargs)
 
-    monkeypatch.setattr(importer, "refresh_services", failing_early)
+    monkeypatch.setattr(refresh, "refresh_services", failing_early)
     folder = _export_and_wipe(tmp_path)
 
     _run, report = run_import(folder)

@@ -105,7 +105,7 @@ def test_the_duplicate_queue_merges_and_dismisses(steward_client, steward):
         service = m.Service.objects.create(organization=org, name=name, name_es=name)
         m.Phone.objects.create(service=service, number=f"+57 607 555 01{len(services) // 2}")
         services.append(service)
-    from services.duplicates import find_candidates
+    from services.listings.duplicates import find_candidates
 
     find_candidates(record_types=["service"])
     first, second = m.DuplicateCandidate.objects.order_by("first_id")

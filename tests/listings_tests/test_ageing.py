@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from services.listings.upkeep import verify_service
 from services.models import Service, VerificationMethod
 from services.search import SearchParams, search
-from services.upkeep import verify_service
 from tests.factories import verified
 from tests.listings_tests.conftest import CUCUTA, days_ago, url
 

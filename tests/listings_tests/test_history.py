@@ -12,8 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import AuditEvent
+from services.listings.upkeep import (
+    decide_suggestion,
+    suggest_change,
+    update_capacity,
+    verify_service,
+)
 from services.models import Service
-from services.upkeep import decide_suggestion, suggest_change, update_capacity, verify_service
 from tests.factories import UserFactory, sign_in, verified
 
 
@@ -93,7 +98,7 @@ def test_the_admin_shows_the_history_and_restores_an_earlier_version(shelter, al
 def test_restore_version_action_checks_the_rule(shelter, alice, charlie):
     from django.core.exceptions import PermissionDenied
 
-    from services.upkeep import restore_version
+    from services.listings.upkeep import restore_version
 
     rename(shelter, "Otro Nombre", alice)
     first = shelter.history.order_by("history_id").first()

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.test import Client
 
 from audit.models import AuditEvent
+from services.listings.upkeep import report_problem
 from services.models import Phone, Service, Suggestion
 from services.search import SearchParams, search
-from services.upkeep import report_problem
 from tests.listings_tests.conftest import url
 
 

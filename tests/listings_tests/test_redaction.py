@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from services.listings.redaction import redact
+from services.listings.upkeep import decide_suggestion, suggest_change
 from services.models import Service
-from services.redaction import redact
-from services.upkeep import decide_suggestion, suggest_change
 from tests.factories import member, sign_in, verified
 
 ADDRESS = "Calle 12 # 4-56, barrio La Playa"

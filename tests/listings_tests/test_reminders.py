@@ -13,8 +13,8 @@ from django.core import mail
 from django.test import Client
 
 from audit.models import AuditEvent
+from services.listings.reminders import send_weekly_reminders
 from services.models import Service, Verification, VerificationReminder
-from services.reminders import send_weekly_reminders
 from tests.listings_tests.conftest import CUCUTA, days_ago
 
 
@@ -127,7 +127,7 @@ def test_the_link_is_useless_to_another_organisation_and_when_tampered(
 
 def test_the_link_expires(due, alice, signed_in, settings):
     path = _still_correct_link(alice)
-    from services import reminders
+    from services.listings import reminders
 
     reminders.VERIFY_LINK_MAX_AGE, saved = dt.timedelta(seconds=-1), reminders.VERIFY_LINK_MAX_AGE
     try:

@@ -12,7 +12,7 @@ from django.test import Client
 
 from audit.models import AuditEvent
 from services.models import Suggestion
-from services.public_reports import QUESTIONS
+from services.public.reports import QUESTIONS
 from tests.listings_tests.conftest import url
 
 ADDRESS = "203.0.113.77"

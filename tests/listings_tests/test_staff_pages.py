@@ -75,7 +75,7 @@ def test_the_index_lists_due_listings_first(make_service, shelter, alice, signed
 
 
 def test_every_action_is_in_the_audit_log_with_a_spanish_label(shelter, alice, ines, signed_in):
-    from services.upkeep import report_problem
+    from services.listings.upkeep import report_problem
 
     signed_in(ines).post(url("listings:capacity", pk=shelter.pk), {"delta": "1"})
     suggestion = report_problem(service=shelter, kind="closed")

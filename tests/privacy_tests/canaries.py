@@ -1,5 +1,5 @@
 """Canaries: a distinctive value for every field of the two sensitive classes
-(config/sensitivity.py), and the encoded forms in which a leak could hide.
+(tests/privacy_tests/sensitivity.py), and the encoded forms in which a leak could hide.
 
 VAWA counts an identifier as disclosed "regardless of whether the information has been encoded,
 encrypted, hashed", so a value is looked for plain, url-encoded, HTML- and JSON-escaped, in
@@ -19,7 +19,7 @@ from urllib.parse import quote, quote_plus
 
 from django.conf import settings
 
-from config import sensitivity
+from tests.privacy_tests import sensitivity
 
 # The sealed handoff's fields (client-identifying). Non-ASCII on purpose: escaping must be seen.
 HANDOFF = {
@@ -75,7 +75,7 @@ METADATA = {
 
 
 # Rows whose public fields are confidential-location data because of where they are
-# (config/sensitivity.py ROW_RULES): at the shelter, a phone that is not the intake line, a
+# (tests/privacy_tests/sensitivity.py ROW_RULES): at the shelter, a phone that is not the intake line, a
 # contact and that contact's own phone, hours, accessibility and a language note. Numbers have
 # ten digits or more so that nothing else in a page matches them by chance.
 HIDDEN_PHONE = {"number": "+57 605 938 2716", "extension": 2093827461}

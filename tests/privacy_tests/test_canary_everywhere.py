@@ -1,6 +1,6 @@
-"""The canary suite (#10 "Leaks", #7's canary).
+"""The canary suite: no sensitive value leaks through any output.
 
-Distinctive values go into every field of the two sensitive classes (config/sensitivity.py): the
+Distinctive values go into every field of the two sensitive classes (tests/privacy_tests/sensitivity.py): the
 sealed handoff's name, phone, safe times and note, and a confidential shelter's address lines,
 hidden texts (every language) and exact point. Then the whole product runs, through a real
 gunicorn and a real Celery worker: every role makes, accepts, opens, connects, closes, declines,
@@ -36,13 +36,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEvent
-from config import sensitivity
 from referrals.models import ContactHandoff, HandoffKey, Outbox, Referral, Status
 from services import models as m
 from services.hsds import exporter
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.factories import OrganizationFactory, ServiceFactory, TaxonomyTermFactory, member
 from tests.privacy_tests import canaries as c
+from tests.privacy_tests import sensitivity
 from tests.privacy_tests.live import Browser, Exchange
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -25,7 +25,7 @@ from services import models as m
 from services.confidential import public_point
 from services.hsds import exporter
 from services.search import parse_search_params, search
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.factories import OrganizationFactory, ServiceFactory
 from tests.privacy_tests import canaries as c
 

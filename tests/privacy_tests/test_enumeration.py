@@ -191,7 +191,7 @@ def test_no_address_looks_a_referral_up_by_its_code_so_there_is_nothing_to_guess
     code-lookup throttle is needed. A URL that takes a `code` must be a region's."""
     for route, pattern in _all_patterns(get_resolver()):
         if "code" in pattern.pattern.converters or "<str:code>" in route or "code>" in route:
-            assert pattern.lookup_str.startswith("services.views"), route
+            assert pattern.lookup_str.startswith("services.public.views"), route
 
 
 def test_a_referral_code_typed_anywhere_confirms_nothing(world, outsiders):

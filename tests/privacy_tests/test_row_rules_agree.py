@@ -1,4 +1,4 @@
-"""The row rules (config/sensitivity.py) are written twice: in Python, for the pages and the API,
+"""The row rules (tests/privacy_tests/sensitivity.py) are written twice: in Python, for the pages and the API,
 and in SQL, for the public HSDS export. Both must select the same rows. Every kind of row is made
 in every position that matters (at a confidential location or an ordinary one, directly or
 through a service's link to it, through a contact there, an intake line or not), with a tag and a
@@ -12,11 +12,11 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from config import sensitivity
 from services import models as m
 from services.hsds.exporter import _Reader, _stream
 from services.hsds.spec import BY_NAME
 from tests.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
+from tests.privacy_tests import sensitivity
 
 pytestmark = pytest.mark.django_db
 

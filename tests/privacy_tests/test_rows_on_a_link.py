@@ -1,6 +1,6 @@
 """Rows that hang off a service's link to a confidential shelter (its service_at_location) are as
 locating as those hung off the shelter itself: every public path hides them by the same row rules
-(config/sensitivity.py), keeps the link's intake line, and still shows the same rows at an
+(tests/privacy_tests/sensitivity.py), keeps the link's intake line, and still shows the same rows at an
 ordinary place (so that the rule is not simply hiding everything)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from services import models as m
 from services.hsds.exporter import export_csv, export_json
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.factories import (
     LocationFactory,
     OrganizationFactory,

@@ -1,4 +1,4 @@
-"""Every concrete field of every project model carries a sensitivity class (config/sensitivity.py),
+"""Every concrete field of every project model carries a sensitivity class (tests/privacy_tests/sensitivity.py),
 including modeltranslation's per-language columns and simple-history's historical models, and the
 table names no field that is gone."""
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-from config import sensitivity
+from tests.privacy_tests import sensitivity
 
 
 def project_models() -> list:
@@ -33,8 +33,9 @@ def test_every_concrete_field_has_a_class():
         for field in model._meta.concrete_fields
         if sensitivity.class_of(model, field.name) not in sensitivity.CLASSES
     ]
-    assert not missing, "fields without a sensitivity class in config/sensitivity.py: " + ", ".join(
-        missing
+    assert not missing, (
+        "fields without a sensitivity class in tests/privacy_tests/sensitivity.py: "
+        + ", ".join(missing)
     )
 
 
@@ -45,7 +46,7 @@ def test_no_entry_names_a_field_that_is_gone():
         for field in model._meta.concrete_fields
     }
     stale = sorted(set(sensitivity.FIELD_CLASSES) - real)
-    assert not stale, f"stale entries in config/sensitivity.py: {stale}"
+    assert not stale, f"stale entries in tests/privacy_tests/sensitivity.py: {stale}"
 
 
 def test_each_field_is_listed_under_one_class_only():

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from services import models as m
 from services.hsds.exporter import export_csv, export_json
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.factories import (
     LocationFactory,
     OrganizationFactory,

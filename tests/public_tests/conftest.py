@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from services import models as m
-from services.search_index import refresh_services
-from services.taxonomy_data import load_taxonomy
+from services.data.taxonomy import load_taxonomy
+from services.search.index import refresh_services
 from tests.factories import (
     LocationFactory,
     RegionFactory,

@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from services import models as m
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.factories import LocationFactory, OrganizationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db

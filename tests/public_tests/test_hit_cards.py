@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.template import engines
 from django.utils import translation
 
-import services.views as views
+import services.public.views as views
 from services.models import Region
 from services.search import parse_search_params, search
 from tests.public_tests.demo import demo_directory

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import services.views as views
-from services.search_results import build_hits
+import services.public.views as views
+from services.search.results import build_hits
 from tests.public_tests.demo import demo_directory
 
 SEARCHES = [
@@ -97,7 +97,7 @@ def test_the_filters_are_drawn_as_djangos_own_widgets_draw_them(demo, lang):
     from django.http import QueryDict
     from django.utils import translation
 
-    from services.forms import SearchForm
+    from services.public.forms import SearchForm
 
     with translation.override(lang):
         for query in ("", "taxonomy_term_id=legal&region=CO&free=true&language=en&radius_km=25"):
@@ -115,7 +115,7 @@ def test_the_filters_are_drawn_as_djangos_own_widgets_draw_them(demo, lang):
 def test_the_filters_choices_cost_no_query_once_cached(demo):
     from django.http import QueryDict
 
-    from services.forms import SearchForm
+    from services.public.forms import SearchForm
 
     first = SearchForm(QueryDict("region=CO"))
     with CaptureQueriesContext(connection) as queries:
@@ -143,7 +143,7 @@ def test_hit_instances_are_those_the_orm_loads(demo):
     from django.utils import translation
 
     from services.models import Location, Region, Schedule, Service
-    from services.search_results import SEARCH_ONLY_COLUMNS, _load_hit_services
+    from services.search.results import SEARCH_ONLY_COLUMNS, _load_hit_services
 
     ids = list(Service.objects.published().order_by("id").values_list("id", flat=True)[:60])
     fast = _load_hit_services(ids, page=False)

@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 OURS = (
     "services/templates/services/",
-    "services/views.py",
-    "services/forms.py",
-    "services/urls.py",
+    "services/public/views.py",
+    "services/public/forms.py",
+    "services/public/urls.py",
     "services/templatetags/",
     "templates/base.html",
 )

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from services import models as m
-from services.regions_data import load_regions
-from services.search_index import refresh_services
-from services.taxonomy_data import load_taxonomy
+from services.data.regions import load_regions
+from services.data.taxonomy import load_taxonomy
+from services.search.index import refresh_services
 
 TEST_COUNTRIES = ("CO", "VE", "PE", "US", "CL")
 
@@ -35,7 +35,7 @@ def base(directory_base: None, db: Any) -> None:
 
 
 def town(name: str, country: str) -> m.Region:
-    from services.gazetteer import resolve_place
+    from services.search.places import resolve_place
 
     place = resolve_place(name, country=country)
     assert place is not None and place.region.level == m.Region.Level.MUNICIPALITY

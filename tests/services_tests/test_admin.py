@@ -13,7 +13,7 @@ from services import models as m
 DIRECTORY_MODELS = [
     model
     for model, model_admin in admin.site._registry.items()
-    if type(model_admin).__module__ == "services.admin"
+    if type(model_admin).__module__ == "services.admin.directory"
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from services.demo import load_demo
+from services.data.demo import load_demo
 from services.models import Location, Organization, Phone, Service
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.gazetteer import normalize, resolve_place
+from services.search.places import normalize, resolve_place
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from services.models import ServiceArea
 from services.search import SearchParams, search
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 from tests.services_tests.conftest import town
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection
 
 from services import models as m
-from services.search_index import refresh_services
+from services.search.index import refresh_services
 
 MONDAY_10 = 600  # minutes of the week, Monday 00:00 = 0 (services/hours.py)
 TUESDAY_10 = 1440 + 600

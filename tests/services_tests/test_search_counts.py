@@ -1,11 +1,11 @@
 """Searches count their matches only up to search.COUNT_LIMIT and then say "more than" (an exact
-count of a broad search at 1,000,000 services reads every matching row: bench/README.md); a plain
+count of a broad search in a big directory reads every matching row); a plain
 listing, which HSDS consumers page through to its end, keeps its exact total."""
 
 import pytest
 
-from services import search as search_module
 from services.search import SearchParams, search
+from services.search import query as search_module
 
 BOGOTA = (4.61, -74.08)
 

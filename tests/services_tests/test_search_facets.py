@@ -1,8 +1,8 @@
-"""The name order per filter value (services_searchfacet, services/search_rows.py FACET_ROWS:
+"""The name order per filter value (services_searchfacet, services/search/rows.py FACET_ROWS:
 terms, languages, populations) stays in step with the search rows on insert, update, delete and
 set-based bulk writes; and a term, population or language filter with more matches than search
 counts (which walks those rows) gives the same page, in the same order, as sorting every match:
-fresh before stale (#8), name order per language, id between equal names, every filter combined,
+fresh before stale, name order per language, id between equal names, every filter combined,
 children of the term included, each listing once."""
 # SQL here is built from constant fragments in this file only.
 # ruff: noqa: S608
@@ -16,10 +16,10 @@ import pytest
 from django.db import connection
 
 from services import models as m
-from services import search as search_module
 from services.search import SearchParams, search
-from services.search_index import refresh_services
-from services.search_rows import facet_id
+from services.search import query as search_module
+from services.search.index import refresh_services
+from services.search.rows import facet_id
 
 BOGOTA = (4.61, -74.08)
 
@@ -300,7 +300,7 @@ def test_the_walk_reads_the_term_rows(shelters: list[m.Service], monkeypatch: An
 
 def test_generate_directory_fills_the_facet_rows(base: None) -> None:
     # It writes with the triggers off (replica role) and fills the search tables at the end.
-    from services.synthetic import generate
+    from services.data.synthetic import generate
 
     generate(30, seed=5, workers=1, log=lambda _line: None)
     assert facet_count() > 30

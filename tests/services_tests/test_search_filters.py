@@ -91,7 +91,7 @@ def test_filter(listings, params, expected) -> None:
 
 def test_a_free_bed_reported_more_than_72_hours_ago_does_not_count_as_free(listings) -> None:
     from services.models import Service
-    from services.search_index import refresh_services
+    from services.search.index import refresh_services
 
     shelter = listings["shelter"]
     Service.objects.filter(pk=shelter.pk).update(
@@ -123,7 +123,7 @@ def test_taxonomy_id(listings) -> None:
 
 def test_accessible(listings) -> None:
     from services.models import Accessibility
-    from services.search_index import refresh_services
+    from services.search.index import refresh_services
 
     location = listings["clinic"].service_at_locations.get().location
     Accessibility.objects.create(location=location, description_es="Rampa")

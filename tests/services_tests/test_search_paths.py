@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from services import search as search_module
 from services.search import SearchParams, search
+from services.search import query as search_module
 from tests.services_tests.conftest import town
 
 CUCUTA = (7.89, -72.50)

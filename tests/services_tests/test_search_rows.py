@@ -1,4 +1,4 @@
-"""The narrow search table (services/search_rows.py) stays in step with services_service: on
+"""The narrow search table (services/search/rows.py) stays in step with services_service: on
 insert, on an update of every column it copies, on delete, and on set-based bulk writes; and it
 holds public points only."""
 # SQL here is built from constant column names and values in this file only.
@@ -14,8 +14,8 @@ from django.db import connection
 
 from services import models as m
 from services.confidential import public_point
-from services.search_index import refresh_services
-from services.search_rows import COPIED
+from services.search.index import refresh_services
+from services.search.rows import COPIED
 
 BOGOTA = (4.61, -74.08)
 

@@ -1,8 +1,8 @@
 """generate_directory: COPY-loaded synthetic services that search can find."""
 
+from services.data.synthetic import generate
 from services.models import SearchRow, Service
 from services.search import SearchParams, search
-from services.synthetic import generate
 
 
 def test_generates_searchable_services(base) -> None:

@@ -1,8 +1,8 @@
 """The vocabulary and the regions load idempotently, with Spanish and English names."""
 
+from services.data.regions import ADMIN1_TO_ISO, load_regions
+from services.data.taxonomy import TERMS, load_taxonomy
 from services.models import Region, TaxonomyTerm
-from services.regions_data import ADMIN1_TO_ISO, load_regions
-from services.taxonomy_data import TERMS, load_taxonomy
 
 
 def test_taxonomy_is_hierarchical_bilingual_and_idempotent(base) -> None:

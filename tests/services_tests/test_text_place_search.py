@@ -1,6 +1,5 @@
 """Text near a place: the count reads the wide service table (its text and point indexes can be
-ANDed) and the walk tests the text per candidate of the narrow table (bench/README.md finding
-15). Whatever the plan, a search must answer what the plain query answers: the matches within
+ANDed) and the walk tests the text per candidate of the narrow table. Whatever the plan, a search must answer what the plain query answers: the matches within
 the radius, fresh before stale, nearest first with ties broken by id, then the listings that
 only serve the place; the count up to COUNT_LIMIT, then "more than"; every page, both languages."""
 
@@ -15,10 +14,10 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
 
-from services import search as search_module
-from services.gazetteer import region_at
 from services.querysets import fresh_since, warn_since
 from services.search import SearchParams, search
+from services.search import query as search_module
+from services.search.places import region_at
 from tests.services_tests.conftest import town
 
 CUCUTA = (7.89, -72.50)

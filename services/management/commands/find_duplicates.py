@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from services.duplicates import RECORD_TYPES, auto_merge_score, find_candidates, min_score
+from services.listings.duplicates import RECORD_TYPES, auto_merge_score, find_candidates, min_score
 from services.models import DuplicateCandidate
 
 

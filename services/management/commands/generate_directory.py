@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from services.synthetic import generate
+from services.data.synthetic import generate
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ from services.hsds.runner import import_path
 from services.hsds.sources import SourceError
 from services.hsds.spec import content_languages
 from services.models import ImportRun
+from services.tasks import queue_duplicate_search
 
 
 class Command(BaseCommand):
@@ -83,7 +84,7 @@ class Command(BaseCommand):
                 on_total=on_total,
                 on_progress=on_progress,
                 on_problem=on_problem,
-                find_duplicates=not options["no_duplicates"],
+                on_finished=None if options["no_duplicates"] else queue_duplicate_search,
             )
         except SourceError as error:
             raise CommandError(str(error)) from error

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from services.demo import load_demo
+from services.data.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from services.regions_data import DEFAULT_COUNTRIES, load_regions
+from services.data.regions import DEFAULT_COUNTRIES, load_regions
 
 
 class Command(BaseCommand):

@@ -1,0 +1,146 @@
+"""The benchmark's verdicts and its Markdown table: each target with the value measured."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+# The targets (2 cores, 1,000,000 services, concurrency 8; bench/README.md, issue #9).
+TARGET_API_P95_MS = 50.0
+TARGET_PAGE_P95_MS = 60.0
+TARGET_OVERALL_RPS = 300.0
+TARGET_RATIO = 5.0
+TARGET_WORKER_MB = 250.0
+TARGET_IMPORT_1M_S = 20 * 60
+TARGET_GENERATE_1M_S = 15 * 60
+
+
+def targets(result: dict[str, Any]) -> dict[str, Any]:
+    """Each target of issue #9 with the value measured here (meaningful at 1M, concurrency 8)."""
+    at8 = [r for r in result["searches"] if r["concurrency"] == 8]
+    at1 = [r for r in result["searches"] if r["concurrency"] == 1]
+
+    def p95(row: dict[str, Any]) -> float | None:
+        # Nothing finished within the run: slower than the run itself, not 0 ms.
+        return row["p95_ms"] if row["requests"] else None
+
+    def worst(rows: list[dict[str, Any]]) -> float | None:
+        values = [p95(r) for r in rows]
+        return None if None in values else max(values)
+
+    overall8 = [o for o in result["overall"] if o["concurrency"] == 8]
+    out: dict[str, Any] = {}
+    if at8:
+        api = worst([r for r in at8 if r["surface"] == "api"])
+        page = worst([r for r in at8 if r["surface"] == "page"])
+        out["api_p95_ms_c8_worst_kind"] = {
+            "value": api,
+            "target": TARGET_API_P95_MS,
+            "met": api is not None and api < TARGET_API_P95_MS,
+        }
+        out["page_p95_ms_c8_worst_kind"] = {
+            "value": page,
+            "target": TARGET_PAGE_P95_MS,
+            "met": page is not None and page < TARGET_PAGE_P95_MS,
+        }
+    if overall8:
+        rps = overall8[0]["rps"]
+        out["overall_rps_c8"] = {
+            "value": rps,
+            "target": TARGET_OVERALL_RPS,
+            "met": rps >= TARGET_OVERALL_RPS,
+        }
+    if at1:
+        ratios = [r["ratio"] for r in at1 if r["ratio"] is not None]
+        median = statistics.median(ratios) if ratios else None
+        out["app_over_floor_median_c1"] = {
+            "value": median,
+            "target": TARGET_RATIO,
+            "met": median is not None and median <= TARGET_RATIO,
+        }
+    if result["worker_peak_rss_mb"]:
+        peak = max(result["worker_peak_rss_mb"])
+        out["worker_peak_rss_mb"] = {
+            "value": peak,
+            "target": TARGET_WORKER_MB,
+            "met": peak < TARGET_WORKER_MB,
+        }
+    imported = result["import_hsds"]
+    if imported and imported["services_per_s"]:
+        est = 1_000_000 / imported["services_per_s"]
+        out["import_1m_estimated_s"] = {
+            "value": round(est),
+            "target": TARGET_IMPORT_1M_S,
+            "met": est < TARGET_IMPORT_1M_S,
+            "from_services": imported["services"],
+        }
+    generated = result["generate_directory"]
+    if generated.get("services_per_s"):
+        est = 1_000_000 / generated["services_per_s"]
+        out["generate_1m_estimated_s"] = {
+            "value": round(est),
+            "target": TARGET_GENERATE_1M_S,
+            "met": est <= TARGET_GENERATE_1M_S * 1.1,
+            "from_services": generated["services"],
+        }
+    return out
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    c = result["config"]
+    lines = [
+        f"### {c['services']:,} services — {result['date'][:10]}, {m['cores']} cores "
+        f"({m['cpu']}), {m['memory_gb']} GB, PostgreSQL {m['postgresql']}, commit {m['commit']}",
+        "",
+        f"Load (`uptime`) at start: `{result['load']['at_start'].split('load average:')[-1].strip()}`, "
+        f"after the searches: `{result['load']['after_searches'].split('load average:')[-1].strip()}`. "
+        f"{c['workers']} gunicorn workers, {c['duration_s']:g} s per run, seed {c['seed']}.",
+        "",
+        "PostgreSQL: "
+        + ", ".join(f"{k} {v}" for k, v in m.get("postgresql_settings", {}).items())
+        + ".",
+        "",
+        "| surface | kind | conc. | req/s | p50 ms | p95 ms | p99 ms | floor ms | p50/floor | SQL/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["searches"]:
+        lines.append(
+            f"| {r['surface']} | {r['kind']} | {r['concurrency']} | {r['rps']:.0f} | "
+            f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['floor_ms']:.1f} | "
+            f"{r['ratio']} | {r['sql_per_request']:g} |"
+        )
+    for o in result["overall"]:
+        lines.append(
+            f"| all | mixed | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
+            f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | |"
+        )
+    for o in result.get("ceiling", []):
+        lines.append(
+            f"| ceiling | /healthz | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
+            f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | 0 |"
+        )
+    lines.append("")
+    peaks = result["worker_peak_rss_mb"]
+    lines.append(f"Peak RSS per gunicorn worker: {', '.join(f'{p:g}' for p in peaks)} MB.")
+    g = result["generate_directory"]
+    if g.get("seconds"):
+        lines.append(
+            f"generate_directory: {g['services']:,} services in {g['seconds']:g} s "
+            f"({g['services_per_s']:g}/s){' (built earlier, reused)' if g.get('reused') else ''}."
+        )
+    i = result["import_hsds"]
+    if i:
+        lines.append(
+            f"import_hsds: {i['services_imported']:,} services, {i['records']:,} records, "
+            f"{i['rows']:,} rows in {i['seconds']:g} s ({i['records_per_s']:g} records/s, "
+            f"{i['rows_per_s']:g} rows/s, {i['services_per_s']:g} services/s)."
+        )
+    lines.append("")
+    lines.append("| target (1M services, 2 cores, concurrency 8) | measured | target | met |")
+    lines.append("|---|---:|---:|---|")
+    for name, t in result["targets"].items():
+        value = t["value"]
+        shown = "none finished in the run" if value is None else value
+        lines.append(f"| {name} | {shown} | {t['target']} | {'yes' if t['met'] else 'no'} |")
+    return "\n".join(lines)

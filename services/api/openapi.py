@@ -1,0 +1,71 @@
+"""The OpenAPI parameters and page shapes the API's views declare (/api/schema/ shows them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
+
+LANG = OpenApiParameter(
+    "lang",
+    str,
+    description="Content language (es, en, pt, fr, ht); default from Accept-Language. "
+    "Extension: each object's `text_language` says which language each text is in.",
+)
+PAGE = OpenApiParameter(
+    "page",
+    {"type": "integer", "minimum": 1, "maximum": 100000},
+    description="Page number (from 1).",
+)
+PER_PAGE = OpenApiParameter(
+    "per_page",
+    {"type": "integer", "minimum": 1, "maximum": 100},
+    description="Results per page (1 to 100, default 20).",
+)
+SEARCH = OpenApiParameter("search", str, description="Full text search.")
+FULL = OpenApiParameter("full", bool, description="Fully nested objects in the list.")
+SEARCH_EXTENSIONS = [
+    OpenApiParameter("taxonomy_term_id", str, description="Term ids or codes (repeat, or comma-separated); children included."),
+    OpenApiParameter("taxonomy_id", str, description="Services with any term of this taxonomy."),
+    OpenApiParameter("organization_id", str, description="Services of this organisation."),
+    OpenApiParameter("modified_after", str, description="Changed on or after this date or time."),
+    OpenApiParameter("minimal", bool, description="Only id and last_modified of each service."),
+    OpenApiParameter("lat", {"type": "number", "minimum": -90, "maximum": 90}, description="Extension: latitude of the person's position."),
+    OpenApiParameter("lon", {"type": "number", "minimum": -180, "maximum": 180}, description="Extension: longitude of the person's position."),
+    OpenApiParameter("radius_km", {"type": "number", "minimum": 0.1, "maximum": 2000}, description="Extension: search radius in km (0.1–2000)."),
+    OpenApiParameter("place", str, description="Extension: a place name, e.g. Cúcuta."),
+    OpenApiParameter("region", str, description="Extension: a region code, e.g. CO-NSA."),
+    OpenApiParameter("language", str, description="Extension: a language spoken at the service (ISO 639-1)."),
+    OpenApiParameter("population", str, description="Extension: a population served (women, men, lgbtq, families…)."),
+    *(
+        OpenApiParameter(name, bool, description=f"Extension: only services that are {label}.")
+        for name, label in (
+            ("free", "free"),
+            ("no_id", "open to people without ID"),
+            ("immigration_status_not_asked", "not asking immigration status"),
+            ("open_now", "open now"),
+            ("open_24_7", "open 24/7"),
+            ("accessible", "accessible"),
+            ("has_capacity", "with free places"),
+            ("trafficking_specialised", "specialised in trafficking"),
+        )
+    ),
+    OpenApiParameter("verified_within_days", {"type": "integer", "minimum": 1, "maximum": 3650}, description="Extension: verified within this many days."),
+]  # fmt: skip
+
+
+def page_schema(name: str, item: Any) -> Any:
+    return inline_serializer(
+        name=name,
+        fields={
+            "total_items": serializers.IntegerField(),
+            "total_pages": serializers.IntegerField(),
+            "page_number": serializers.IntegerField(),
+            "size": serializers.IntegerField(),
+            "first_page": serializers.BooleanField(),
+            "last_page": serializers.BooleanField(),
+            "empty": serializers.BooleanField(),
+            "contents": item(many=True),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Keeping listings true: capacity, verification, suggested edits, reminders and duplicates."""

@@ -1,0 +1,1 @@
+"""The visitor's pages: search, a listing, national hotlines and anonymous problem reports."""

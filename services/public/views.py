@@ -1,0 +1,561 @@
+"""The public site: find help, read a listing, browse by region, call a hotline.
+
+Every page here is for anonymous visitors on a phone someone else may check: GET only, no cookie,
+no third party, no search term kept (see static/js/site.js for the address bar), no-store so the
+browser keeps no copy, gzip because data is slow and dear. Searching and showing locations go
+through services.search and services.confidential only.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Func, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_POST, require_safe
+
+from services import hours, visibility
+from services.confidential import PublicLocation, public_location
+from services.listings import upkeep
+from services.listings.upkeep import listing_freshness
+from services.models import (
+    Language,
+    MergedRecord,
+    Phone,
+    Region,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from services.public import reports as public_reports
+from services.public.forms import ProblemReportForm, SearchForm, countries_with_services
+from services.querysets import capacity_is_current
+from services.search import (
+    SearchParamError,
+    SearchParams,
+    SearchResult,
+    ServiceHit,
+    attach_terms,
+    parse_search_params,
+    public_locations_prefetch,
+    search,
+)
+
+# The big buttons on the home page: (taxonomy term code, label). Labels are ours, short and plain;
+# a button shows only when the directory has the term.
+MAIN_NEEDS = [
+    ("housing", _("Shelter")),
+    ("legal", _("Legal help")),
+    ("hotline", _("Hotlines")),
+    ("health", _("Health")),
+    ("labour-rights", _("Work rights")),
+]
+# Terms that make a service a hotline (with their narrower terms).
+HOTLINE_TERMS = ("hotline",)
+# Coordinates from "near me" are already rounded on the device; rounding again here covers a
+# hand-made URL, so that no finer position reaches the search, a link or a page.
+COORDINATE_DECIMALS = 2
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET/HEAD only, compressed, and never stored by the browser or a shared cache.
+
+    Compression is safe here: public pages hold no secret (no CSRF token, no session) for a
+    BREACH-style attack to guess.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return require_safe(gzip_page(wrapper))
+
+
+def _lang() -> str:
+    return (get_language() or "es")[:2]
+
+
+@dataclass
+class HitView:
+    """One result as the page shows it."""
+
+    service: Service
+    distance_km: float | None
+    place: PublicLocation | None
+    open_now: bool | None
+    phones: list[Phone]
+    areas: list[ServiceArea]
+    languages: list[Language]
+
+
+def _card_phones(
+    service: Service, places: list[PublicLocation], links: Iterable[ServiceAtLocation] = ()
+) -> list[Phone]:
+    """The service's own phones, then the shown locations' and their links' ones, without
+    repeats (what is loaded is already public: services/visibility.py)."""
+    phones = list(service.phones.all())
+    for place in places:
+        phones += place.phones
+    for link in links:
+        phones += link.phones.all()
+    seen: set[str] = set()
+    unique = []
+    for phone in phones:
+        if phone.number not in seen:
+            seen.add(phone.number)
+            unique.append(phone)
+    return unique
+
+
+def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
+    """The cards of `hits`, which search has already left public."""
+    views = []
+    for hit in hits:
+        place = public_location(hit.location, lang=lang) if hit.location is not None else None
+        views.append(
+            HitView(
+                service=hit.service,
+                distance_km=hit.distance_km,
+                place=place,
+                open_now=hours.is_open_now(hit.service),
+                phones=_card_phones(
+                    hit.service,
+                    [place] if place else [],
+                    [
+                        link
+                        for link in hit.service.service_at_locations.all()
+                        if place is not None and link.location_id == place.id
+                    ],
+                ),
+                areas=[area for area in hit.service.service_areas.all() if area.region_id],
+                languages=list(hit.service.languages.all()),
+            )
+        )
+    return views
+
+
+def _clean_query(data: QueryDict) -> QueryDict:
+    """The visitor's parameters without empty values, with coordinates no finer than ~1 km, and
+    with the home page's country used as the region when no place narrows the search."""
+    query = QueryDict(mutable=True)
+    for key, values in data.lists():
+        kept = [value.strip() for value in values if value.strip()]
+        if kept:
+            query.setlist(key, kept)
+    for key in ("lat", "lon"):
+        if key in query:
+            try:
+                value = float(query[key])
+            except ValueError:
+                continue  # parse_search_params names the bad parameter
+            if math.isfinite(value):
+                query[key] = f"{value:.{COORDINATE_DECIMALS}f}"
+    if "place" in query:
+        # A typed place wins over an earlier "near me".
+        query.pop("lat", None)
+        query.pop("lon", None)
+    country = query.pop("country", [""])[-1].upper()
+    if country and "region" not in query and not {"place", "lat"} & set(query):
+        query["region"] = country
+    query.pop("per_page", None)
+    return query
+
+
+def _need_buttons() -> list[tuple[str, str]]:
+    existing = set(
+        TaxonomyTerm.objects.filter(code__in=[code for code, _label in MAIN_NEEDS]).values_list(
+            "code", flat=True
+        )
+    )
+    return [(code, str(label)) for code, label in MAIN_NEEDS if code in existing]
+
+
+def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[HitView]:
+    """Hotlines whose service area is the whole country."""
+    result = search(
+        SearchParams(region=country.code, taxonomy_term=HOTLINE_TERMS, per_page=limit),
+        lang=lang,
+        load="page",
+    )
+    return _hit_views(
+        [
+            hit
+            for hit in result.hits
+            if any(area.region_id == country.id for area in hit.service.service_areas.all())
+        ],
+        lang,
+    )
+
+
+def _country_or_404(code: str) -> Region:
+    return get_object_or_404(Region, code=code.upper(), level=Region.Level.COUNTRY)
+
+
+@public_page
+def home(request: HttpRequest, country: str = "") -> HttpResponse:
+    lang = _lang()
+    chosen = _country_or_404(country) if country else None
+    form = SearchForm(initial={"country": chosen.code if chosen else ""}, with_filters=False)
+    return render(
+        request,
+        "services/home.html",
+        {
+            "form": form,
+            "needs": _need_buttons(),
+            "countries": countries_with_services(),
+            "country": chosen,
+            "hotlines": national_hotlines(chosen, lang) if chosen else [],
+        },
+    )
+
+
+def _suggestions(query: QueryDict, params: SearchParams | None) -> list[dict[str, str]]:
+    """Ways out of an empty result, each a link to a search that may find something."""
+    suggestions = []
+    filters = [
+        key
+        for key in query
+        if key not in {"q", "search", "place", "lat", "lon", "page", "radius_km"}
+    ]
+    if filters:
+        kept = QueryDict(mutable=True)
+        for key in ("q", "place", "lat", "lon"):
+            if key in query:
+                kept[key] = query[key]
+        suggestions.append({"label": gettext("Remove all filters"), "query": kept.urlencode()})
+    if params is not None and (params.place or params.lat is not None):
+        wider = query.copy()
+        wider["radius_km"] = "250"
+        if query.get("radius_km") != "250":
+            suggestions.append(
+                {"label": gettext("Search farther away (250 km)"), "query": wider.urlencode()}
+            )
+        anywhere = query.copy()
+        for key in ("place", "lat", "lon", "radius_km"):
+            anywhere.pop(key, None)
+        suggestions.append(
+            {"label": gettext("Search without a place"), "query": anywhere.urlencode()}
+        )
+    if query.get("q"):
+        without_words = query.copy()
+        without_words.pop("q")
+        if without_words:
+            suggestions.append(
+                {
+                    "label": gettext("Search without the words you typed"),
+                    "query": without_words.urlencode(),
+                }
+            )
+    return suggestions
+
+
+@public_page
+def results(request: HttpRequest) -> HttpResponse:
+    lang = _lang()
+    query = _clean_query(request.GET)
+    form = SearchForm(query)
+    error: SearchParamError | None = None
+    params: SearchParams | None = None
+    result: SearchResult | None = None
+    try:
+        params = parse_search_params(query)
+        # A place the gazetteer does not know is only found out while searching.
+        result = search(params, lang=lang, load="page")
+        if result.total and params.page > result.total_pages:
+            # An out-of-range page (an old link) shows the last one rather than nothing.
+            query["page"] = str(result.total_pages)
+            params = parse_search_params(query)
+            result = search(params, lang=lang, load="page")
+    except SearchParamError as exc:
+        error, params, result = exc, None, None
+    hits = _hit_views(result.hits, lang) if result else []
+    origin_country = None
+    if result is not None and not hits:
+        origin_region = result.origin.region if result.origin else None
+        code = (origin_region.code if origin_region else params.region if params else "")[:2]
+        origin_country = Region.objects.filter(code=code, level=Region.Level.COUNTRY).first()
+    status = 400 if error else 200
+    return render(
+        request,
+        "services/results.html",
+        {
+            "form": form,
+            "query": query,
+            "error": error,
+            "params": params,
+            "result": result,
+            "hits": hits,
+            "near_me": params is not None and params.lat is not None,
+            "suggestions": _suggestions(query, params) if result is not None and not hits else [],
+            "fallback_hotlines": national_hotlines(origin_country, lang, limit=20)
+            if origin_country
+            else [],
+            "fallback_country": origin_country,
+            "page_query": _page_query(query),
+        },
+        status=status,
+    )
+
+
+def _page_query(query: QueryDict) -> str:
+    """The search as a query string without its page number, for the pagination links."""
+    without_page = query.copy()
+    without_page.pop("page", None)
+    return without_page.urlencode()
+
+
+def _load_service(pk: uuid.UUID) -> Service:
+    """A published service with everything its page shows, in a fixed number of queries, and
+    only what the public may see of it (services/visibility.py's row rules, applied here as in
+    search and the API); its locations come without their exact point
+    (search.public_locations_prefetch)."""
+    service = get_object_or_404(
+        Service.objects.published()
+        .select_related("organization", "program")
+        .prefetch_related(
+            "phones",
+            "languages",
+            "schedules",
+            "required_documents",
+            "cost_options",
+            "funding",
+            "contacts__phones",
+            Prefetch("service_areas", queryset=ServiceArea.objects.select_related("region")),
+            public_locations_prefetch(),
+        ),
+        pk=pk,
+    )
+    attach_terms([service])
+    visibility.prune([service])
+    return service
+
+
+def _page_rows(service: Service, lang: str) -> dict[str, Any]:
+    """What the service page shows of the rows around the service, as _load_service left them:
+    at a confidential location, directly or through the service's link to it, only the intake
+    line; no contact, hours, accessibility or language note there, no link description."""
+    places = []
+    for sal in service.service_at_locations.all():
+        place = public_location(sal.location, lang=lang)
+        # The link's phones are the place's too (an intake line may hang off the link).
+        place.phones = [*place.phones, *sal.phones.all()]
+        schedules = [*sal.schedules.all(), *sal.location.schedules.all()]
+        places.append(
+            {
+                "public": place,
+                "location": sal.location,
+                "link": sal,
+                "hours": hours.describe_hours(schedules, lang=lang),
+                "time_zone": hours.service_time_zone(sal.location),
+                "accessibility": list(sal.location.accessibility.all()),
+                "maps": _maps_links(place),
+            }
+        )
+    return {
+        "places": places,
+        "phones": _card_phones(service, []),
+        "schedules": list(service.schedules.all()),
+        "languages": list(service.languages.all()),
+        "contacts": [
+            {"contact": contact, "phones": list(contact.phones.all())}
+            for contact in service.contacts.all()
+        ],
+    }
+
+
+@public_page
+def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    lang = _lang()
+    try:
+        service = _load_service(pk)
+    except Http404:
+        merged = MergedRecord.objects.filter(old_id=pk, record_type="service").first()
+        if merged is None:
+            raise
+        return redirect("services:service", pk=merged.new_id, permanent=True)
+    return render(request, "services/service_detail.html", _detail_context(service, lang))
+
+
+def _detail_context(service: Service, lang: str, report: Any = None) -> dict[str, Any]:
+    rows = _page_rows(service, lang)
+    own_schedules = rows["schedules"]
+    return {
+        "service": service,
+        "freshness": listing_freshness(service),
+        "capacity_current": capacity_is_current(service),
+        "report": report or ProblemReportForm.blank(service, rows["phones"]),
+        "places": rows["places"],
+        "open_now": hours.is_open_now(service),
+        "hours": hours.describe_hours(own_schedules, lang=lang),
+        "time_zone": hours.service_time_zone(service) if own_schedules else "",
+        "phones": rows["phones"],
+        "languages": rows["languages"],
+        "contacts": rows["contacts"],
+        "areas": list(service.service_areas.all()),
+        "populations": [
+            label
+            for value, label in Service._meta.get_field("populations").base_field.choices
+            if value in service.populations
+        ],
+    }
+
+
+@csrf_exempt  # public pages set no cookie, so no CSRF cookie: see services/public/reports.py
+@require_POST
+def report_problem(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """An anonymous report about a listing. Answers with the service page: a thank-you note, or
+    the form again with what to fix, in the visitor's language. Nothing is kept about the
+    visitor, and no cookie is set."""
+    lang = _lang()
+    if not public_reports.same_origin(request):
+        response = HttpResponse(gettext("This form must be sent from our own page."), status=403)
+        add_never_cache_headers(response)
+        return response
+    service = _load_service(pk)
+    phones = _page_rows(service, lang)["phones"]
+    form = ProblemReportForm(service, phones, request.POST)
+    status = 200
+    if not form.is_valid():
+        status = 400
+    elif public_reports.throttled(request, service.pk):
+        form.add_error(None, gettext("Too many reports right now. Please try again in an hour."))
+        status = 429
+    elif not public_reports.use_nonce(form.token_data):
+        form.add_error(
+            None, gettext("This form was already sent. Reload the page to send another.")
+        )
+        status = 400
+    else:
+        try:
+            upkeep.report_problem(
+                service=service, kind=form.cleaned_data["kind"], phone=form.cleaned_data["phone"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 400
+        else:
+            form.sent = True
+    if status != 200:
+        form.refresh_challenge()
+    response = render(
+        request, "services/service_detail.html", _detail_context(service, lang, form), status=status
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def _maps_links(place: PublicLocation) -> dict[str, str] | None:
+    """Links that open a map app or OpenStreetMap only when tapped (no tiles, nothing embedded).
+
+    Built from the street address of an ordinary location; a confidential one has no address to
+    give, so it gets no map link at all.
+    """
+    if place.is_confidential or not place.address:
+        return None
+    from urllib.parse import quote
+
+    address = place.address
+    parts = [
+        address.get("address_1"),
+        address.get("address_2"),
+        address.get("city"),
+        address.get("state_province"),
+        address.get("country"),
+    ]
+    text = ", ".join(part for part in parts if part)
+    links = {"osm": f"https://www.openstreetmap.org/search?query={quote(text)}"}
+    if place.latitude is not None and place.longitude is not None:
+        links["geo"] = f"geo:{place.latitude:.6f},{place.longitude:.6f}?q={quote(text)}"
+    return links
+
+
+def _served_regions(parent: Region | None, level: int) -> list[Region]:
+    """Regions at `level` (under `parent`) where the published directory has a service, located
+    in the region or below it, or serving it.
+
+    Reads the services' derived `region_ids` (every region they are in or serve, with its
+    ancestors) in one pass; a correlated EXISTS per region took minutes on 15,000 towns when the
+    planner had no statistics yet.
+    """
+    served = (
+        Service.objects.published()
+        .annotate(region_id=Func(F("region_ids"), function="unnest"))
+        .values("region_id")
+    )
+    regions = Region.objects.filter(level=level, id__in=served)
+    if parent is not None:
+        regions = regions.filter(parent=parent)
+    return sorted(regions, key=lambda region: region.name.casefold())
+
+
+@public_page
+def regions(request: HttpRequest, code: str = "") -> HttpResponse:
+    lang = _lang()
+    region = get_object_or_404(Region, code=code.upper()) if code else None
+    if region is None:
+        return render(
+            request,
+            "services/regions.html",
+            {"region": None, "children": countries_with_services(), "chain": []},
+        )
+    children = (
+        _served_regions(region, region.level + 1)
+        if region.level < Region.Level.MUNICIPALITY
+        else []
+    )
+    query = QueryDict(mutable=True)
+    query["region"] = region.code
+    if request.GET.get("page"):
+        query["page"] = request.GET["page"]
+    try:
+        params = parse_search_params(query)
+    except SearchParamError:
+        params = parse_search_params({"region": region.code})
+    result = search(params, lang=lang, load="page")
+    return render(
+        request,
+        "services/regions.html",
+        {
+            "region": region,
+            "chain": list(reversed(region.ancestors_and_self()))[:-1],
+            "children": children,
+            "result": result,
+            "hits": _hit_views(result.hits, lang),
+            "page_query": "",
+        },
+    )
+
+
+@public_page
+def hotlines(request: HttpRequest, country: str = "") -> HttpResponse:
+    lang = _lang()
+    chosen = _country_or_404(country) if country else None
+    return render(
+        request,
+        "services/hotlines.html",
+        {
+            "country": chosen,
+            "countries": countries_with_services(),
+            "hotlines": national_hotlines(chosen, lang) if chosen else [],
+        },
+    )
+
+
+@public_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "services/privacy.html")

@@ -1,0 +1,38 @@
+"""Finding services: the one search layer the public pages, the referral form and the API call.
+
+A request walks this package once: `params` reads what the visitor asked, `places` turns a typed
+place into a point or region, `query` picks the matching ids in the narrow search table (`rows`,
+kept in step by `index`), and `results` loads the hits with only what the public may see of them.
+Callers import from here; the modules below are the package's own business.
+"""
+
+from services.search.params import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    SearchParamError,
+    SearchParams,
+    parse_search_params,
+)
+from services.search.query import SearchResult, search
+from services.search.results import (
+    ServiceHit,
+    attach_terms,
+    haversine_km,
+    load_services,
+    public_locations_prefetch,
+)
+
+__all__ = [
+    "DEFAULT_PER_PAGE",
+    "MAX_PER_PAGE",
+    "SearchParamError",
+    "SearchParams",
+    "SearchResult",
+    "ServiceHit",
+    "attach_terms",
+    "haversine_km",
+    "load_services",
+    "parse_search_params",
+    "public_locations_prefetch",
+    "search",
+]
