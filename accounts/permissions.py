@@ -23,9 +23,6 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import Invitation, Membership, Role
 
@@ -552,57 +549,6 @@ def invitation_or_404(user: Any, organization_id: Any, invitation_id: Any) -> In
         return invitations_visible_to(user).get(pk=invitation_id, organization_id=organization_id)
     except (Invitation.DoesNotExist, ValueError) as missing:
         raise Http404 from missing
-
-
-# --- the same rules for Django REST framework -------------------------------------------------
-
-
-class StaffOnly(BasePermission):
-    """Signed in with both factors and a member of some organisation (or an operator)."""
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return may_use_staff_area(request.user)
-
-
-class TokenScopes(BasePermission):
-    """A bearer token acts only within its scopes (a two-factor session within its user's rules
-    alone). Reads need `referrals:read`, writes `referrals:write`; a view names other needs in
-    `token_scopes` (the handoff: `handoff:read`). Asked before any record is fetched, so the
-    answer is the same for every id: a 403, or for a view that sets `hidden_without_scope` (the
-    contact details) the same 404 as a record the user may not see."""
-
-    message = _("This API token may not do this. Make a token with the scope it needs.")
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        token = getattr(request, "auth", None)
-        scopes = getattr(token, "scope_set", None)
-        if scopes is None:
-            return True
-        default = "referrals:read" if request.method in SAFE_METHODS else "referrals:write"
-        needed = getattr(view, "token_scopes", {}).get(request.method, default)
-        if needed not in scopes and getattr(view, "hidden_without_scope", False):
-            raise NotFound
-        return needed in scopes
-
-
-class ManagesMembers(BasePermission):
-    """Object-level: memberships and invitations of organisations the user manages. Views start
-    from memberships_visible_to(), so others' records are 404 before this is asked."""
-
-    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return may_manage_members(request.user, obj.organization_id)
-
-
-class ReadsAudit(BasePermission):
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return request.method in SAFE_METHODS and may_read_audit(request.user)
-
-
-class EditsListing(BasePermission):
-    """Listings are public to read; writing asks may_edit_listing for the record."""
-
-    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return request.method in SAFE_METHODS or may_edit_listing(request.user, obj)
 
 
 def all_rules() -> Iterable[str]:

@@ -4,7 +4,7 @@ from typing import Any
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 
-from accounts import permissions
+from accounts.api import permissions as api_permissions
 from audit.models import AuditEvent
 
 
@@ -36,7 +36,7 @@ class AuditEventList(generics.ListAPIView):
     """Audit events the user may read, newest first; ?organization=<id> narrows them."""
 
     serializer_class = AuditEventSerializer
-    permission_classes = [permissions.StaffOnly, permissions.ReadsAudit]
+    permission_classes = [api_permissions.StaffOnly, api_permissions.ReadsAudit]
     pagination_class = NewestFirst
     schema = None  # staff only: not part of the public API's schema
 

@@ -10,12 +10,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import actions, permissions
+from accounts.api import permissions as api_permissions
 from accounts.api.serializers import MembershipSerializer, OwnMembershipSerializer
 
 
 # The staff API stays out of the public HSDS schema: staff tools only, behind two factors.
 @api_view(["GET"])
-@permission_classes([permissions.StaffOnly])
+@permission_classes([api_permissions.StaffOnly])
 @schema(None)
 def me(request: Request) -> Response:
     user = request.user
@@ -38,7 +39,7 @@ class MembershipViewSet(
     """Members of the organisations the user manages. PATCH {"role": …} or {"is_active": …}."""
 
     serializer_class = MembershipSerializer
-    permission_classes = [permissions.StaffOnly, permissions.ManagesMembers]
+    permission_classes = [api_permissions.StaffOnly, api_permissions.ManagesMembers]
     schema = None
     http_method_names = ["get", "patch", "head", "options"]
 

@@ -9,7 +9,7 @@ from django.urls import path
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.views import SpectacularAPIView
 
-from accounts import permissions
+from accounts.api import permissions as api_permissions
 from referrals.api import views
 
 
@@ -29,7 +29,7 @@ urlpatterns = [
 
 
 class StaffSchemaView(SpectacularAPIView):
-    permission_classes = [permissions.StaffOnly]
+    permission_classes = [api_permissions.StaffOnly]
     urlconf = "referrals.api.schema"
     custom_settings = {
         "TITLE": "Enlace staff referrals API",

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
+from accounts.api import permissions as api_permissions
 from referrals import crypto, staff
 from referrals.api.serializers import (
     ErrorSerializer,
@@ -43,7 +44,7 @@ class ReferralList(generics.ListCreateAPIView):
     """Referrals the user's organisations sent or received. POST makes one (consent included);
     an Idempotency-Key header (or field) makes a retried request return the first referral."""
 
-    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
+    permission_classes = [api_permissions.StaffOnly, api_permissions.TokenScopes]
     schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     def get_queryset(self) -> Any:
@@ -103,7 +104,7 @@ class ReferralList(generics.ListCreateAPIView):
 
 
 class ReferralDetail(generics.RetrieveAPIView):
-    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
+    permission_classes = [api_permissions.StaffOnly, api_permissions.TokenScopes]
     schema = None  # described by the staff schema only (referrals/api/schema.py)
     serializer_class = ReferralSerializer
 
@@ -126,7 +127,7 @@ class ReferralDetail(generics.RetrieveAPIView):
 class ReferralTransition(APIView):
     """POST {move, version, reason, outcome}: 409 when someone changed it first."""
 
-    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
+    permission_classes = [api_permissions.StaffOnly, api_permissions.TokenScopes]
     schema = None  # described by the staff schema only (referrals/api/schema.py)
 
     @extend_schema(
@@ -172,7 +173,7 @@ class ReferralHandoff(APIView):
     """The contact details, for the receiving intake only once accepted and only with contact
     consent; for anyone else a 404. Every opening is audited; the answer is never cached."""
 
-    permission_classes = [permissions.StaffOnly, permissions.TokenScopes]
+    permission_classes = [api_permissions.StaffOnly, api_permissions.TokenScopes]
     token_scopes = {"GET": "handoff:read"}
     hidden_without_scope = True  # like a referral that is not yours: 404, whatever the id
     schema = None  # described by the staff schema only (referrals/api/schema.py)
