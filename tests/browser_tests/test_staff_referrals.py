@@ -38,6 +38,16 @@ def test_a_referral_from_the_consent_script_to_its_outcome(
     assert box and box["y"] < 844
     assert page.locator("input[type=checkbox]:checked").count() == 0
 
+    # The script in the client's language: Creole one tap away, then back to Spanish.
+    page.locator('a[href="?client_language=ht"]').click()
+    page.wait_for_load_state()
+    assert page.locator('blockquote.script[lang="ht"]').is_visible()
+    assert page.locator("select[name=client_language]").input_value() == "ht"
+    phone.check("referral-form-creole")
+    page.locator('a[href="?client_language=es"]').click()
+    page.wait_for_load_state()
+    assert page.locator('blockquote.script[lang="es"]').is_visible()
+
     # Sent without the person's yes: the error is moved to, focused and announced.
     page.locator("form.stack button[type=submit]").click()
     page.wait_for_load_state()
