@@ -121,29 +121,11 @@ class ServiceSearchForm(forms.Form):
     )
 
 
-class ReferralForm(forms.Form):
-    organization = forms.TypedChoiceField(
-        label=_("Referring organisation"), coerce=uuid.UUID, choices=()
-    )
-    needs = forms.ModelMultipleChoiceField(
-        label=_("Needs"),
-        queryset=TaxonomyTerm.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    client_language = forms.ChoiceField(
-        label=_("Client's language"), choices=settings.CONTENT_LANGUAGES
-    )
-    interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
-    age_band = forms.ChoiceField(
-        label=_("Age band (optional)"),
-        required=False,
-        choices=_blank(AgeBand.choices, _("not given")),
-    )
-    gender = forms.ChoiceField(
-        label=_("Gender (optional)"), required=False, choices=_blank(Gender.choices, _("not given"))
-    )
+class ConsentFields(forms.Form):
+    """What the client agreed to, as read from the script: asked when a referral is made and
+    again when consent is renewed. Nothing is ticked in advance; `client_agrees` is the member's
+    explicit record that the person said yes."""
+
     consent_method = forms.ChoiceField(
         label=_("How the client gave consent"), choices=Consent.Method.choices
     )
@@ -176,6 +158,31 @@ class ReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     script_language = forms.ChoiceField(choices=SCRIPT_LANGUAGES, widget=forms.HiddenInput)
+
+
+class ReferralForm(ConsentFields):
+    organization = forms.TypedChoiceField(
+        label=_("Referring organisation"), coerce=uuid.UUID, choices=()
+    )
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Needs"),
+        queryset=TaxonomyTerm.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    client_language = forms.ChoiceField(
+        label=_("Client's language"), choices=settings.CONTENT_LANGUAGES
+    )
+    interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age band (optional)"),
+        required=False,
+        choices=_blank(AgeBand.choices, _("not given")),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"), required=False, choices=_blank(Gender.choices, _("not given"))
+    )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organizations: list, terms: Any, **kwargs: Any) -> None:
@@ -186,39 +193,6 @@ class ReferralForm(forms.Form):
             self.fields["organization"].initial = str(organizations[0].pk)
         self.fields["needs"].queryset = terms
 
-    def contact_given(self) -> bool:
-        return any(
-            self.cleaned_data.get(name)
-            for name in ("contact_name", "contact_phone", "safe_times", "note")
-        )
 
-
-class RenewConsentForm(forms.Form):
+class RenewConsentForm(ConsentFields):
     """Consent recorded again with the client: its own method, scope and date."""
-
-    consent_method = forms.ChoiceField(
-        label=_("How the client gave consent"), choices=Consent.Method.choices
-    )
-    shares_needs = forms.BooleanField(
-        label=_("The client agrees to share their needs"), required=False
-    )
-    shares_contact = forms.BooleanField(
-        label=_("The client agrees to share a way to contact them"), required=False
-    )
-    contact_channel = forms.ChoiceField(
-        label=_("How they may be contacted"),
-        required=False,
-        choices=_blank(Consent.Channel.choices, "—"),
-    )
-    contact_name = forms.CharField(label=_("Name or alias"), required=False, max_length=200)
-    contact_phone = forms.CharField(
-        label=_("Phone or safe channel"), required=False, max_length=200
-    )
-    safe_times = forms.CharField(label=_("Safe times to call"), required=False, max_length=200)
-    note = forms.CharField(
-        label=_("Note for the receiving intake"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    script_language = forms.ChoiceField(choices=SCRIPT_LANGUAGES, widget=forms.HiddenInput)

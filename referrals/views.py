@@ -344,11 +344,11 @@ def renew(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 return redirect("referrals:detail", pk=referral.pk)
         status = 400
     else:
+        # Nothing is ticked in advance: each agreement is the client's, recorded as they give it.
         form = RenewConsentForm(
             initial={
                 "script_language": language,
                 "consent_method": "verbal",
-                "shares_needs": True,
             }
         )
         status = 200

@@ -127,10 +127,26 @@ def test_renewing_consent_is_a_new_record_by_the_referring_side(world):
     intake = client_for(world["intake-b"])
     assert intake.get(url("renew", pk)).status_code == 404  # the receiving side cannot
     case = client_for(world["caseworker-a"])
-    assert case.get(url("renew", pk)).status_code == 200
+    page = case.get(url("renew", pk))
+    assert page.status_code == 200
+    assert b"checked" not in page.content  # nothing agreed in advance
+    renewal = {
+        "consent_method": "written",
+        "shares_needs": "on",
+        "shares_contact": "on",
+        "contact_channel": "sms",
+        "contact_name": "Nuevo Alias-9921",
+        "script_language": "es",
+    }
+    # Without the member's record that the person said yes, nothing is renewed.
+    refused = case.post(url("renew", pk), renewal)
+    assert refused.status_code == 400
+    assert "tick the box once they say yes" in refused.content.decode()
+    assert Consent.objects.filter(referral_id=pk).count() == 1
     answer = case.post(
         url("renew", pk),
         {
+            "client_agrees": "on",
             "consent_method": "written",
             "shares_needs": "on",
             "shares_contact": "on",
