@@ -7,30 +7,16 @@ checks refuse it; Django's test client sends no Origin at all, so only a real br
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django_otp.oath import totp
+
+from tests.browser_tests.staff import in_own_thread
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long pass phrase for the browser"  # noqa: S105 (a test user's)
 ANSWERS = {"week": "7", "plus": "5", "day": "24", "semana": "7", "más": "5", "día": "24"}
-
-
-def _in_own_thread(work):
-    """Run database work beside Playwright, whose event loop in this thread makes Django refuse
-    synchronous database calls here."""
-    from django.db import connection
-
-    def run():
-        try:
-            return work()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture
@@ -49,10 +35,10 @@ def staff_member(site, django_db_blocker) -> Iterator[tuple[str, bytes]]:
         return user, device.bin_key
 
     with django_db_blocker.unblock():
-        user, key = _in_own_thread(make)
+        user, key = in_own_thread(make)
     yield user.username, key
     with django_db_blocker.unblock():
-        _in_own_thread(user.delete)
+        in_own_thread(user.delete)
 
 
 def test_a_member_signs_in_with_password_and_authenticator(visit, staff_member):
