@@ -363,6 +363,9 @@ HSDS_IMPORT_DIR = Path(env_str("HSDS_IMPORT_DIR", str(BASE_DIR / ".local" / "imp
 # Celery: JSON only (no pickle), tasks acknowledged after they finish and requeued when a worker
 # dies mid-task, so that nothing is lost; tasks take ids only and are idempotent.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+# kombu's Redis transport, with a channel closed after its connection was collected failing as a
+# connection error the worker handles, not an AttributeError that stops it (config/broker.py).
+CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -35,13 +35,53 @@ _ERROR_RESPONSES = {
 }
 
 
+def _shadowing_routes(route: str, paths: dict) -> list[str]:
+    """The fixed routes an `{id}` of this route can spell: `search` in /services/{id} is
+    /services/search, which Django routes to its own view whatever the method."""
+    segments = route.split("/")
+    found = []
+    for other in paths:
+        if "{" in other or other == route:
+            continue
+        others = other.split("/")
+        if len(others) == len(segments) and all(
+            mine == theirs or mine.startswith("{")
+            for mine, theirs in zip(segments, others, strict=True)
+        ):
+            found.append(other)
+    return found
+
+
+def _method_not_allowed(route: str, method: str, paths: dict) -> dict | None:
+    """A 405 for a method of a templated route that a fixed route it shadows does not take."""
+    refusing = [other for other in _shadowing_routes(route, paths) if method not in paths[other]]
+    if not refusing:
+        return None
+    names = ", ".join(f"`{other.rsplit('/', 1)[-1]}`" for other in refusing)
+    return {
+        "description": (
+            f"{names} is not an id here but a route of its own that takes no "
+            f"{method.upper()}; `Allow` lists the methods it takes."
+        ),
+        "headers": {
+            "Allow": {"schema": {"type": "string"}, "description": "The methods it takes."}
+        },
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
 def document_errors(result: dict, generator: Any, request: Any, public: bool) -> dict:
     """Every operation answers 400 for a bad parameter and 429 when throttled, those with an
-    id 404, those with a body 415: say so, so that clients (and schemathesis) expect them."""
+    id 404, those with a body 415, and an `{id}` that spells a fixed route of another method
+    405: say so, so that clients (and schemathesis) expect them."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR
-    for route, item in result.get("paths", {}).items():
-        for operation in item.values():
+    paths = result.get("paths", {})
+    for route, item in paths.items():
+        for method, operation in item.items():
             responses = operation.setdefault("responses", {})
+            refused = _method_not_allowed(route, method, paths) if "{" in route else None
+            if refused is not None:
+                responses.setdefault("405", refused)
             for code, text in _ERROR_RESPONSES.items():
                 if code == "404" and "{" not in route:
                     continue

@@ -34,3 +34,29 @@ def test_the_docs_page_loads_nothing_from_elsewhere(api, db):
         "'unsafe-inline'"
         not in page["Content-Security-Policy"].split("script-src")[1].split(";")[0]
     )
+
+
+def test_an_id_that_spells_the_search_route_is_a_documented_405(api, db):
+    # /services/search is a route of its own (POST only), so GET /services/{id} with the id
+    # "search" is refused by it; an id under any other list spells no route.
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+
+    refused = paths["/api/v1/services/{id}"]["get"]["responses"]["405"]
+    assert "`search`" in refused["description"]
+    assert "Allow" in refused["headers"]
+    assert refused["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    others = [
+        (route, method)
+        for route, item in paths.items()
+        for method, operation in item.items()
+        if "405" in operation["responses"]
+    ]
+    assert others == [("/api/v1/services/{id}", "get")]
+
+    response = api.get("/api/v1/services/search")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert set(response.json()) == {"detail"}
