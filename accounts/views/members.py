@@ -183,6 +183,11 @@ def revoke_invitation(
 ) -> HttpResponse:
     _staff_only(request)
     invitation = permissions.invitation_or_404(request.user, organization_id, invitation_id)
+    # The box is required in the page; checked again here so the rule holds without a browser
+    # that enforces it.
+    if not request.POST.get("confirm"):
+        messages.error(request, gettext("Tick the box to confirm: this step cannot be undone."))
+        return redirect("accounts:members", organization_id=invitation.organization_id)
     actions.revoke_invitation(actor=request.user, invitation=invitation, request=request)
     messages.success(request, gettext("Invitation withdrawn."))
     return redirect("accounts:members", organization_id=invitation.organization_id)

@@ -62,6 +62,11 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(user=request.user, pk=token_id).first()
     if token is None:
         raise Http404
+    # The box is required in the page; checked again here so the rule holds without a browser
+    # that enforces it.
+    if not request.POST.get("confirm"):
+        messages.error(request, gettext("Tick the box to confirm: this step cannot be undone."))
+        return redirect("accounts:api_tokens")
     tokens.revoke_token(actor=request.user, token=token, request=request)
     messages.success(request, gettext("Token revoked."))
     return redirect("accounts:api_tokens")

@@ -14,11 +14,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import audit
 from accounts import permissions
-from services.models import Phone, Service, Suggestion, Verification, VerificationMethod
+from services.listings import row_edits
+from services.models import (
+    Address,
+    Phone,
+    Service,
+    Suggestion,
+    Verification,
+    VerificationMethod,
+)
 from services.querysets import capacity_is_current, warn_since  # noqa: F401 — staff pages read it here
 from services.search.index import refresh_services
 from services.validators import proposed_name
@@ -248,6 +257,63 @@ def suggest_change(*, actor: Any, service: Service, field_name: str, value: str)
     return suggestion
 
 
+@transaction.atomic
+def suggest_row_change(
+    *,
+    actor: Any,
+    service: Service,
+    kind: str,
+    data: Any,
+    phone: Phone | None = None,
+    address: Address | None = None,
+) -> Suggestion:
+    """A staff member proposes a new or changed phone number, new weekly hours or a changed
+    address. `data` is the form's; it is checked now and kept as plain data for the moderator.
+    A phone or address to change must be one of this listing's that the actor may see."""
+    if not permissions.may_suggest_edit(actor, service):
+        raise PermissionDenied
+    editor = permissions.may_edit_listing(actor, service)
+    if kind == Suggestion.Kind.PHONE_CHANGE:
+        if phone is not None and phone not in row_edits.phones_for(
+            service, include_confidential=editor
+        ):
+            raise ValidationError({"phone": _("Choose one of this service's numbers.")})
+        address = None
+    elif kind == Suggestion.Kind.ADDRESS_CHANGE:
+        phone = None
+        address = row_edits.address_for(service, include_confidential=editor)
+        if address is None:
+            raise ValidationError(
+                {"address": _("This listing has no address to change; ask a steward to add it.")}
+            )
+    else:
+        phone = address = None
+    proposed = row_edits.read(kind, data)
+    now = row_edits.current(kind, service, phone or address)
+    if proposed == now:
+        raise ValidationError({"proposed_value": _("This is already the listing's value.")})
+    lang = get_language() or "es"
+    suggestion = Suggestion.objects.create(
+        service=service,
+        kind=kind,
+        source=Suggestion.Source.STAFF,
+        phone=phone,
+        address=address,
+        previous_value=row_edits.describe(kind, now, lang=lang),
+        proposed_value=row_edits.describe(kind, proposed, lang=lang),
+        proposed_data=proposed,
+        suggested_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        organization=service.organization_id,
+        action="services.change_suggested",
+        obj=suggestion,
+        details={"kind": kind, "service": str(service.id)},
+    )
+    return suggestion
+
+
 _DECIDABLE = {
     Suggestion.Status.ACCEPTED: {Suggestion.Status.OPEN, Suggestion.Status.VISIT},
     Suggestion.Status.REJECTED: {Suggestion.Status.OPEN, Suggestion.Status.VISIT},
@@ -283,6 +349,14 @@ def _apply(actor: Any, suggestion: Suggestion) -> None:
         _provenance(phone, actor=actor, reason=reason)
         phone.delete()
         suggestion.phone = None
+    elif suggestion.kind in row_edits.ROW_FIELDS:
+        row_edits.apply_change(
+            suggestion, service, provenance=lambda row: _provenance(row, actor=actor, reason=reason)
+        )
+        # The listing's own history names the change, so its page and API show when and by
+        # whom its phones, hours or address last changed.
+        _provenance(service, actor=actor, reason=f"{reason}: {suggestion.kind}")
+        service.save(update_fields=["last_modified"])
     else:
         value = parse_value(suggestion.field_name, suggestion.proposed_value, service)
         setattr(service, suggestion.field_name, value)

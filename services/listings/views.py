@@ -19,14 +19,17 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from services.listings import redaction, upkeep
+from services.listings import redaction, row_edits, upkeep
 from services.listings.reminders import read_verify_token
-from services.models import Service, Suggestion, VerificationMethod
+from services.models import Phone, Schedule, Service, Suggestion, VerificationMethod
 from services.querysets import warn_since
 
 STAFF_METHODS = [
@@ -142,6 +145,14 @@ def _field_label(name: str) -> str:
         return name
 
 
+def _row_change(reason: str | None) -> str | None:
+    """The phones, hours or address an accepted suggestion changed, in the reader's words (the
+    listing's own fields did not change, so the version's diff is empty)."""
+    kind = (reason or "").rpartition(": ")[2]
+    label = row_edits.ROW_FIELDS.get(kind)
+    return str(label) if label is not None else None
+
+
 def _history_rows(service: Service) -> list[dict[str, Any]]:
     rows = []
     versions = list(service.history.select_related("history_user").order_by("-history_id")[:20])
@@ -151,6 +162,9 @@ def _history_rows(service: Service) -> list[dict[str, Any]]:
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["last_modified"])
             changes = [_field_label(c.field) for c in delta.changes]
+        row_change = _row_change(newer.history_change_reason)
+        if row_change is not None:
+            changes.append(row_change)
         rows.append(
             {
                 "version": newer,
@@ -161,9 +175,39 @@ def _history_rows(service: Service) -> list[dict[str, Any]]:
     return rows
 
 
-def _change_input(service: Service, name: str) -> dict[str, Any] | None:
+def _row_input(service: Service, kind: str, editor: bool) -> dict[str, Any]:
+    """The inputs for a phone number, the weekly hours or the address, filled with what the
+    listing has now (a change must still be pressed to be sent)."""
+    lang = translation.get_language() or "es"
+    found: dict[str, Any] = {"name": kind, "label": row_edits.ROW_FIELDS[kind], "kind": kind}
+    if kind == Suggestion.Kind.PHONE_CHANGE:
+        found["phones"] = row_edits.phones_for(service, include_confidential=editor)
+        found["current"] = ", ".join(p.number for p in found["phones"])
+    elif kind == Suggestion.Kind.HOURS_CHANGE:
+        now = row_edits.current(kind, service, None)
+        days = now.get("days", {})
+        found["days"] = [
+            (code, name, *days.get(code, ["", ""])) for code, name in Schedule.Weekday.choices
+        ]
+        found["current"] = row_edits.describe(kind, now, lang=lang)
+    else:
+        address = row_edits.address_for(service, include_confidential=editor)
+        now = row_edits.current(kind, service, address)
+        found["has_address"] = address is not None
+        found["address"] = [
+            (name, row_edits.ADDRESS_LABELS[name], now.get(name, ""), name != "postal_code")
+            for name in row_edits.ADDRESS_FIELDS
+        ]
+        found["current"] = row_edits.describe(kind, now, lang=lang)
+    return found
+
+
+def _change_input(service: Service, name: str, editor: bool = False) -> dict[str, Any] | None:
     """The input for one chosen field, typed by the field: yes/no, a number, a choice, a line
-    or a paragraph of text, showing the value the listing has now."""
+    or a paragraph of text, showing the value the listing has now; phones, hours and the
+    address have inputs of their own."""
+    if name in row_edits.ROW_FIELDS:
+        return _row_input(service, name, editor)
     field = next((f for f in upkeep.suggestable_fields() if f.name == name), None)
     if field is None:
         return None
@@ -213,8 +257,11 @@ def listing(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "may_update_capacity": permissions.may_update_capacity(request.user, service),
             "may_moderate": may_edit,
             "methods": STAFF_METHODS,
-            "fields": [(f.name, capfirst(f.verbose_name)) for f in upkeep.suggestable_fields()],
-            "change_input": _change_input(service, request.GET.get("field", "")),
+            "fields": [
+                *((kind, label) for kind, label in row_edits.ROW_FIELDS.items()),
+                *((f.name, capfirst(f.verbose_name)) for f in upkeep.suggestable_fields()),
+            ],
+            "change_input": _change_input(service, request.GET.get("field", ""), may_edit),
             "suggestions": suggestions,
             "history": _history_rows(service) if may_edit else [],
             "may_redact": permissions.may_redact_history(request.user, service),
@@ -237,6 +284,20 @@ def verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return redirect("listings:listing", pk=service.pk)
 
 
+def _chosen_phone(service: Service, raw: str) -> Phone | None:
+    """The number a phone change replaces, or None for a new one; suggest_row_change checks it
+    belongs to the listing."""
+    if not raw:
+        return None
+    try:
+        phone = Phone.objects.filter(pk=uuid.UUID(raw)).first()
+    except ValueError:
+        phone = None
+    if phone is None:
+        raise ValidationError(gettext("Choose one of this service's numbers."))
+    return phone
+
+
 @login_required
 @require_POST
 def change(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -246,9 +307,18 @@ def change(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     field_name = request.POST.get("field_name", "")
     value = request.POST.get("proposed_value", "")
     try:
-        suggestion = upkeep.suggest_change(
-            actor=request.user, service=service, field_name=field_name, value=value
-        )
+        if field_name in row_edits.ROW_FIELDS:
+            suggestion = upkeep.suggest_row_change(
+                actor=request.user,
+                service=service,
+                kind=field_name,
+                data=request.POST,
+                phone=_chosen_phone(service, request.POST.get("phone", "")),
+            )
+        else:
+            suggestion = upkeep.suggest_change(
+                actor=request.user, service=service, field_name=field_name, value=value
+            )
         if permissions.may_edit_listing(request.user, service) and request.POST.get("apply"):
             upkeep.decide_suggestion(
                 actor=request.user, suggestion=suggestion, to=Suggestion.Status.ACCEPTED
@@ -258,6 +328,9 @@ def change(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             messages.success(request, gettext("Suggestion sent for review."))
     except ValidationError as error:
         messages.error(request, _errors(error))
+        # Back to the same inputs, so the person sees what to fix.
+        url = reverse("listings:listing", kwargs={"pk": service.pk})
+        return redirect(f"{url}?{urlencode({'field': field_name})}#change")
     return redirect("listings:listing", pk=service.pk)
 
 
@@ -335,6 +408,11 @@ def redact(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
+            # Required in the page; checked here too, so it holds without a browser that does.
+            if not request.POST.get("confirm"):
+                raise ValidationError(
+                    gettext("Tick the box to confirm: this step cannot be undone.")
+                )
             count = redaction.redact(
                 actor=request.user,
                 service=service,

@@ -76,6 +76,9 @@ class Suggestion(models.Model):
         PHONE_NOT_WORKING = "phone_not_working", _("this number does not work")
         CLOSED = "closed", _("this place has closed")
         FIELD_CHANGE = "field_change", _("change to a field")
+        PHONE_CHANGE = "phone_change", _("new or changed phone number")
+        HOURS_CHANGE = "hours_change", _("changed opening hours")
+        ADDRESS_CHANGE = "address_change", _("changed address")
 
     class Source(models.TextChoices):
         PUBLIC = "public", _("anonymous visitor")
@@ -103,9 +106,23 @@ class Suggestion(models.Model):
         blank=True,
         related_name="+",
     )
+    # The address a changed address replaces (a phone change names its number in `phone`, or
+    # none for a new number). Neither is deleted with the suggestion: SET_NULL keeps the queue.
+    address = models.ForeignKey(
+        "services.Address",
+        verbose_name=_("address"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     field_name = models.CharField(_("field"), max_length=100, blank=True)
     previous_value = models.TextField(_("value when suggested"), blank=True)
     proposed_value = models.TextField(_("proposed value"), blank=True)
+    # A change to a listing's phones, hours or address, already checked when it was suggested and
+    # checked again when it is accepted: {"number": …}, {"days": {"MO": ["08:00", "17:00"]}} or
+    # {"address_1": …, "city": …, "state_province": …, "postal_code": …}.
+    proposed_data = models.JSONField(_("proposed details"), default=dict, blank=True)
     suggested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("suggested by"),
@@ -138,6 +155,11 @@ class Suggestion(models.Model):
         return f"{self.get_kind_display()} · {self.service_id}"
 
     @property
+    def changes_rows(self) -> bool:
+        """Whether it changes a phone, the hours or an address rather than a listing's field."""
+        return self.kind in ROW_KINDS
+
+    @property
     def field_label(self) -> str:
         """The changed field in the reader's words (its verbose name), not its code name."""
         from django.core.exceptions import FieldDoesNotExist
@@ -148,3 +170,12 @@ class Suggestion(models.Model):
             return str(service_model._meta.get_field(self.field_name).verbose_name)
         except FieldDoesNotExist:
             return self.field_name
+
+
+ROW_KINDS = frozenset(
+    {
+        Suggestion.Kind.PHONE_CHANGE,
+        Suggestion.Kind.HOURS_CHANGE,
+        Suggestion.Kind.ADDRESS_CHANGE,
+    }
+)

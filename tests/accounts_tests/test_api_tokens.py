@@ -88,7 +88,7 @@ def test_a_token_cannot_make_or_revoke_tokens_or_use_staff_pages(org_a, bob):
     token = ApiToken.objects.get(user=bob)
     with translation.override("en"):
         revoke = reverse("accounts:revoke_api_token", args=[token.pk])
-    client.post(revoke)
+    client.post(revoke, {"confirm": "1"})
     token.refresh_from_db()
     assert token.revoked_at is None
 
@@ -117,7 +117,7 @@ def test_revoked_token_is_refused(org_a, bob):
     token = ApiToken.objects.get(user=bob)
     with translation.override("en"):
         revoke = reverse("accounts:revoke_api_token", args=[token.pk])
-    assert sign_in(Client(), bob).post(revoke).status_code == 302
+    assert sign_in(Client(), bob).post(revoke, {"confirm": "1"}).status_code == 302
     assert bearer(secret).get(ME).status_code == 401
     assert AuditEvent.objects.filter(action="accounts.api_token_revoked").count() == 1
     refused = AuditEvent.objects.get(action="accounts.api_token_refused")
@@ -130,7 +130,7 @@ def test_someone_elses_token_cannot_be_revoked_and_is_a_404(org_a, org_b, bob, c
     token = ApiToken.objects.get(user=bob)
     with translation.override("en"):
         revoke = reverse("accounts:revoke_api_token", args=[token.pk])
-    assert sign_in(Client(), charlie).post(revoke).status_code == 404
+    assert sign_in(Client(), charlie).post(revoke, {"confirm": "1"}).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 

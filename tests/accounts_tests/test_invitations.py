@@ -119,7 +119,9 @@ def test_an_expired_link_does_nothing(client, invite):
 def test_a_withdrawn_link_does_nothing(client, alice, org_a, invite):
     invitation, link = invite()
     sign_in(client, alice)
-    client.post(reverse("accounts:revoke_invitation", args=[org_a.pk, invitation.pk]))
+    client.post(
+        reverse("accounts:revoke_invitation", args=[org_a.pk, invitation.pk]), {"confirm": "1"}
+    )
     client.post(reverse("accounts:logout"))
     client.get(link)
     assert client.get(reverse("accounts:invitation")).status_code == 404

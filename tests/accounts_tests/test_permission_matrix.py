@@ -202,7 +202,7 @@ def _page_deactivate(client, side):
 
 def _page_withdraw(client, side):
     url = reverse("accounts:revoke_invitation", args=[side.organization.pk, side.invitation.pk])
-    response = client.post(url)
+    response = client.post(url, {"confirm": "1"})
     return response, Invitation.objects.get(pk=side.invitation.pk).revoked_at is not None
 
 

@@ -166,7 +166,7 @@ def test_member_pages_with_another_organisations_ids_are_404_and_change_nothing(
         withdraw = page(
             "accounts:revoke_invitation", organization_id=org, invitation_id=invitation.pk
         )
-        assert admin_a.post(withdraw).status_code == 404
+        assert admin_a.post(withdraw, {"confirm": "1"}).status_code == 404
     assert snapshot() == before
     assert AuditEvent.objects.count() == events
     assert not Invitation.objects.filter(email="x@example.org").exists()

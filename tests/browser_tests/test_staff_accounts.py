@@ -45,11 +45,45 @@ def test_a_member_makes_and_revokes_an_api_token(desktop, people):
     page.wait_for_load_state()
     desktop.check("api-token-made")
     assert page.locator(".notice code.secret").inner_text().strip()
-    page.locator("form[action*='/revoke/'] button").first.click()
+    revoke = page.locator("form[action*='/revoke/']").first
+    # Not ticking the box is the way back: the browser does not send the form.
+    revoke.locator("button").click()
+    page.wait_for_timeout(300)
+    assert page.locator("form[action*='/revoke/']").count() == 1
+    assert revoke.locator("input[name=confirm]").evaluate("e => !e.validity.valid")
+    # Without the browser's check (an old browser, a script), the server asks for it too.
+    revoke.locator("input[name=confirm]").evaluate("e => e.removeAttribute('required')")
+    revoke.locator("button").click()
+    page.wait_for_load_state()
+    desktop.check("api-token-not-confirmed")
+    assert "Marca la casilla" in page.locator(".messages").inner_text()
+    assert page.locator("form[action*='/revoke/']").count() == 1
+    page.locator("form[action*='/revoke/'] input[name=confirm]").check()
+    page.locator("form[action*='/revoke/'] button").click()
     page.wait_for_load_state()
     desktop.check("api-token-revoked")
     assert page.locator("form[action*='/revoke/']").count() == 0
     desktop.assert_no_problems()
+
+
+def test_a_withdrawn_invitation_asks_first_on_the_phone(phone, people):
+    page = phone.sign_in(people["alma"])
+    page.goto(phone.url(f"/es/staff/organizations/{people['alma'].organization_id}/members/"))
+    page.fill("input[name=email]", "retirar@demo.invalid")
+    page.select_option("select[name=role]", "caseworker")
+    page.get_by_role("button", name="Enviar invitación").click()
+    page.wait_for_load_state()
+    invitation = page.locator(".invitations li", has_text="retirar@demo.invalid")
+    invitation.get_by_role("button", name="Retirar la invitación").click()
+    page.wait_for_timeout(300)
+    assert page.locator(".invitations li", has_text="retirar@demo.invalid").count() == 1
+    phone.check("invitation-withdraw")
+    invitation.locator("input[name=confirm]").check()
+    invitation.get_by_role("button", name="Retirar la invitación").click()
+    page.wait_for_load_state()
+    phone.check("invitation-withdrawn")
+    assert "retirar@demo.invalid" not in page.locator("main").inner_text()
+    phone.assert_no_problems()
 
 
 def test_the_admin_reads_the_audit_log_in_her_words_and_time_zone(desktop, people):

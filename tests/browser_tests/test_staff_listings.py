@@ -107,3 +107,64 @@ def test_a_member_suggests_changes_and_the_admin_accepts_one_and_rejects_one(
     assert "12" in admin.locator("main").inner_text()
     phone.assert_no_problems()
     desktop.assert_no_problems()
+
+
+def test_a_new_phone_and_new_hours_are_suggested_and_only_the_accepted_one_shows(
+    phone, people, django_db_blocker
+):
+    with django_db_blocker.unblock():
+        service_id, _name = in_own_thread(lambda: receiving_service(people))
+    page = phone.sign_in(people["rosa"])
+    page.goto(phone.url(f"/es/staff/listings/{service_id}/"))
+    page.select_option("select[name=field]", "phone_change")
+    page.locator("form[method=get] button").click()
+    page.wait_for_load_state()
+    phone.check("suggest-phone")
+    assert page.locator("input[name=number]").get_attribute("type") == "tel"
+    page.select_option("select[name=phone]", "")
+    # A number that is not one is refused in words, and nothing is sent.
+    page.fill("input[name=number]", "llámame")
+    page.locator("form[action$='/change/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    phone.check("suggest-phone-refused")
+    assert "no es un número" in page.locator(".messages").inner_text()
+    page.select_option("select[name=phone]", "")
+    page.fill("input[name=number]", "+57 301 765 4321")
+    page.locator("form[action$='/change/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "enviada" in page.locator(".messages").inner_text()
+    page.select_option("select[name=field]", "hours_change")
+    page.locator("form[method=get] button").click()
+    page.wait_for_load_state()
+    phone.check("suggest-hours")
+    assert page.locator("input[type=time]").count() == 14
+    for day in ("MO", "TU", "WE", "TH", "FR", "SA", "SU"):
+        page.fill(f"input[name=opens_{day}]", "")
+        page.fill(f"input[name=closes_{day}]", "")
+    page.fill("input[name=opens_SU]", "06:15")
+    page.fill("input[name=closes_SU]", "07:45")
+    page.locator("form[action$='/change/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "enviada" in page.locator(".messages").inner_text(), page.locator("main").inner_text()
+
+    admin = phone.sign_in(people["alma"])
+    admin.goto(phone.url("/es/staff/listings/suggestions/"))
+    phone.check("suggestions-rows")
+    new_phone = admin.locator("table.cards tbody tr", has_text="+57 301 765 4321")
+    new_phone.locator("button[value=accepted]").click()
+    admin.wait_for_load_state()
+    assert "Aceptada" in admin.locator(".messages").inner_text()
+    hours = admin.locator("table.cards tbody tr", has_text="06:15")
+    hours.locator("button[value=rejected]").click()
+    admin.wait_for_load_state()
+    assert "Rechazada" in admin.locator(".messages").inner_text()
+    admin.goto(phone.url(f"/es/staff/listings/{service_id}/"))
+    history = admin.locator("table.cards").last.inner_text()
+    assert "Número de teléfono" in history and "phone_change" not in history, history
+
+    admin.get_by_role("link", name="Página pública").click()
+    admin.wait_for_load_state()
+    text = admin.locator("main").inner_text()
+    assert "+57 301 765 4321" in text, text
+    assert "06:15" not in text, text
+    phone.assert_no_problems()

@@ -116,10 +116,31 @@ def test_the_staff_page_redacts_and_answers_in_spanish(client, pasted_and_remove
         page.status_code == 200
         and "Quitar un texto de todas las versiones" in page.content.decode()
     )
-    bad = client.post(url, {"field": "description_es", "text": "ab", "reason": "mistake"})
+    bad = client.post(
+        url, {"field": "description_es", "text": "ab", "reason": "mistake", "confirm": "1"}
+    )
     assert bad.status_code == 400 and "al menos 3 caracteres" in bad.content.decode()
     done = client.post(
-        url, {"field": "description_es", "text": ADDRESS, "reason": "confidential_place"}
+        url,
+        {
+            "field": "description_es",
+            "text": ADDRESS,
+            "reason": "confidential_place",
+            "confirm": "1",
+        },
     )
     assert done.status_code == 302
     assert not pasted_and_removed.history.filter(description_es__contains=ADDRESS).exists()
+
+
+def test_removing_a_text_for_good_asks_for_the_ticked_box_first(client, pasted_and_removed, alice):
+    url = reverse("listings:redact", kwargs={"pk": pasted_and_removed.pk})
+    sign_in(client, alice)
+    assert 'name="confirm" value="1" required' in client.get(url).content.decode()
+    unconfirmed = client.post(
+        url, {"field": "description_es", "text": ADDRESS, "reason": "confidential_place"}
+    )
+    assert unconfirmed.status_code == 400
+    assert "Marca la casilla para confirmar" in unconfirmed.content.decode()
+    assert pasted_and_removed.history.filter(description_es__contains=ADDRESS).exists()
+    assert not AuditEvent.objects.filter(action="services.value_redacted").exists()

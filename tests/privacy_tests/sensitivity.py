@@ -215,8 +215,8 @@ _MODELS: dict[str, dict[str, str]] = {
     "services.Verification": {INTERNAL: "id service verified_at verified_by method"},
     "services.VerificationReminder": {INTERNAL: "id user week listings created_at sent_at"},
     "services.Suggestion": {
-        INTERNAL: "id service kind source phone field_name previous_value proposed_value "
-        "suggested_by created_at status decided_by decided_at"
+        INTERNAL: "id service kind source phone address field_name previous_value proposed_value "
+        "proposed_data suggested_by created_at status decided_by decided_at"
     },
     "services.ImportRun": {
         INTERNAL: f"{_HSDS_RECORD} source status started_by started_at finished_at total "
