@@ -4,6 +4,7 @@ language it asked for), never an HTML page."""
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views import defaults
 from django.views.debug import SafeExceptionReporterFilter
@@ -13,6 +14,28 @@ def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    """A refusal in the member's language on a page a phone can read; the exception's own text
+    (which may name a model or a permission) is never shown."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": gettext("You do not have permission to perform this action.")}, status=403
+        )
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check says what a person can do about it; Django's own page is
+    in English and explains the mechanism to a developer. `reason` is not shown for the same
+    reason."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": gettext("This form could not be sent. Reload the page and try again.")},
+            status=403,
+        )
+    return render(request, "403_csrf.html", status=403)
 
 
 class SafeEvenInDebugFilter(SafeExceptionReporterFilter):

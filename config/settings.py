@@ -255,6 +255,8 @@ CSRF_COOKIE_SAMESITE = "Strict"
 # Gone when the browser closes, like the session: a shared device keeps no year-long sign that
 # someone used the staff sign-in (Django's default keeps it 52 weeks).
 CSRF_COOKIE_AGE = None
+# A refused form explains itself in the visitor's language (Django's page is English, for developers).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SESSION_COOKIE_NAME = "enlace_session"
 X_FRAME_OPTIONS = "DENY"
 # Staff sessions end after this much idle time; every request renews the clock.

@@ -29,3 +29,4 @@ urlpatterns += i18n_patterns(
 
 # An unknown URL under /api/ answers JSON like the rest of the API.
 handler404 = "config.errors.not_found"
+handler403 = "config.errors.forbidden"

@@ -50,6 +50,40 @@ def test_a_missing_page_lists_no_urls_and_echoes_nothing(browser):
 
 
 @pytest.mark.django_db
+def test_a_refused_page_says_so_in_the_members_language_on_a_phone_sized_page(browser, alice):
+    alice.is_staff = True
+    alice.save()
+    sign_in(browser, alice)
+    response = browser.get(reverse("admin:accounts_membership_changelist"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "No permitido" in body and "administrador de tu organización" in body
+    assert 'name="viewport"' in body and "<html lang=\"es\">" in body
+    assert "membership" not in body.lower() and "PermissionDenied" not in body
+
+
+@pytest.mark.django_db
+def test_a_form_refused_by_the_csrf_check_explains_itself_in_spanish_and_changes_nothing(
+    production, org_a
+):
+    bob = with_password(member("bob", org_a, "caseworker"))
+    sessions_before = bob.last_login
+    browser = ProductionClient(enforce_csrf_checks=True)
+    response = browser.post(
+        reverse("accounts:login"), {"username": "bob", "password": "wrong"}, secure=True
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "No se pudo enviar el formulario" in body and "No se cambió nada" in body
+    assert 'name="viewport"' in body
+    # Django's own page explains the mechanism, in English, to a developer.
+    for developer_text in ("CSRF", "Forbidden", "Referer", "cookie"):
+        assert developer_text not in body
+    bob.refresh_from_db()
+    assert bob.last_login == sessions_before
+
+
+@pytest.mark.django_db
 def test_cookies_are_secure_http_only_and_same_site_strict_and_sign_out_clears_the_site(
     browser, org_a
 ):
