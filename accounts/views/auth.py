@@ -223,8 +223,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def backup_codes(request: HttpRequest) -> HttpResponse:
-    """How many backup codes are left; a POST replaces them all and shows the new ones once."""
+    """How many backup codes are left; a POST with the box ticked replaces them all (the old ones,
+    perhaps written down somewhere, stop working) and shows the new ones once."""
     if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, gettext("Tick the box to confirm: this step cannot be undone."))
+            return redirect("accounts:backup_codes")
         codes = _new_backup_codes(request.user)
         audit.record(actor=request.user, action="accounts.backup_codes_created", request=request)
         return render(request, "accounts/backup_codes.html", {"codes": codes, "next": ""})

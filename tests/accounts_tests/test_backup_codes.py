@@ -79,7 +79,7 @@ def test_a_backup_code_signs_in_once_audited_as_a_backup_code_with_the_count_lef
 def test_new_codes_replace_every_old_one(client, alice_codes, alice):
     password_step(client, "alice")
     _use(client, alice_codes[0])
-    page = client.post(reverse("accounts:backup_codes"))
+    page = client.post(reverse("accounts:backup_codes"), {"confirm": "1"})
     assert page.status_code == 200
     new_codes = page.context["codes"]
     assert len(new_codes) == 10 and not set(new_codes) & set(alice_codes)
@@ -90,6 +90,24 @@ def test_new_codes_replace_every_old_one(client, alice_codes, alice):
     assert _use(other, alice_codes[1]).status_code == 200
     BackupCodeDevice.objects.filter(user=alice).update(throttling_failure_count=0)
     assert _use(other, new_codes[1]).status_code == 302
+
+
+def test_new_codes_are_made_only_with_the_box_ticked_and_the_old_ones_keep_working(
+    client, alice_codes, alice
+):
+    password_step(client, "alice")
+    _use(client, alice_codes[0])
+    before = sorted(
+        BackupCode.objects.filter(device__user=alice).values_list("code_hash", flat=True)
+    )
+    page = client.post(reverse("accounts:backup_codes"), follow=True)
+    assert "Marca la casilla" in page.content.decode()
+    assert "codes" not in page.context or not page.context.get("codes")
+    after = sorted(
+        BackupCode.objects.filter(device__user=alice).values_list("code_hash", flat=True)
+    )
+    assert after == before
+    assert not AuditEvent.objects.filter(action="accounts.backup_codes_created").exists()
 
 
 def test_a_wrong_backup_code_is_refused_audited_and_throttles_the_right_one(

@@ -58,7 +58,7 @@ def test_a_refused_page_says_so_in_the_members_language_on_a_phone_sized_page(br
     assert response.status_code == 403
     body = response.content.decode()
     assert "No permitido" in body and "administrador de tu organización" in body
-    assert 'name="viewport"' in body and "<html lang=\"es\">" in body
+    assert 'name="viewport"' in body and '<html lang="es">' in body
     assert "membership" not in body.lower() and "PermissionDenied" not in body
 
 
