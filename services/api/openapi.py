@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 LANG = OpenApiParameter(
@@ -22,6 +22,13 @@ PER_PAGE = OpenApiParameter(
     "per_page",
     {"type": "integer", "minimum": 1, "maximum": 100},
     description="Results per page (1 to 100, default 20).",
+)
+# A record merged into another keeps answering at its old id, with the way to the new one.
+MOVED = OpenApiResponse(
+    description=(
+        "The record was merged into another: `Location` gives the id it became (the query "
+        "string kept). Follow it; the old id keeps answering so for as long as the merge is known."
+    )
 )
 SEARCH = OpenApiParameter("search", str, description="Full text search.")
 FULL = OpenApiParameter("full", bool, description="Fully nested objects in the list.")

@@ -299,7 +299,7 @@ class ServiceDetailView(PublicApiView):
         operation_id="services_retrieve",
         summary="One fully nested service",
         parameters=[oa.LANG],
-        responses=s.ServiceDetailSerializer,
+        responses={200: s.ServiceDetailSerializer, 301: oa.MOVED},
     )
     def get(self, request: Request, pk: str) -> Any:
         key = _uuid(pk)
@@ -386,7 +386,7 @@ class OrganizationDetailView(OrganizationListView):
             OpenApiParameter("full_service", bool, description="With fully nested services."),
             oa.LANG,
         ],
-        responses=s.OrganizationDetailSerializer,
+        responses={200: s.OrganizationDetailSerializer, 301: oa.MOVED},
     )
     def get(self, request: Request, pk: str) -> Any:
         key = _uuid(pk)

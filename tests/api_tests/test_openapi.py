@@ -60,3 +60,12 @@ def test_an_id_that_spells_the_search_route_is_a_documented_405(api, db):
     assert response.status_code == 405
     assert response["Allow"] == "POST, OPTIONS"
     assert set(response.json()) == {"detail"}
+
+
+def test_a_merged_ids_permanent_redirect_is_documented(api, db):
+    # A merged record's old id answers 301 to the record it became; a client (and schemathesis)
+    # reading the schema must expect it.
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for route in ("/api/v1/services/{id}", "/api/v1/organizations/{id}"):
+        moved = schema["paths"][route]["get"]["responses"]["301"]
+        assert "merged" in moved["description"] and "Location" in moved["description"]
