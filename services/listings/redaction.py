@@ -45,6 +45,25 @@ def redactable_fields() -> list[str]:
     ]
 
 
+def redactable_field_choices() -> list[tuple[str, str]]:
+    """The redactable columns as a member reads them: the field's name in the interface's
+    language, and for each language's own copy the language named in words ("requisitos
+    (English)"), not the column's code ("eligibility_description_en")."""
+    from django.conf import settings
+    from django.utils.text import capfirst
+    from django.utils.translation import get_language_info
+
+    choices = []
+    for name in redactable_fields():
+        field = Service._meta.get_field(name)
+        label = capfirst(str(getattr(field, "translated_field", field).verbose_name))
+        code = getattr(field, "language", None)
+        if code in settings.MODELTRANSLATION_LANGUAGES:
+            label = f"{label} ({get_language_info(code)['name_translated']})"
+        choices.append((name, label))
+    return choices
+
+
 @transaction.atomic
 def redact(*, actor: Any, service: Service, field: str, text: str, reason: str) -> int:
     """Replace `text` in `field` of the listing and of every stored version; return how many

@@ -438,7 +438,7 @@ def redact(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "services/staff/redact.html",
         {
             "service": service,
-            "fields": redaction.redactable_fields(),
+            "fields": redaction.redactable_field_choices(),
             "reasons": redaction.REASONS.items(),
             "chosen_field": request.POST.get("field", ""),
             "chosen_reason": request.POST.get("reason", ""),

@@ -144,3 +144,15 @@ def test_removing_a_text_for_good_asks_for_the_ticked_box_first(client, pasted_a
     assert "Marca la casilla para confirmar" in unconfirmed.content.decode()
     assert pasted_and_removed.history.filter(description_es__contains=ADDRESS).exists()
     assert not AuditEvent.objects.filter(action="services.value_redacted").exists()
+
+
+def test_the_fields_to_redact_are_named_in_words_with_their_language(
+    client, pasted_and_removed, alice
+):
+    sign_in(client, alice)
+    page = client.get(reverse("listings:redact", kwargs={"pk": pasted_and_removed.pk}))
+    body = page.content.decode()
+    assert '<option value="description_es">Descripción (Español)</option>' in body
+    assert '<option value="eligibility_description_en">Requisitos (Inglés)</option>' in body
+    # The column codes stay the values sent, never the words shown.
+    assert ">description_es<" not in body and ">eligibility_description_en<" not in body
