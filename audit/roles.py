@@ -105,3 +105,9 @@ def grant_app_role() -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement.as_string(connection.connection))
+        # The one function the application calls to run as the owner (services/migrations/
+        # 0015_analyze_as_owner.py): fresh statistics after an import.
+        cursor.execute("SELECT to_regprocedure('enlace_analyze(regclass)') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            statement = sql.SQL("GRANT EXECUTE ON FUNCTION enlace_analyze(regclass) TO {}")
+            cursor.execute(statement.format(role).as_string(connection.connection))

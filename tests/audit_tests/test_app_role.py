@@ -59,6 +59,27 @@ def test_the_app_role_is_no_superuser_and_owns_nothing(as_app):
         assert cursor.fetchone() == (0,)
 
 
+def test_the_app_role_gets_fresh_statistics_after_an_import_through_the_owners_function(as_app):
+    """It owns no table, so its own ANALYZE is skipped with a warning, and the planner kept
+    thinking freshly imported tables empty; `enlace_analyze` (what the importer calls) runs it
+    as the owner, for the one table named."""
+    warnings: list[str] = []
+    as_app.add_notice_handler(lambda notice: warnings.append(notice.message_primary))
+    with as_app.cursor() as cursor:
+        cursor.execute("ANALYZE services_service")
+        assert warnings and "only table or database owner can analyze it" in warnings[0]
+        warnings.clear()
+        cursor.execute("SELECT enlace_analyze('services_service'::regclass)")
+        assert warnings == []
+        cursor.execute("SELECT reltuples >= 0 FROM pg_class WHERE relname = 'services_service'")
+        assert cursor.fetchone() == (True,)
+        # Nobody else may call it.
+        cursor.execute(
+            "SELECT has_function_privilege('public', 'enlace_analyze(regclass)', 'EXECUTE')"
+        )
+        assert cursor.fetchone() == (False,)
+
+
 def test_the_app_role_may_read_and_append_audit_events(as_app):
     event = audit.record(actor=None, action="accounts.probe")
     with as_app.cursor() as cursor:
