@@ -560,8 +560,18 @@ def run(cfg: Config) -> dict[str, Any]:
                     f"p50 {measured['p50_ms']:.1f} p95 {measured['p95_ms']:.1f} ms "
                     f"floor {floor_ms:.1f} ms hit ratio {measured['hit_ratio']}"
                 )
+            # The page takes its pools from the other end: the API and the page asking the
+            # same search would share a cache entry.
             everything = [
-                p for group in zip(*driven["distinct"].values(), strict=False) for p in group
+                p
+                for group in zip(
+                    *(
+                        pool[::-1] if surface == "page" else pool
+                        for (surface, _kind), pool in driven["distinct"].items()
+                    ),
+                    strict=False,
+                )
+                for p in group
             ]
             measured = driven_run(cfg, server.url, everything, concurrency, work)
             overall.append({"concurrency": concurrency, **measured})
