@@ -106,7 +106,12 @@ def wrk(
             str(ROOT / "bench" / "urls.lua"),
             url,
         ],  # fmt: skip
-        env={**os.environ, "BENCH_URLS": str(urls), "BENCH_OUT": str(out)},
+        env={
+            **os.environ,
+            "BENCH_URLS": str(urls),
+            "BENCH_OUT": str(out),
+            "BENCH_THREADS": str(threads),
+        },
         capture_output=True,
         text=True,
     )

@@ -93,3 +93,76 @@ def path(surface: str, params: list[tuple[str, str]]) -> str:
     pairs = [(text_name if k == "text" else k, v) for k, v in params]
     base = "/api/v1/services" if surface == "api" else "/es/buscar/"
     return f"{base}?{urlencode(pairs)}"
+
+
+def _distinct_one(
+    kind: str,
+    rng: random.Random,
+    towns: list[tuple[str, float, float]],
+    regions: list[str],
+    words: list[str],
+) -> list[tuple[str, str]]:
+    """One search of `kind` drawn from a space far larger than any run asks: a word of the
+    directory's own lexicon, a point anywhere around a town (rounded as the page's device script
+    rounds it), filters and a page."""
+
+    def near() -> list[tuple[str, str]]:
+        _name, lat, lon = rng.choice(towns)
+        return [
+            ("lat", f"{lat + rng.uniform(-0.3, 0.3):.2f}"),
+            ("lon", f"{lon + rng.uniform(-0.3, 0.3):.2f}"),
+            ("radius_km", rng.choice(RADII)),
+        ]
+
+    def word() -> str:
+        return rng.choice(words) if words and rng.random() < 0.7 else rng.choice(TEXTS)
+
+    if kind == "text":
+        params = [("text", word())]
+        if rng.random() < 0.3:
+            params.append(("page", str(rng.randint(2, 3))))
+        return params
+    if kind == "place":
+        return near() if rng.random() < 0.7 else _place(rng, towns)
+    if kind == "filters":
+        params = _filters(rng, regions, rng.randint(1, 3))
+        return [*params, ("page", str(rng.randint(1, 3)))]
+    return [("text", word()), *near(), *_filters(rng, regions, 1)]
+
+
+def distinct(
+    seed: int,
+    towns: list[tuple[str, float, float]],
+    regions: list[str],
+    words: list[str],
+    count: int,
+) -> dict[str, list[list[tuple[str, str]]]]:
+    """Up to `count` different searches per kind (fewer when a kind's space runs out), so that a
+    run asking each once measures searches no cache has seen."""
+    rng = random.Random(seed * 7 + 3)
+    pools: dict[str, list[list[tuple[str, str]]]] = {}
+    for kind in KINDS:
+        seen: set[tuple[tuple[str, str], ...]] = set()
+        pool: list[list[tuple[str, str]]] = []
+        for _ in range(count * 20):
+            params = _distinct_one(kind, rng, towns, regions, words)
+            key = tuple(sorted(params))
+            if key not in seen:
+                seen.add(key)
+                pool.append(params)
+                if len(pool) == count:
+                    break
+        pools[kind] = pool
+    return pools
+
+
+def zipf_sequence(
+    pool: list[list[tuple[str, str]]], requests: int, seed: int, s: float = 1.1
+) -> list[list[tuple[str, str]]]:
+    """`requests` searches drawn from `pool` with Zipf weights (rank r weighs 1 / r**s): a few
+    searches asked very often (a hotline on the radio) and a long tail asked once."""
+    rng = random.Random(seed * 11 + 5)
+    order = list(pool)
+    rng.shuffle(order)
+    weights = [1.0 / (rank**s) for rank in range(1, len(order) + 1)]
+    return rng.choices(order, weights=weights, k=requests)

@@ -8,7 +8,10 @@ Settings come from the environment (see bench/README.md): BENCH_SERVICES (100000
 BENCH_DURATION (seconds per level and kind, 10), BENCH_CONCURRENCY ("1,8,32"), BENCH_SEED (1),
 BENCH_IMPORT_SERVICES (services in the import round; default N, 0 skips it), BENCH_WORKERS
 (gunicorn workers; default 2 x cores + 1, config/gunicorn.py's rule), BENCH_PER_KIND (distinct
-searches per kind, 20), BENCH_DB (enlace_bench_<N>), BENCH_RESULTS (bench/results), BENCH_PORT.
+searches per kind whose SQL is captured and replayed, 20), BENCH_DISTINCT (different searches per
+kind driven by wrk, each asked once: what no cache can serve, 4000), BENCH_ZIPF_SEARCHES (the
+repeat mix's distinct searches, 5000), BENCH_ZIPF_REQUESTS (its length, 40000), BENCH_DB
+(enlace_bench_<N>), BENCH_RESULTS (bench/results), BENCH_PORT.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import redis as redis_lib
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,6 +61,9 @@ class Config:
     port: int
     base_url: str
     redis_url: str
+    distinct: int = 4000
+    zipf_searches: int = 5000
+    zipf_requests: int = 40000
     log: list[str] = field(default_factory=list)
 
     @classmethod
@@ -85,6 +92,9 @@ class Config:
             port=int(os.environ.get("BENCH_PORT", "0")) or _free_port(),
             base_url=base,
             redis_url=re.sub(r"/\d+$", f"/{redis_db}", redis),
+            distinct=int(os.environ.get("BENCH_DISTINCT", "4000")),
+            zipf_searches=int(os.environ.get("BENCH_ZIPF_SEARCHES", "5000")),
+            zipf_requests=int(os.environ.get("BENCH_ZIPF_REQUESTS", "40000")),
         )
 
 
@@ -246,7 +256,10 @@ def ensure_directory(cfg: Config, database: str, services: int) -> dict[str, Any
 # --- the searches ----------------------------------------------------------------------------
 
 
-def search_paths(cfg: Config) -> list[dict[str, str]]:
+def search_paths(cfg: Config) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """The captured mix (per_kind searches per kind and surface), and the driven pools: per
+    kind, `distinct` different searches; and the repeat mix, a Zipf sequence over
+    `zipf_searches` of them."""
     towns = db_query(
         cfg,
         cfg.database,
@@ -267,12 +280,78 @@ def search_paths(cfg: Config) -> list[dict[str, str]]:
     rng = random.Random(cfg.seed)
     regions = sorted(rng.sample(regions, min(12, len(regions))))
     mix = queries.build(cfg.seed, [tuple(t) for t in towns], regions, cfg.per_kind)
-    return [
+    captured = [
         {"surface": surface, "kind": kind, "path": queries.path(surface, params)}
         for surface in queries.SURFACES
         for kind in queries.KINDS
         for params in mix[kind]
     ]
+    # Words of the directory's own typo lexicon: each finds listings, as typed words would.
+    words = [
+        r[0]
+        for r in db_query(
+            cfg,
+            cfg.database,
+            "SELECT word FROM services_searchword WHERE length(word) BETWEEN 5 AND 14"
+            " ORDER BY md5(word) LIMIT 3000",
+        )
+    ]
+    towns_t = [tuple(t) for t in towns]
+    pools = queries.distinct(cfg.seed, towns_t, regions, words, cfg.distinct)
+    repeat_pool = [
+        params
+        for params in queries.distinct(
+            cfg.seed + 1, towns_t, regions, words, -(-cfg.zipf_searches // len(queries.KINDS))
+        ).values()
+        for params in params
+    ][: cfg.zipf_searches]
+    sequence = queries.zipf_sequence(repeat_pool, cfg.zipf_requests, cfg.seed)
+    driven = {
+        "distinct": {
+            (surface, kind): [queries.path(surface, params) for params in pools[kind]]
+            for surface in queries.SURFACES
+            for kind in queries.KINDS
+        },
+        "repeat": {
+            surface: [queries.path(surface, params) for params in sequence]
+            for surface in queries.SURFACES
+        },
+        "repeat_distinct": len(repeat_pool),
+    }
+    return captured, driven
+
+
+def cache_reset(cfg: Config) -> None:
+    """Empties the result cache and its hit counters (services/search/cache.py) in the bench's
+    Redis database, so that each run starts cold."""
+    client = redis_lib.Redis.from_url(cfg.redis_url)
+    for key in client.scan_iter(match="*search:*", count=1000):
+        client.delete(key)
+
+
+def cache_stats(cfg: Config) -> dict[str, Any]:
+    """The result cache's hits and misses since cache_reset (the server counts them)."""
+    client = redis_lib.Redis.from_url(cfg.redis_url)
+    counts = {"hit": 0, "miss": 0}
+    for key in client.scan_iter(match="*search:stats:*", count=1000):
+        name = key.decode().rsplit(":", 1)[-1]
+        if name in counts:
+            counts[name] += int(client.get(key) or 0)
+    asked = counts["hit"] + counts["miss"]
+    return {
+        "cache_hits": counts["hit"],
+        "cache_misses": counts["miss"],
+        "hit_ratio": round(counts["hit"] / asked, 3) if asked else None,
+    }
+
+
+def driven_run(
+    cfg: Config, url: str, paths: list[str], concurrency: int, work: Path
+) -> dict[str, Any]:
+    """One wrk run from a cold result cache, with the cache's hit ratio over it."""
+    cache_reset(cfg)
+    measured = wrk(cfg, url, paths, concurrency, cfg.duration, work)
+    return {**measured, **cache_stats(cfg), "distinct_paths": len(set(paths))}
 
 
 def capture(cfg: Config, paths: list[dict[str, str]], work: Path) -> list[dict[str, Any]]:
@@ -285,7 +364,8 @@ def capture(cfg: Config, paths: list[dict[str, str]], work: Path) -> list[dict[s
             str(work / "sql.json"),
         ],
         cwd=ROOT,
-        env=django_env(cfg, cfg.database),
+        # The SQL of each search as computed, never a result cache's answer.
+        env=django_env(cfg, cfg.database, SEARCH_CACHE_SECONDS="0"),
         capture_output=True,
         text=True,
     )
@@ -421,7 +501,7 @@ def run(cfg: Config) -> dict[str, Any]:
         # Compressing every static file takes a while; the result is the same for every run.
         manage(cfg, cfg.database, "collectstatic", "--noinput", "-v", "0")
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=LOCAL))
-    paths = search_paths(cfg)
+    paths, driven = search_paths(cfg)
     say(f"capturing the SQL of {len(paths)} searches")
     captured = capture(cfg, paths, work)
     say("measuring the floor (psycopg, no Django)")
@@ -440,18 +520,22 @@ def run(cfg: Config) -> dict[str, Any]:
             GUNICORN_BIND=f"127.0.0.1:{cfg.port}",
             WEB_CONCURRENCY=str(cfg.workers),
             GUNICORN_ACCESSLOG=str(work / "access.log"),
+            SEARCH_CACHE_STATS="1",
         ),
     )
     rows: list[dict[str, Any]] = []
     overall: list[dict[str, Any]] = []
     ceiling: list[dict[str, Any]] = []
+    repeat: list[dict[str, Any]] = []
     try:
         server.wait_ready()
         wrk(cfg, server.url, [p["path"] for p in paths], 8, min(3.0, cfg.duration), work)  # warm
         for concurrency in cfg.levels:
             for (surface, kind), items in by_group.items():
-                measured = wrk(
-                    cfg, server.url, [i["path"] for i in items], concurrency, cfg.duration, work
+                # Different searches, each asked once (unless the run outlasts the pool): what
+                # the result cache cannot serve.
+                measured = driven_run(
+                    cfg, server.url, driven["distinct"][(surface, kind)], concurrency, work
                 )
                 floor_ms = statistics.median(floors[i["path"]] for i in items)
                 request_floor_ms = statistics.median(floors["request:" + i["path"]] for i in items)
@@ -474,11 +558,22 @@ def run(cfg: Config) -> dict[str, Any]:
                 say(
                     f"c={concurrency} {surface:4} {kind:7} {measured['rps']:7.1f}/s "
                     f"p50 {measured['p50_ms']:.1f} p95 {measured['p95_ms']:.1f} ms "
-                    f"floor {floor_ms:.1f} ms"
+                    f"floor {floor_ms:.1f} ms hit ratio {measured['hit_ratio']}"
                 )
-            measured = wrk(
-                cfg, server.url, [p["path"] for p in paths], concurrency, cfg.duration, work
-            )
+            # The page takes its pools from the other end: the API and the page asking the
+            # same search would share a cache entry.
+            everything = [
+                p
+                for group in zip(
+                    *(
+                        pool[::-1] if surface == "page" else pool
+                        for (surface, _kind), pool in driven["distinct"].items()
+                    ),
+                    strict=False,
+                )
+                for p in group
+            ]
+            measured = driven_run(cfg, server.url, everything, concurrency, work)
             overall.append({"concurrency": concurrency, **measured})
             say(f"c={concurrency} all  {measured['rps']:7.1f}/s p95 {measured['p95_ms']:.1f} ms")
             # What the same server does with no search at all (no SQL, no template, the whole
@@ -486,6 +581,13 @@ def run(cfg: Config) -> dict[str, Any]:
             measured = wrk(cfg, server.url, ["/healthz"], concurrency, cfg.duration, work)
             ceiling.append({"concurrency": concurrency, **measured})
             say(f"c={concurrency} ceiling (/healthz) {measured['rps']:7.1f}/s")
+            for surface, sequence in driven["repeat"].items():
+                measured = driven_run(cfg, server.url, sequence, concurrency, work)
+                repeat.append({"surface": surface, "concurrency": concurrency, **measured})
+                say(
+                    f"c={concurrency} {surface:4} repeat  {measured['rps']:7.1f}/s "
+                    f"p95 {measured['p95_ms']:.1f} ms hit ratio {measured['hit_ratio']}"
+                )
     finally:
         server.stop()
     peaks_mb = sorted(round(kb / 1024, 1) for kb in server.peaks.values())
@@ -509,6 +611,12 @@ def run(cfg: Config) -> dict[str, Any]:
             "workers": cfg.workers,
             "searches_per_kind": cfg.per_kind,
             "paths": len(paths),
+            "distinct_per_kind": {
+                f"{surface} {kind}": len(v) for (surface, kind), v in driven["distinct"].items()
+            },
+            "repeat_distinct": driven["repeat_distinct"],
+            "repeat_requests": cfg.zipf_requests,
+            "repeat_zipf_s": 1.1,
         },
         "generate_directory": generate,
         "import_hsds": imported,
@@ -516,6 +624,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "searches": rows,
         "overall": overall,
         "ceiling": ceiling,
+        "repeat": repeat,
         "examples": {f"{i['surface']} {i['kind']}": i["path"] for i in captured[:: cfg.per_kind]},
         "seconds": round(time.monotonic() - started, 1),
     }

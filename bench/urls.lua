@@ -1,5 +1,5 @@
 -- wrk script: cycles through a pre-generated list of request paths (one per line in the file
--- named by BENCH_URLS), each worker thread from its own offset. Every request carries its own
+-- named by BENCH_URLS), each of the BENCH_THREADS worker threads from the start of its own share. Every request carries its own
 -- X-Forwarded-For address, as the proxy in front of production would send for many visitors:
 -- the API's per-address throttle then counts as it does in production (the server is started
 -- with API_TRUSTED_PROXIES=1 for this).
@@ -19,7 +19,10 @@ function init(args)
   for line in io.lines(file) do
     if #line > 0 then table.insert(paths, line) end
   end
-  counter = (tid or 1) * 7919
+  -- Each thread starts its own share of the list: a list of different searches is then asked
+  -- once each (until the run outlasts it), never by two threads at once.
+  local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
+  counter = ((tid or 1) - 1) * math.floor(#paths / nthreads) - 1
 end
 
 function request()

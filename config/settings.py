@@ -141,6 +141,12 @@ CACHES = {
     }
 }
 
+# Public search results (service ids, distances, totals; never the words or the place) are shared
+# through this cache for this many seconds (services/search/cache.py); 0 turns it off.
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 120)
+# Counts the result cache's hits and misses in Redis (for `make bench`'s hit ratio).
+SEARCH_CACHE_STATS = env_bool("SEARCH_CACHE_STATS", False)
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -14,6 +14,9 @@ class ServicesConfig(AppConfig):
         from django.conf.locale import LANG_INFO
 
         self._register_staff_pages()
+        from services.search import cache as result_cache
+
+        result_cache.connect_signals(list(self.get_models()))
         LANG_INFO.setdefault(
             "ht", {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl"}
         )

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from services.search import cache as result_cache
+
 # The function lives in a migration (0003); this copy is what the migration installs, so that
 # the SQL is reviewed once, here.
 REFRESH_FUNCTION_SQL = r"""
@@ -348,7 +350,7 @@ DROP FUNCTION IF EXISTS enlace_public_point(geography, boolean);
 def refresh_services(ids: Iterable[uuid.UUID | str] | None = None, *, words: bool = True) -> int:
     """Recomputes the search columns of these services (None: every service). `words=False`
     skips the typo lexicon, which parallel bulk refreshes fill once at the end
-    (refresh_words)."""
+    (refresh_words). Search results cached before the refresh are no longer served."""
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute("SELECT enlace_refresh_services(NULL, %s)", [words])
@@ -357,7 +359,9 @@ def refresh_services(ids: Iterable[uuid.UUID | str] | None = None, *, words: boo
             if not id_list:
                 return 0
             cursor.execute("SELECT enlace_refresh_services(%s::uuid[], %s)", [id_list, words])
-        return cursor.fetchone()[0]
+        changed = cursor.fetchone()[0]
+    result_cache.directory_changed()
+    return changed
 
 
 def refresh_words() -> None:

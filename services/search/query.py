@@ -26,6 +26,7 @@ from services.models import (
     Region,
 )
 from services.querysets import CAPACITY_VALID_HOURS, FRESHNESS_SQL, fresh_since, warn_since
+from services.search import cache as result_cache
 from services.search.params import (
     DEFAULT_PER_PAGE,
     DEFAULT_PLACE_RADIUS_KM,
@@ -561,8 +562,39 @@ def search(
     """Services matching `params`: one page of them and the total, in a constant number of
     queries whatever the page size. Distances are from public points only. `load` says what the
     caller shows of each hit (results.LOADS), hence what is loaded for it."""
+    # Only a search of the present moment may be answered from the shared cache: one asked
+    # about another moment (`now` given) is computed every time.
+    cacheable = now is None and result_cache.enabled()
     now = now or timezone.now()
     origin = resolve_origin(params)
+    key = version = cached = None
+    if cacheable:
+        key = result_cache.entry_key(params, origin, lang=lang, now=now)
+        version, cached = result_cache.lookup(key)
+    if cached is not None:
+        total, more, rows = cached
+        corrected = ""
+    else:
+        total, more, rows, corrected = _compute(params, origin, lang=lang, now=now)
+        if key is not None and not corrected:
+            result_cache.store(key, version, (total, more, rows))
+    hits = build_hits(rows, origin.point if origin else None, load)
+    return SearchResult(
+        hits=hits,
+        total=total,
+        page=params.page,
+        per_page=params.per_page,
+        total_pages=max(1, math.ceil(total / params.per_page)),
+        origin=origin,
+        corrected_text=corrected,
+        total_is_lower_bound=more,
+    )
+
+
+def _compute(
+    params: SearchParams, origin: ResolvedPlace | None, *, lang: str, now: dt.datetime
+) -> tuple[int, bool, list[tuple[uuid.UUID, float | None]], str]:
+    """(total, more than total, [(id, metres)], the corrected words or "") from the database."""
     query = _filters(params, now)
     if origin is not None:
         _add_origin(query, params, origin)
@@ -579,14 +611,4 @@ def search(
             total, more, rows = _run(query, params, text=corrected, lang=lang)
         if total == 0:
             corrected = ""
-    hits = build_hits(rows, origin.point if origin else None, load)
-    return SearchResult(
-        hits=hits,
-        total=total,
-        page=params.page,
-        per_page=params.per_page,
-        total_pages=max(1, math.ceil(total / params.per_page)),
-        origin=origin,
-        corrected_text=corrected,
-        total_is_lower_bound=more,
-    )
+    return total, more, rows, corrected

@@ -24,6 +24,9 @@ def _bench_env(tmp_path: Path) -> dict[str, str]:
         BENCH_DURATION="2",
         BENCH_CONCURRENCY="1,8",
         BENCH_PER_KIND="2",
+        BENCH_DISTINCT="300",
+        BENCH_ZIPF_SEARCHES="100",
+        BENCH_ZIPF_REQUESTS="2000",
         BENCH_IMPORT_SERVICES="200",
         BENCH_WORKERS="2",
         # Its own database, apart from real benchmark runs and from other test runs (each run
@@ -77,6 +80,22 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
         else:
             assert row["ratio"] is None, row
     assert sum(row["requests"] for row in data["searches"]) > 0
+    # Every driven run starts from a cold result cache and says how often the cache answered.
+    assert set(data["config"]["distinct_per_kind"]) == {f"{s} {k}" for s, k in kinds}
+    assert all(n > 50 for n in data["config"]["distinct_per_kind"].values())
+    assert data["config"]["repeat_distinct"] == 100
+    for row in [*data["searches"], *data["overall"]]:
+        assert row["distinct_paths"] > 50, row
+        if row["requests"]:
+            assert row["cache_hits"] + row["cache_misses"] >= row["requests"], row
+            assert 0 <= row["hit_ratio"] <= 1, row
+    assert {(r["surface"], r["concurrency"]) for r in data["repeat"]} == {
+        (s, c) for s in ("api", "page") for c in (1, 8)
+    }
+    for row in data["repeat"]:
+        assert row["errors"] == 0 and row["distinct_paths"] <= 100, row
+        if row["requests"]:
+            assert 0 <= row["hit_ratio"] <= 1, row
     assert [o["concurrency"] for o in data["overall"]] == [1, 8]
     assert [o["concurrency"] for o in data["ceiling"]] == [1, 8]
     assert all(o["errors"] == 0 and o["requests"] > 0 for o in data["ceiling"]), data["ceiling"]
@@ -95,6 +114,7 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
     }
     table = written.with_suffix(".md").read_text()
     assert "| ceiling | /healthz | 8 |" in table
+    assert "| api | repeat (Zipf) | 8 |" in table and "| page | repeat (Zipf) | 1 |" in table
     assert "| api | text | 1 |" in table and "Peak RSS per gunicorn worker" in table
     assert f"shared_buffers {settings['shared_buffers']}" in table
     assert f"work_mem {settings['work_mem']}, " in table and f"jit {settings['jit']}" in table
