@@ -14,10 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
+
 from referrals.models import Referral, ReferralEvent, Status
 from reports.sources import Scope, _month_after, _utc
 from reports.suppression import min_cell
-from services.models import Service, Verification
+from services.models import Service
 from services.querysets import verify_warn_days
 
 
@@ -94,18 +96,38 @@ def _services(scope: Scope):
 
 
 def free_places(scope: Scope, months: list[date]) -> list[Places]:
-    """At the end of each month: the services that kept a count of free places (and an
-    up-to-date one, within the month), their free places and their places in all."""
+    """At the end of each month: the active services that keep a count of free places, their
+    free places and their places in all, as their listing's history had them then."""
+    services = _services(scope)
+    end_of_period = _utc(_month_after(months[-1]))
     history = Service.history.model.objects.filter(
-        id__in=_services(scope).values("id"),
-        history_date__lt=_utc(_month_after(months[-1])),
+        id__in=services.values("id"), history_date__lt=end_of_period
     ).order_by("history_date", "history_id")
-    rows = history.values_list(
-        "id", "history_date", "history_type", "status", "capacity_available", "capacity_total"
+    rows = list(
+        history.values_list(
+            "id", "history_date", "history_type", "status", "capacity_available", "capacity_total"
+        )
     )
+    # A listing written without history (a bulk load) counts from its last capacity update.
+    known = {row[0] for row in rows}
+    rows += [
+        (pk, at or created, "+", status, available, total)
+        for pk, at, created, status, available, total in services.filter(
+            capacity_available__isnull=False, created_at__lt=end_of_period
+        )
+        .exclude(id__in=known)
+        .values_list(
+            "id",
+            "capacity_updated_at",
+            "created_at",
+            "status",
+            "capacity_available",
+            "capacity_total",
+        )
+    ]
+    rows.sort(key=lambda row: row[1])
     latest: dict = {}
     out, index = [], 0
-    rows = list(rows)
     for month in months:
         end = _utc(_month_after(month))
         while index < len(rows) and rows[index][1] < end:
@@ -149,10 +171,12 @@ def verified_on_time(scope: Scope, months: list[date], now: datetime) -> list[Ve
         end = min(_utc(_month_after(month)), now)
         existing = services.filter(created_at__lt=end)
         on_time = (
-            Verification.objects.filter(
-                service__in=existing, verified_at__lt=end, verified_at__gte=end - window
+            existing.filter(
+                Q(last_verified_at__gte=end - window, last_verified_at__lt=end)
+                | Q(
+                    verifications__verified_at__gte=end - window, verifications__verified_at__lt=end
+                )
             )
-            .values("service_id")
             .distinct()
             .count()
         )

@@ -262,3 +262,15 @@ def test_the_page_names_the_threshold_from_the_setting(client, network, settings
     with translation.override("en"):
         html = _page(client, "en").content.decode()
     assert "from 1 to 9 is never shown" in html
+
+
+def test_listings_loaded_without_history_count_from_their_last_update(network):
+    from services.models import Service
+
+    Service.history.model.objects.all().delete()
+    Service.objects.filter(pk=network.service.pk).update(
+        capacity_available=3, capacity_updated_at=timezone.now(), last_verified_at=timezone.now()
+    )
+    report = build(None, 12, timezone.now())
+    assert (report.places[-1].services, report.places[-1].free) == (1, 3)
+    assert report.verified[-1].on_time == 1
