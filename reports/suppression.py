@@ -140,25 +140,41 @@ def _cheapest_pair(
 
 
 def hidden_cells(
-    counts: Sequence[Sequence[int]], minimum: int | None = None
+    counts: Sequence[Sequence[int]],
+    minimum: int | None = None,
+    margins: dict[tuple[int, int], bool] | None = None,
 ) -> set[tuple[int, int]]:
-    """Cells of the table with margins (the last row and column are the totals) to hide."""
+    """Cells of the table with margins (the last row and column are the totals) to hide.
+
+    `margins` is for a table whose totals are published elsewhere, or nowhere: a total marked
+    True is known to every reader (never hidden, never chosen to protect another), one marked
+    False is unknown to them (hidden from the start). A hidden cell that only known totals
+    could protect is left as it is: those totals already tell it."""
     minimum = min_cell() if minimum is None else max(FLOOR_MIN_CELL, minimum)
     grid = _with_margins(counts)
     rows, columns = len(grid), len(grid[0])
-    hidden = {(i, j) for i in range(rows) for j in range(columns) if 0 < grid[i][j] < minimum}
+    frozen = {cell for cell, known in (margins or {}).items() if known}
+    hidden = {
+        (i, j)
+        for i in range(rows)
+        for j in range(columns)
+        if 0 < grid[i][j] < minimum and (i, j) not in frozen
+    }
+    hidden |= {cell for cell, known in (margins or {}).items() if not known}
+    stuck: set[tuple[int, int]] = set()
     while True:
-        bridges = _bridges(hidden, rows, columns)
+        bridges = [cell for cell in _bridges(hidden, rows, columns) if cell not in stuck]
         if not bridges:
             return hidden
         i, j = bridges[0]
         rest = hidden - {(i, j)}
         side_a, side_b = _component(("r", i), rest), _component(("c", j), rest)
+        closed = hidden | frozen
         closing = [
             (r, c)
             for r in range(rows)
             for c in range(columns)
-            if (r, c) not in hidden
+            if (r, c) not in closed
             and (
                 (("r", r) in side_a and ("c", c) in side_b)
                 or (("r", r) in side_b and ("c", c) in side_a)
@@ -167,22 +183,30 @@ def hidden_cells(
         if not closing:
             # No single cell closes a cycle: the cheapest two that do, through a row or column
             # outside both sides; failing that, the next smallest cell of its row, and look again.
-            pair = _cheapest_pair(grid, hidden, side_a, side_b)
+            pair = _cheapest_pair(grid, closed, side_a, side_b)
             if pair:
                 hidden.update(pair)
                 continue
-            closing = [(i, c) for c in range(columns) if (i, c) not in hidden] or [
-                (r, c) for r in range(rows) for c in range(columns) if (r, c) not in hidden
+            closing = [(i, c) for c in range(columns) if (i, c) not in closed] or [
+                (r, c) for r in range(rows) for c in range(columns) if (r, c) not in closed
             ]
+        if not closing:
+            stuck.add((i, j))
+            continue
         hidden.add(min(closing, key=lambda cell: _cost(grid, cell)))
 
 
-def suppress(counts: Sequence[Sequence[int]], minimum: int | None = None) -> Published:
-    """The table and its totals with every small or revealing count hidden."""
+def suppress(
+    counts: Sequence[Sequence[int]],
+    minimum: int | None = None,
+    margins: dict[tuple[int, int], bool] | None = None,
+) -> Published:
+    """The table and its totals with every small or revealing count hidden (see
+    `hidden_cells` for `margins`)."""
     if not counts or not counts[0]:
         return Published([[] for _ in counts], [0 for _ in counts], [], 0)
     grid = _with_margins(counts)
-    hidden = hidden_cells(counts, minimum)
+    hidden = hidden_cells(counts, minimum, margins)
     shown = [
         [None if (i, j) in hidden else value for j, value in enumerate(row)]
         for i, row in enumerate(grid)

@@ -19,7 +19,7 @@ from reports.downloads import HIDDEN, csv_response, referrals_rows, table_rows
 from reports.forms import PeriodForm
 from reports.sources import referral_counts
 from reports.suppression import min_cell
-from reports.tables import month_key, month_label
+from reports.tables import month_key, month_label, referral_tables
 from services.querysets import verify_warn_days
 
 EXTRA_DOWNLOADS = ("waits", "places", "verified")
@@ -123,7 +123,8 @@ def _download(report: Report, key: str) -> HttpResponse:
 def referrals_csv(user: Any, months: int) -> HttpResponse:
     """The long CSV of the staff API, for the user's scope."""
     scope, month_list = scope_for(permissions.report_organization_ids(user), months, timezone.now())
+    counts = referral_counts(scope)
     return csv_response(
-        referrals_rows(referral_counts(scope), month_list),
+        referrals_rows(counts, month_list, referral_tables(counts, month_list)),
         f"enlace-referrals-{month_list[0]:%Y-%m}_{month_list[-1]:%Y-%m}.csv",
     )

@@ -99,3 +99,27 @@ def test_a_token_needs_the_reports_scope_and_only_report_viewers_can_mint_it(net
     assert bearer(scoped).get(URL).status_code == 200
     event = AuditEvent.objects.filter(action="reports.viewed").latest("id")
     assert event.details == {"view": "api:referrals_csv", "months": 12, "whole_directory": True}
+
+
+def test_the_csv_and_the_page_together_do_not_give_a_small_count_away(client, network):
+    """The page publishes each place's count over the whole period; were the CSV to publish
+    every other month of that place, the small month would be that count minus the rest."""
+    from django.utils import timezone
+
+    from reports.build import build
+    from tests.reports_tests.conftest import this_month
+
+    for months_ago, n in ((0, 7), (1, 8), (2, 3)):
+        sent = this_month() - timedelta(days=31 * months_ago)
+        for _ in range(n):
+            network.refer(sent=sent, status=Status.ACCEPTED, accepted_after=timedelta(hours=1))
+    sign_in(client, network.users["steward"])
+    page = build(None, 12, timezone.now())
+    places = page.table("places")
+    assert places.published.total == 18  # the page tells the place's 18
+    cells = {r["period"]: r["count"] for r in _rows(client.get(URL)) if not r["need"]}
+    shown = [int(v) for v in cells.values() if v != HIDDEN]
+    assert HIDDEN in cells.values()
+    # Never 18 minus what is shown leaving one hidden month alone.
+    assert list(cells.values()).count(HIDDEN) >= 2
+    assert sum(shown) <= 18

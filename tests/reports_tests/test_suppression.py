@@ -132,3 +132,40 @@ def test_the_threshold_never_goes_below_three():
 def test_the_threshold_is_a_setting():
     assert min_cell() == 10
     assert suppress([[7, 50], [40, 60]]).cells[0][0] is None
+
+
+margin_cases = tables.flatmap(
+    lambda counts: st.tuples(
+        st.just(counts),
+        st.lists(
+            st.booleans(),
+            min_size=len(counts) + len(counts[0]) + 1,
+            max_size=len(counts) + len(counts[0]) + 1,
+        ),
+    )
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=margin_cases, minimum=st.integers(3, 8))
+def test_with_totals_told_elsewhere_the_table_gives_away_nothing_they_did_not(case, minimum):
+    """Totals another table publishes (known) or that nobody publishes (unknown): whatever the
+    published cells add to them, a hidden cell is solvable only if the known totals alone
+    already solve it."""
+    counts, flags = case
+    grid = _grid(counts)
+    rows, columns = len(grid), len(grid[0])
+    margin_cells = [(i, columns - 1) for i in range(rows - 1)]
+    margin_cells += [(rows - 1, j) for j in range(columns - 1)] + [(rows - 1, columns - 1)]
+    # A total another table publishes is never a small count: that table hid it.
+    margins = {
+        cell: flag and not 0 < grid[cell[0]][cell[1]] < minimum
+        for cell, flag in zip(margin_cells, flags, strict=True)
+    }
+    hidden = hidden_cells(counts, minimum, margins)
+    assert not any(margins[cell] for cell in hidden if cell in margins)
+    assert all(cell in hidden for cell, known in margins.items() if not known)
+    interior = {(i, j) for i in range(rows - 1) for j in range(columns - 1)}
+    unknown_anyway = interior | {cell for cell, known in margins.items() if not known}
+    told_by_totals = solvable_cells(counts, unknown_anyway)
+    assert solvable_cells(counts, hidden) <= told_by_totals | (set(margins) - hidden)
