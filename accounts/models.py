@@ -37,6 +37,8 @@ class Role(models.TextChoices):
     INTAKE = "intake", _("intake staff")
     ORG_ADMIN = "org_admin", _("organisation admin")
     STEWARD = "steward", _("directory steward")
+    # Funders and observers: report counts only, never a listing to edit or a referral.
+    OBSERVER = "observer", _("funder or observer (counts only)")
 
 
 class Membership(models.Model):
@@ -175,6 +177,7 @@ class Scope(models.TextChoices):
     REFERRALS_READ = "referrals:read", _("read referrals")
     REFERRALS_WRITE = "referrals:write", _("make and move referrals")
     HANDOFF_READ = "handoff:read", _("open clients' contact details")
+    REPORTS_READ = "reports:read", _("download report counts")
 
 
 # handoff:read tokens are short-lived: a lost script or laptop must not read contact details for

@@ -34,6 +34,7 @@ MANAGING_ROLES = frozenset({Role.ORG_ADMIN})  # members and invitations
 LISTING_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own listings
 AUDIT_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own audit events
 DIRECTORY_ROLES = frozenset({Role.STEWARD})  # every listing, imports, merges, the whole log
+OBSERVING_ROLES = frozenset({Role.OBSERVER})  # report counts of the whole directory, nothing else
 _CACHE = "_enlace_access"
 PENDING = ""  # the role of a membership whose sensitive role waits for confirmation
 
@@ -68,7 +69,12 @@ def _access(user: Any) -> tuple[dict[uuid.UUID, str], frozenset[uuid.UUID]]:
         # member still reaches the staff area, as a member of the organisation).
         cached = (
             {org_id: role if confirmed else PENDING for org_id, role, confirmed, _p in rows},
-            frozenset(org_id for org_id, _role, _confirmed, partner in rows if partner),
+            # An observer's membership makes nobody a partner's staff (no confidential shelter).
+            frozenset(
+                org_id
+                for org_id, role, _confirmed, partner in rows
+                if partner and role not in OBSERVING_ROLES
+            ),
         )
         setattr(user, _CACHE, cached)
     return cached
@@ -130,7 +136,7 @@ def assignable_roles(user: Any, organization: Any) -> list[str]:
     if is_operator(user):
         return list(Role.values)
     if role_in(user, organization) in MANAGING_ROLES:
-        return [role for role in Role.values if role not in DIRECTORY_ROLES]
+        return [role for role in Role.values if role not in DIRECTORY_ROLES | OBSERVING_ROLES]
     return []
 
 
@@ -242,8 +248,8 @@ def may_redact_history(user: Any, service: Any) -> bool:
 
 
 def may_suggest_edit(user: Any, service: Any) -> bool:
-    """Any member may suggest a change to any listing; a moderator decides."""
-    return may_use_staff_area(user)
+    """Any member but an observer may suggest a change to any listing; a moderator decides."""
+    return is_operator(user) or any(r not in OBSERVING_ROLES for r in roles(user).values())
 
 
 def may_moderate_suggestion(user: Any, suggestion: Any) -> bool:
@@ -283,7 +289,7 @@ def may_view_confidential_location(user: Any, location: Any) -> bool:
     if may_view_confidential_locations(user):
         return True
     owner = listing_organization_id(location)
-    return owner is not None and owner in roles(user)
+    return owner is not None and roles(user).get(owner, Role.OBSERVER) not in OBSERVING_ROLES
 
 
 # --- referrals --------------------------------------------------------------------------------
@@ -503,6 +509,22 @@ def referral_event_counts(user: Any, queryset: QuerySet) -> list[dict[str, Any]]
         .annotate(count=Count("id"))
         .order_by("-day", "action")[:200]
     )
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def report_organization_ids(user: Any) -> set[uuid.UUID] | None:
+    """Whose referrals a user's reports count: None for the whole directory (operators,
+    stewards, observers), else the organisations they administer (referrals sent or received);
+    an empty set for everyone else. Reports hold counts only, suppressed below REPORT_MIN_CELL."""
+    if is_operator(user) or is_steward(user) or organizations_with_role(user, *OBSERVING_ROLES):
+        return None
+    return organizations_with_role(user, Role.ORG_ADMIN)
+
+
+def may_view_reports(user: Any) -> bool:
+    return is_signed_in(user) and report_organization_ids(user) != set()
 
 
 # --- reads that start from the rules ----------------------------------------------------------

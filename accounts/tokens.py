@@ -63,9 +63,12 @@ def session_is_two_factor(request: Any) -> bool:
 
 
 def may_mint(user: Any, scope: str) -> bool:
-    """handoff:read only for intake staff (of a verified partner); the others for any member."""
+    """handoff:read only for intake staff (of a verified partner), reports:read for those who
+    may view reports; the others for any member."""
     if scope == Scope.HANDOFF_READ:
         return bool(permissions.receiving_organization_ids(user))
+    if scope == Scope.REPORTS_READ:
+        return permissions.may_view_reports(user)
     return scope in Scope.values and permissions.may_use_staff_area(user)
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "audit",
     "services",
     "referrals",
+    "reports",
     # Every change to a listing, with who, when and from what source (services/translation.py).
     "simple_history",
 ]
@@ -287,6 +288,9 @@ CONSENT_VALID_DAYS = env_int("CONSENT_VALID_DAYS", 37)
 REFERRAL_MAX_OPEN_DAYS = env_int("REFERRAL_MAX_OPEN_DAYS", 90)
 # Referral metadata older than this is reduced to aggregate counts.
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 24)
+# Reports never publish a count from 1 to REPORT_MIN_CELL - 1 (nor one that would reveal such a
+# count); reports.suppression refuses anything below 3 whatever this says.
+REPORT_MIN_CELL = env_int("REPORT_MIN_CELL", 5)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

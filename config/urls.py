@@ -11,6 +11,7 @@ urlpatterns = [
     # The public HSDS API and its description: no language prefix, no cookie.
     path("api/v1/", include("services.api.urls")),
     # The staff referral API: session with two factors (StaffAccessMiddleware), not public.
+    path("api/v1/staff/reports/", include("reports.api.urls")),
     path("api/v1/staff/", include("referrals.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("staff/audit/", include("audit.urls")),
     path("staff/referrals/", include("referrals.urls")),
     path("staff/listings/", include("services.listings.urls")),
+    path("staff/reports/", include("reports.urls")),
     path("staff/", include("accounts.urls")),
     path("", include("services.public.urls")),
     prefix_default_language=True,

@@ -381,7 +381,12 @@ class Outbox(models.Model):
 
 
 class ReferralCount(models.Model):
-    """What remains of old referrals once their retention period ends: counts, no rows."""
+    """What remains of old referrals once their retention period ends: counts, no rows.
+
+    Each row counts referrals sent in one month that had the same organisations, place, kind of
+    service and report outcome (referrals.counting); rows with a `need` count those referrals'
+    needs, where their consent allowed (a referral with two needs is in two such rows and in one
+    row with `need` blank). Reports read these beside the live referrals."""
 
     month = models.DateField(_("month"))
     referring_organization = models.ForeignKey(
@@ -398,6 +403,11 @@ class ReferralCount(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    region = models.CharField(_("first-level region"), max_length=10, blank=True)
+    kind = models.CharField(_("kind of receiving service"), max_length=100, blank=True)
+    counted_as = models.CharField(_("counted as"), max_length=40, blank=True)
+    need = models.CharField(_("need"), max_length=100, blank=True)
     count = models.PositiveIntegerField(_("count"), default=0)
 
     class Meta:
@@ -411,8 +421,13 @@ class ReferralCount(models.Model):
                     "receiving_organization",
                     "status",
                     "outcome",
+                    "country",
+                    "region",
+                    "kind",
+                    "counted_as",
+                    "need",
                 ],
-                name="referral_count_unique",
+                name="referral_count_cell_unique",
             )
         ]
 

@@ -8,15 +8,16 @@ before that runs (accounts.permissions.referral_view). Accepted or connected ref
 open longer than REFERRAL_MAX_OPEN_DAYS are closed as "no outcome recorded", which shreds.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Q
 from django.utils import timezone
 
+from referrals.counting import counted_referrals, referral_facts
 from referrals.handoffs import shred, shred_for
 from referrals.models import (
     TERMINAL,
@@ -38,8 +39,9 @@ def retention_cutoff():
 
 
 def reduce_old_referrals(batch: int = 1000) -> int:
-    """Referrals finished before the cutoff become monthly counts and are deleted with their
-    events, consent, handoff and notifications."""
+    """Referrals finished before the cutoff become monthly counts (in the cells the reports
+    count them in, referrals.counting) and are deleted with their events, consent, handoff and
+    notifications. A referral never sent is deleted without being counted."""
     cutoff = retention_cutoff()
     reduced = 0
     while True:
@@ -51,27 +53,26 @@ def reduce_old_referrals(batch: int = 1000) -> int:
             )
             if not ids:
                 return reduced
-            rows = (
-                Referral.objects.filter(id__in=ids)
-                .annotate(month=TruncMonth("created_at"))
-                .values(
-                    "month",
-                    "referring_organization_id",
-                    "receiving_organization_id",
-                    "status",
-                    "outcome",
+            cells = Counter(
+                (fact, (referral.status, referral.outcome))
+                for referral, fact in referral_facts(
+                    counted_referrals(Referral.objects.filter(id__in=ids))
                 )
-                .annotate(n=Count("id"))
             )
-            for row in rows:
+            for (fact, (status, outcome)), n in cells.items():
                 counter, _ = ReferralCount.objects.select_for_update().get_or_create(
-                    month=row["month"].date() if hasattr(row["month"], "date") else row["month"],
-                    referring_organization_id=row["referring_organization_id"],
-                    receiving_organization_id=row["receiving_organization_id"],
-                    status=row["status"],
-                    outcome=row["outcome"],
+                    month=fact.month,
+                    referring_organization_id=fact.referring_organization_id,
+                    receiving_organization_id=fact.receiving_organization_id,
+                    status=status,
+                    outcome=outcome,
+                    country=fact.country,
+                    region=fact.region,
+                    kind=fact.kind,
+                    counted_as=fact.outcome,
+                    need=fact.need,
                 )
-                ReferralCount.objects.filter(pk=counter.pk).update(count=F("count") + row["n"])
+                ReferralCount.objects.filter(pk=counter.pk).update(count=F("count") + n)
             Referral.objects.filter(id__in=ids).delete()
             reduced += len(ids)
 

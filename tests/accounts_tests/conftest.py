@@ -18,7 +18,7 @@ from tests.factories import (
     member,
 )
 
-ROLES = ("caseworker", "hotline", "intake", "org_admin", "steward")
+ROLES = ("caseworker", "hotline", "intake", "org_admin", "steward", "observer")
 PEOPLE = (*ROLES, "operator", "outsider")
 
 

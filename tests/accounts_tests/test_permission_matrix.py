@@ -21,6 +21,8 @@ EVERYONE_STAFF = MEMBERS | {"operator"}
 MANAGERS = {"own": {"org_admin", "operator"}, "other": {"operator"}}
 EDITORS = {"own": {"org_admin", "steward", "operator"}, "other": {"steward", "operator"}}
 DIRECTORY_WIDE = {"own": {"steward", "operator"}, "other": {"steward", "operator"}}
+# An observer (a funder) reads report counts and nothing else: no shelter's address, no edit.
+WORKING_STAFF = EVERYONE_STAFF - {"observer"}
 
 
 def pending_intake(membership: Membership) -> Membership:
@@ -47,6 +49,7 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "may_invite(caseworker)": MANAGERS,
     "may_invite(org_admin)": MANAGERS,
     "may_invite(steward)": both({"operator"}),
+    "may_invite(observer)": both({"operator"}),
     "may_change_role": MANAGERS,
     "may_deactivate_member": MANAGERS,
     "may_reactivate_member": MANAGERS,
@@ -58,8 +61,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "may_merge_duplicates": DIRECTORY_WIDE,
     "may_verify_partners": DIRECTORY_WIDE,
     # Both organisations are verified partners: their staff see each other's shelters.
-    "may_view_confidential_locations": both(EVERYONE_STAFF),
-    "may_view_confidential_location": both(EVERYONE_STAFF),
+    "may_view_confidential_locations": both(WORKING_STAFF),
+    "may_view_confidential_location": both(WORKING_STAFF),
     "may_make_referrals": {"own": {"caseworker", "hotline"}, "other": set()},
     "may_receive_referrals": {"own": {"intake"}, "other": set()},
     "may_read_all_audit": DIRECTORY_WIDE,
@@ -81,9 +84,12 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
         "own": {"intake", "org_admin", "steward", "operator"},
         "other": {"steward", "operator"},
     },
-    "may_suggest_edit": both(EVERYONE_STAFF),
+    "may_suggest_edit": both(WORKING_STAFF),
     "may_moderate_suggestion": EDITORS,
     "may_redact_history": EDITORS,
+    # Counts only: the whole directory's for stewards, observers and operators, their own
+    # organisation's for its admins.
+    "may_view_reports": both({"org_admin", "steward", "observer", "operator"}),
 }
 
 RULES = {
@@ -93,6 +99,7 @@ RULES = {
     "may_invite(caseworker)": lambda u, s: permissions.may_invite(u, s.organization, "caseworker"),
     "may_invite(org_admin)": lambda u, s: permissions.may_invite(u, s.organization, "org_admin"),
     "may_invite(steward)": lambda u, s: permissions.may_invite(u, s.organization, "steward"),
+    "may_invite(observer)": lambda u, s: permissions.may_invite(u, s.organization, "observer"),
     "may_change_role": lambda u, s: permissions.may_change_role(u, s.membership, "intake"),
     "may_deactivate_member": lambda u, s: permissions.may_deactivate_member(u, s.membership),
     "may_reactivate_member": lambda u, s: permissions.may_reactivate_member(u, s.membership),
@@ -127,6 +134,7 @@ RULES = {
         u, Suggestion(service=s.service, kind="closed", source="public")
     ),
     "may_redact_history": lambda u, s: permissions.may_redact_history(u, s.service),
+    "may_view_reports": lambda u, s: permissions.may_view_reports(u),
 }
 
 

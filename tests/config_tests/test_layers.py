@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "config", "referrals", "services")
+APPS = ("accounts", "audit", "config", "referrals", "reports", "services")
 
 
 def _module_name(path: Path) -> str:

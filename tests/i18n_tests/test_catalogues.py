@@ -17,7 +17,16 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_LANGUAGE = "en"
-SOURCE_DIRS = ["accounts", "audit", "config", "referrals", "services", "templates", "static"]
+SOURCE_DIRS = [
+    "accounts",
+    "audit",
+    "config",
+    "referrals",
+    "reports",
+    "services",
+    "templates",
+    "static",
+]
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != SOURCE_LANGUAGE]
 
 # What each plural rule must answer, from the CLDR: Spanish has a separate form for round

@@ -143,7 +143,7 @@ def test_the_spanish_catalogue_says_tu_throughout():
 
 SPANISH_TEMPLATES = [
     path
-    for folder in ("accounts", "audit", "referrals", "services", "templates")
+    for folder in ("accounts", "audit", "referrals", "reports", "services", "templates")
     for path in (ROOT / folder).rglob("*")
     if path.suffix in {".html", ".txt"} and "templates" in path.parts
 ]
@@ -154,7 +154,7 @@ def test_templates_and_code_hold_no_usted_outside_the_catalogue():
     rule 1 applies, as English words such as "use" would trip rule 2."""
     sources = SPANISH_TEMPLATES + [
         path
-        for folder in ("accounts", "audit", "config", "referrals", "services")
+        for folder in ("accounts", "audit", "config", "referrals", "reports", "services")
         for path in (ROOT / folder).rglob("*.py")
         if "migrations" not in path.parts
     ]

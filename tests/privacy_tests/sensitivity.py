@@ -111,7 +111,8 @@ _MODELS: dict[str, dict[str, str]] = {
         INTERNAL: "id kind referral organization created_at claimed_at sent_at attempts last_error"
     },
     "referrals.ReferralCount": {
-        INTERNAL: "id month referring_organization receiving_organization status outcome count"
+        INTERNAL: "id month referring_organization receiving_organization status outcome country "
+        "region kind counted_as need count"
     },
     # --- services: the public directory, except what finds a confidential shelter -------------
     "services.Organization": {
