@@ -280,7 +280,10 @@ def _stamp(referral: Referral, move: Move, now, *, reason: str, outcome: str) ->
     elif move.name in ("accept", "decline"):
         referral.responded_at = now
         if move.name == "decline":
+            # A decline ends the referral like every other terminal move: retention reduces
+            # referrals by when they ended, and one without an end would be kept for ever.
             referral.decline_reason = reason
+            referral.closed_at = now
     elif move.name == "connect":
         referral.connected_at = now
     elif move.name == "close":

@@ -208,3 +208,25 @@ def test_a_grace_period_delays_the_purge_until_the_beat_task(sent_referral, inta
     ContactHandoff.objects.filter(pk=handoff.pk).update(purge_after=timezone.now())
     assert purge_due_handoffs() == 1
     assert ContactHandoff.objects.get(pk=handoff.pk).is_purged
+
+
+def test_a_declined_referral_ends_and_retention_reduces_it_like_any_other(
+    sent_referral, intake, settings
+):
+    """A decline set no end, and retention reduces referrals by their end: declined referrals,
+    with their needs and consent, were kept for ever."""
+    from referrals.models import ReferralCount
+    from referrals.retention import reduce_old_referrals
+
+    transition(
+        sent_referral.pk, "decline", actor=intake, acting_side=Side.RECEIVING, reason="no_capacity"
+    )
+    declined = Referral.objects.get(pk=sent_referral.pk)
+    assert declined.closed_at is not None and declined.closed_at == declined.responded_at
+
+    Referral.objects.filter(pk=declined.pk).update(
+        closed_at=timezone.now() - timedelta(days=30 * settings.REFERRAL_RETENTION_MONTHS + 1)
+    )
+    assert reduce_old_referrals() == 1
+    assert not Referral.objects.filter(pk=declined.pk).exists()
+    assert ReferralCount.objects.filter(status=Status.DECLINED).exists()
