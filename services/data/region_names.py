@@ -205,3 +205,20 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "PA": ("Panamá",),
     "PR": ("Porto Rico",),
 }
+
+# Nicknames of towns, by GeoNames id, that GeoNames does not list.
+TOWN_ALIASES: dict[int, tuple[str, ...]] = {
+    3600949: ("Tegus",),  # Tegucigalpa
+    3601782: ("SPS", "San Pedro"),  # San Pedro Sula
+    3590979: ("Xela",),  # Quetzaltenango
+    3598129: ("Tecún Umán",),  # Ciudad Tecún Umán
+    3530597: ("DF",),  # Mexico City
+    3703443: ("Ciudad de Panamá", "Panamá City"),  # Panama City
+}
+
+# Border crossings people name that GeoNames lists under no town of its own: (code suffix, name,
+# subdivision, latitude, longitude, time zone). Codes are "<subdivision>-X<suffix>".
+EXTRA_TOWNS: tuple[tuple[str, str, str, float, float, str], ...] = (
+    ("PASOCANOAS", "Paso Canoas", "CR-P", 8.5336, -82.8386, "America/Costa_Rica"),
+    ("RUMICHACA", "Rumichaca", "CO-NAR", 0.8164, -77.6622, "America/Bogota"),
+)

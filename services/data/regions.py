@@ -22,7 +22,7 @@ import math
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,9 +34,11 @@ from django.db import connection, transaction
 from services.data.region_names import (
     ADMIN1_TO_ISO,
     COUNTRY_ALIASES,
+    EXTRA_TOWNS,
     PROVINCES_AS_FIRST_LEVEL,
     SUBDIVISION_ALIASES,
     SUBDIVISION_CAPITALS,
+    TOWN_ALIASES,
     TYPED_CODE_COUNTRIES,
 )
 from services.models import Region
@@ -73,9 +75,13 @@ def iso_subdivision(country: str, admin1: str) -> str | None:
     return f"{country}-{suffix}" if suffix else None
 
 
-def _translators(domain: str) -> dict[str, gettext.NullTranslations]:
+def _translators(domain: str) -> dict[str, Callable[[str], str]]:
+    """pycountry's catalogue of `domain` per language, as plain functions (so that our own
+    makemessages does not take their arguments for our strings)."""
     return {
-        lang: gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        lang: gettext.translation(
+            domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True
+        ).gettext
         for lang in _LANGS
     }
 
@@ -222,12 +228,12 @@ def _country_rows(country_code: str, info: dict[str, Any], capital: dict[str, An
     country = pycountry.countries.get(alpha_2=country_code)
     names = _translators("iso3166-1")
     common = getattr(country, "common_name", None) or country.name
-    shown = {lang: names[lang].gettext(common if lang == "en" else country.name) for lang in _LANGS}
+    shown = {lang: names[lang](common if lang == "en" else country.name) for lang in _LANGS}
     official = getattr(country, "official_name", "")
     aliases = [
         *shown.values(),
-        *(names[lang].gettext(country.name) for lang in _LANGS),
-        *(names[lang].gettext(official) for lang in _LANGS if official),
+        *(names[lang](country.name) for lang in _LANGS),
+        *(names[lang](official) for lang in _LANGS if official),
         country.name,
         country.alpha_3,
         *COUNTRY_ALIASES.get(country_code, ()),
@@ -250,7 +256,7 @@ def _subdivision_rows(
     names = _translators("iso3166-2")
     rows = []
     for sub in subs:
-        shown = {lang: names[lang].gettext(sub.name) for lang in _LANGS}
+        shown = {lang: names[lang](sub.name) for lang in _LANGS}
         town = biggest.get(sub.code)
         typed = [sub.code.split("-")[1]] if country_code in TYPED_CODE_COUNTRIES else []
         aliases = [
@@ -273,7 +279,7 @@ def _subdivision_rows(
 
 def _town_row(town: dict[str, Any], code: str, parent: str, zone: str) -> tuple:
     aliases = _town_aliases(town.get("alternatenames") or [])
-    names = [town["name"], *aliases]
+    names = [town["name"], *aliases, *TOWN_ALIASES.get(int(town["geonameid"]), ())]
     variants = [v for name in names for v in _city_variants(name)]
     return (
         code, int(Region.Level.MUNICIPALITY), parent, town["name"], town["name"], town["name"],
@@ -371,6 +377,15 @@ def _rows(countries: tuple[str, ...]) -> list[tuple]:
             rows.append(_town_row(town, code, parent, country_zone))
             if country_code == "US":
                 us_towns.append((code, parent, town))
+    for suffix, name, parent, latitude, longitude, zone in EXTRA_TOWNS:
+        if parent[:2] in countries:
+            rows.append(
+                (
+                    f"{parent}-X{suffix}", int(Region.Level.MUNICIPALITY), parent, name, name,
+                    name, name, parent[:2], _ewkt(longitude, latitude), None, zone,
+                    search_names_for(name),
+                )
+            )  # fmt: skip
     if "US" in countries:
         rows += _postal_rows(us_towns)
     return rows

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Func, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -314,7 +314,9 @@ def results(request: HttpRequest) -> HttpResponse:
     words or place (a region, a need) is shown as it is; an old link with them is sealed."""
     if request.method == "POST":
         if not public_reports.same_origin(request):
-            response = HttpResponse(gettext("This form must be sent from our own page."), status=403)
+            response = HttpResponse(
+                gettext("This form must be sent from our own page."), status=403
+            )
             add_never_cache_headers(response)
             return response
         query = _clean_query(request.POST)
@@ -325,9 +327,14 @@ def results(request: HttpRequest) -> HttpResponse:
     return _results_page(request, query)
 
 
+class _SeeOther(HttpResponseRedirect):
+    """303: the browser fetches the sealed address with GET, and Back skips the POST."""
+
+    status_code = 303
+
+
 def _see_other(url: str) -> HttpResponse:
-    response = HttpResponse(status=303)
-    response["Location"] = url
+    response = _SeeOther(url)
     add_never_cache_headers(response)
     return response
 
@@ -392,6 +399,7 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
             "form": form,
             "query": query,
             "error": None if unplaced else error,
+            "unplaced_message": error.message if unplaced else "",
             "params": params if error is None else None,
             "result": result,
             "hits": hits,
@@ -417,7 +425,7 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
             else "",
             "page_links": _page_links(query, result),
         },
-        status=400 if error is not None and not unplaced else 200,
+        status=400 if error is not None else 200,
     )
 
 

@@ -45,7 +45,7 @@ PLAUSIBLE_ALIAS_SHARE = 1 / 5
 ACCENT_WEIGHT = 10
 FUZZY_MIN = 0.5
 # Fuzzy readings are re-scored by edit similarity (0–100) of the typed name to theirs.
-FUZZY_TAKE_SCORE = 75
+FUZZY_TAKE_SCORE = 85
 # A fuzzy match this close to the best one, in another country, makes the best one a guess.
 FUZZY_RIVAL_GAP = 5
 MAX_ALTERNATIVES = 5

@@ -45,13 +45,13 @@ def _everything(search):
 def test_result_cards_are_those_of_fully_loaded_services(demo, client, monkeypatch):
     pages = {}
     for url in SEARCHES:
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.status_code == 200, url
         pages[url] = response.content
     monkeypatch.setattr(views, "search", _everything(views.search))
     shown = 0
     for url in SEARCHES:
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response.content == pages[url], url
         shown += response.content.count(b'class="card"')
     assert shown > 40
