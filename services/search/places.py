@@ -265,10 +265,16 @@ def _distinct(readings: list[ResolvedPlace]) -> list[ResolvedPlace]:
 def _is_plausible(best: ResolvedPlace, other: ResolvedPlace, context: str) -> bool:
     if context and best.country == context and other.country != context:
         return False
-    if not other.own_name:
+    if not _named(other):
         return other.weight >= best.weight * PLAUSIBLE_ALIAS_SHARE
     share = PLAUSIBLE_SEAT_SHARE if _is_seat(other.region) else PLAUSIBLE_SHARE
     return other.weight >= best.weight * share
+
+
+def _named(reading: ResolvedPlace) -> bool:
+    """Read by its own name, or by a subdivision's everyday name (those are hand-written in
+    services/data/region_names.py; a town's aliases come unchecked from GeoNames)."""
+    return reading.own_name or reading.kind == SUBDIVISION
 
 
 def _is_seat(region: Region | None) -> bool:
@@ -360,8 +366,11 @@ def read_place(text: str, *, country: str | None = None, context: str = "") -> P
         # A reading only through some alias ("York" is also called "New York") is offered only
         # when it is big enough to be what was meant.
         others = [
-            r for r in readings[1:] if r.own_name or r.weight >= best.weight * PLAUSIBLE_ALIAS_SHARE
-        ][:MAX_ALTERNATIVES]
+            r for r in readings[1:] if _named(r) or r.weight >= best.weight * PLAUSIBLE_ALIAS_SHARE
+        ]
+        # The plausible ones first (in rank order), so that none is cut off by a small namesake.
+        others.sort(key=lambda r: not _is_plausible(best, r, context))
+        others = others[:MAX_ALTERNATIVES]
         best.alternatives = others
         best.ambiguous = any(_is_plausible(best, other, context) for other in others)
         return PlaceReading(best, [best, *others])

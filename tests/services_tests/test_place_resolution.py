@@ -59,7 +59,7 @@ EXACT = [
     ("Darién", "PA-5"),
     ("Metetí", "PA-5-"),
     ("Yaviza", "PA-5-"),
-    ("Lajas Blancas", "PA"),
+    ("Lajas Blancas", "PA-"),
     ("David", "PA-4-"),
     # The Caribbean.
     ("Santo Domingo, República Dominicana", "DO-01-"),
