@@ -56,9 +56,10 @@ SEARCH_EXTENSIONS = [
 ]  # fmt: skip
 
 
-def _place(**kwargs: Any) -> Any:
-    """How the search read a place (services/hsds/EXTENSIONS.md, "origin")."""
-    return inline_serializer(
+# How the search read a place (services/hsds/EXTENSIONS.md, "origin"): one class, so that the
+# schema has one "Place" component.
+_Place = type(
+    inline_serializer(
         name="Place",
         fields={
             "name": serializers.CharField(
@@ -79,23 +80,26 @@ def _place(**kwargs: Any) -> Any:
             "longitude": serializers.FloatField(),
             "match": serializers.ChoiceField(choices=["exact", "fuzzy", "code", "point"]),
         },
-        **kwargs,
     )
+)
 
 
-def page_schema(name: str, item: Any) -> Any:
+def page_schema(name: str, item: Any, *, with_place: bool = False) -> Any:
+    place_fields = {
+        "origin": _Place(
+            required=False,
+            help_text="Extension: the reading of `place` (or the point of `lat`/`lon`) the search used; absent without a place.",
+        ),
+        "alternatives": serializers.ListField(
+            child=_Place(),
+            required=False,
+            help_text="Extension: other plausible readings of `place`, best first.",
+        ),
+    }
     return inline_serializer(
         name=name,
         fields={
-            "origin": _place(
-                required=False,
-                help_text="Extension: the reading of `place` (or the point of `lat`/`lon`) the search used; absent without a place.",
-            ),
-            "alternatives": serializers.ListField(
-                child=_place(),
-                required=False,
-                help_text="Extension: other plausible readings of `place`, best first.",
-            ),
+            **(place_fields if with_place else {}),
             "total_items": serializers.IntegerField(),
             "total_pages": serializers.IntegerField(),
             "page_number": serializers.IntegerField(),

@@ -262,7 +262,7 @@ class ServiceListView(PublicApiView):
         operation_id="services_list",
         summary="Services (paginated), found by Enlace's search",
         parameters=[oa.SEARCH, oa.PAGE, oa.PER_PAGE, oa.FULL, oa.LANG, *oa.SEARCH_EXTENSIONS],
-        responses=oa.page_schema("ServicePage", s.ServiceSerializer),
+        responses=oa.page_schema("ServicePage", s.ServiceSerializer, with_place=True),
     )
     def get(self, request: Request) -> Response:
         return self._respond(request, request.query_params)
@@ -301,7 +301,7 @@ class ServiceSearchView(ServiceListView):
                 "lang": serializers.CharField(required=False),
             },
         ),
-        responses=oa.page_schema("ServiceSearchPage", s.ServiceSerializer),
+        responses=oa.page_schema("ServiceSearchPage", s.ServiceSerializer, with_place=True),
     )
     def post(self, request: Request) -> Response:
         return self._respond(request, self._params(request))
