@@ -5,13 +5,16 @@ person in danger types is nobody else's business.
 Invariants:
 - A reading is exact (a name or alias of a country, a first-level subdivision or a town), a
   postal code, a code chosen from an earlier answer ("=CR-SJ-3621849"), or fuzzy (trigrams).
-- Ranking: the page's context country (or the typed qualifier, "Lima, Perú") first; then
-  countries; then a reading by its own name before one by an alias; then size (a subdivision
-  weighs as its biggest town), a town before the subdivision it equals.
+- A typed qualifier ("Houston, TX", "Lima, Perú") keeps only the readings inside it.
+- Ranking: the page's context country first; then countries; then a reading by its own name (or
+  a subdivision's everyday name) before one by a town's alias; then size (a subdivision weighs
+  as its biggest town; a name typed with its very accents, "San José", weighs ACCENT_WEIGHT
+  times more); a town before the subdivision centred on it, which is the same place.
 - Plausible other readings come back as `alternatives` and mark the reading `ambiguous`, so the
-  page can ask "Which San José?" instead of guessing. A fuzzy reading is taken only when it is
-  in the context country (or no country is in question) and no near-equal match elsewhere
-  competes; otherwise it is only offered, and the search does not run on it.
+  page can ask "Which San José?" instead of guessing. A fuzzy reading (trigram candidates,
+  scored by edit similarity) is taken only when it scores FUZZY_TAKE_SCORE, lies in the context
+  country (or no country is in question) and no near-equal match elsewhere competes; otherwise
+  it is only offered, and the search does not run on it.
 """
 
 from __future__ import annotations
