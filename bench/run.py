@@ -424,6 +424,8 @@ def run(cfg: Config) -> dict[str, Any]:
     paths = search_paths(cfg)
     say(f"capturing the SQL of {len(paths)} searches")
     captured = capture(cfg, paths, work)
+    # The results pages are measured at the sealed addresses the capture was answered with.
+    paths = [{"surface": c["surface"], "kind": c["kind"], "path": c["path"]} for c in captured]
     say("measuring the floor (psycopg, no Django)")
     floors = floor.measure(dsn_for(cfg.base_url, cfg.database), captured)
     by_group: dict[tuple[str, str], list[dict[str, Any]]] = {}
