@@ -4,6 +4,7 @@ for each path its status, the number of SQL queries of the whole request, and th
 search layer (services.search.search) issued, fully bound, for floor.py to replay without Django.
 
 Usage: python bench/capture.py PATHS.json OUT.json
+       python bench/capture.py --seal PATHS.json OUT.json   (results pages at sealed addresses)
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def main(paths_file: str, out_file: str) -> None:
     api_views.search = recorder.wrap(api_views.search)
     client = Client()
     items = json.loads(Path(paths_file).read_text())
+    for item in items:
+        item["path"] = sealed(client, item["path"])
     out = []
     for n, item in enumerate(items[:8]):
         # Warm, as a worker is: first-use look-ups (spatial reference, URL resolver, templates).
@@ -92,5 +95,35 @@ def main(paths_file: str, out_file: str) -> None:
     Path(out_file).write_text(json.dumps(out))
 
 
+def sealed(client: Client, path: str) -> str:
+    """A results page is asked by its sealed address, as a browser asks it after the search
+    form's 303 (services/public/tokens.py); the API's paths stay as they are."""
+    if not path.startswith("/es/buscar/?"):
+        return path
+    response = client.get(path, HTTP_X_FORWARDED_FOR="10.252.0.1")
+    return response["Location"] if response.status_code == 303 else path
+
+
+def seal_all(paths_file: str, out_file: str) -> None:
+    """Each results-page path of the driven pools at its sealed address, sealed as the page
+    itself seals an old link (without asking the server once per path: the pools are long)."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    paths = json.loads(Path(paths_file).read_text())
+    out = {}
+    with translation.override("es"):
+        for path in paths:
+            if path.startswith("/es/buscar/?"):
+                query = page_views._clean_query(QueryDict(path.split("?", 1)[1]))
+                out[path] = page_views._sealed_url(query)
+            else:
+                out[path] = path
+    Path(out_file).write_text(json.dumps(out))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if sys.argv[1] == "--seal":
+        seal_all(sys.argv[2], sys.argv[3])
+    else:
+        main(sys.argv[1], sys.argv[2])

@@ -295,6 +295,23 @@ class RegionAdmin(TabbedTranslationAdmin):
     autocomplete_fields = ["parent"]
 
 
+@admin.register(m.PostalCode)
+class PostalCodeAdmin(admin.ModelAdmin):
+    """Derived from offline data by load_regions: read here, corrected there."""
+
+    list_display = ["code", "name", "country_code", "region"]
+    list_filter = ["country_code"]
+    search_fields = ["code", "name"]
+    exclude = ["centre"]
+    autocomplete_fields = ["region"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(m.ServiceArea)
 class ServiceAreaAdmin(RefreshSearchMixin, TabbedTranslationAdmin):
     list_display = ["service", "region", "name"]

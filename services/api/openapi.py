@@ -41,7 +41,8 @@ SEARCH_EXTENSIONS = [
     OpenApiParameter("lat", {"type": "number", "minimum": -90, "maximum": 90}, description="Extension: latitude of the person's position."),
     OpenApiParameter("lon", {"type": "number", "minimum": -180, "maximum": 180}, description="Extension: longitude of the person's position."),
     OpenApiParameter("radius_km", {"type": "number", "minimum": 0.1, "maximum": 2000}, description="Extension: search radius in km (0.1–2000)."),
-    OpenApiParameter("place", str, description="Extension: a place name, e.g. Cúcuta."),
+    OpenApiParameter("place", str, description="Extension: a place as a person types it (Cúcuta; Houston, TX; 77002), or `=` and a `code` from `origin`/`alternatives` to pick that reading. The page says how it was read in `origin` and `alternatives`."),
+    OpenApiParameter("country", str, description="Extension: the searcher's country (ISO 3166-1 alpha-2); a typed place there ranks first."),
     OpenApiParameter("region", str, description="Extension: a region code, e.g. CO-NSA."),
     OpenApiParameter("language", str, description="Extension: a language spoken at the service (ISO 639-1)."),
     OpenApiParameter("population", str, description="Extension: a population served (women, men, lgbtq, families…)."),
@@ -62,10 +63,50 @@ SEARCH_EXTENSIONS = [
 ]  # fmt: skip
 
 
-def page_schema(name: str, item: Any) -> Any:
+# How the search read a place (services/hsds/EXTENSIONS.md, "origin"): one class, so that the
+# schema has one "Place" component.
+_Place = type(
+    inline_serializer(
+        name="Place",
+        fields={
+            "name": serializers.CharField(
+                help_text="The place as understood, e.g. “San José, San José”."
+            ),
+            "kind": serializers.ChoiceField(
+                choices=["country", "subdivision", "town", "postal_code", "point"]
+            ),
+            "code": serializers.CharField(
+                allow_null=True,
+                help_text="Send `place` = `=` + this code to search exactly this reading.",
+            ),
+            "country": serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2."),
+            "region": serializers.CharField(
+                allow_null=True, help_text="ISO 3166-2 first-level subdivision, where known."
+            ),
+            "latitude": serializers.FloatField(),
+            "longitude": serializers.FloatField(),
+            "match": serializers.ChoiceField(choices=["exact", "fuzzy", "code", "point"]),
+        },
+    )
+)
+
+
+def page_schema(name: str, item: Any, *, with_place: bool = False) -> Any:
+    place_fields = {
+        "origin": _Place(
+            required=False,
+            help_text="Extension: the reading of `place` (or the point of `lat`/`lon`) the search used; absent without a place.",
+        ),
+        "alternatives": serializers.ListField(
+            child=_Place(),
+            required=False,
+            help_text="Extension: other plausible readings of `place`, best first.",
+        ),
+    }
     return inline_serializer(
         name=name,
         fields={
+            **(place_fields if with_place else {}),
             "total_items": serializers.IntegerField(),
             "total_pages": serializers.IntegerField(),
             "page_number": serializers.IntegerField(),

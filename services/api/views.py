@@ -46,7 +46,13 @@ from services.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from services.search import SearchParamError, load_services, parse_search_params, search
+from services.search import (
+    PlaceNotFound,
+    SearchParamError,
+    load_services,
+    parse_search_params,
+    search,
+)
 
 HSDS_VERSION = "3.0"
 
@@ -117,9 +123,11 @@ class PublicApiView(APIView):
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, SearchParamError):
-            return Response(
-                {"detail": exc.message, "parameter": exc.field}, status=status.HTTP_400_BAD_REQUEST
-            )
+            body = {"detail": exc.message, "parameter": exc.field}
+            if isinstance(exc, PlaceNotFound):
+                # Close names the client can offer: send one back as place="=<code>".
+                body["alternatives"] = [place.as_dict() for place in exc.suggestions]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, exceptions.Throttled):
             wait = int(exc.wait or 1)
             response = Response(
@@ -241,15 +249,20 @@ class ServiceListView(PublicApiView):
             context["attributes"] = self.attributes_for(ids, context["confidential_location_ids"])
             context["metadata"] = history_metadata([x.id for x in services])
             contents = s.ServiceDetailSerializer(services, many=True, context=context).data
-        return Response(
-            p.page_wrapper(contents, total=result.total, page=result.page, per_page=result.per_page)
+        page = p.page_wrapper(
+            contents, total=result.total, page=result.page, per_page=result.per_page
         )
+        if result.origin is not None:
+            # The place the search was centred on, and the other readings of a typed one.
+            page["origin"] = result.origin.as_dict()
+            page["alternatives"] = [place.as_dict() for place in result.origin.alternatives]
+        return Response(page)
 
     @extend_schema(
         operation_id="services_list",
         summary="Services (paginated), found by Enlace's search",
         parameters=[oa.SEARCH, oa.PAGE, oa.PER_PAGE, oa.FULL, oa.LANG, *oa.SEARCH_EXTENSIONS],
-        responses=oa.page_schema("ServicePage", s.ServiceSerializer),
+        responses=oa.page_schema("ServicePage", s.ServiceSerializer, with_place=True),
     )
     def get(self, request: Request) -> Response:
         return self._respond(request, request.query_params)
@@ -288,7 +301,7 @@ class ServiceSearchView(ServiceListView):
                 "lang": serializers.CharField(required=False),
             },
         ),
-        responses=oa.page_schema("ServiceSearchPage", s.ServiceSerializer),
+        responses=oa.page_schema("ServiceSearchPage", s.ServiceSerializer, with_place=True),
     )
     def post(self, request: Request) -> Response:
         return self._respond(request, self._params(request))
@@ -440,9 +453,14 @@ class ServiceAtLocationListView(PublicApiView):
             )
         serializer = s.ServiceAtLocationDetailSerializer if full else s.ServiceAtLocationSerializer
         contents = serializer(sals, many=True, context=context).data
-        return Response(
-            p.page_wrapper(contents, total=result.total, page=result.page, per_page=result.per_page)
+        page = p.page_wrapper(
+            contents, total=result.total, page=result.page, per_page=result.per_page
         )
+        if result.origin is not None:
+            # The place the search was centred on, and the other readings of a typed one.
+            page["origin"] = result.origin.as_dict()
+            page["alternatives"] = [place.as_dict() for place in result.origin.alternatives]
+        return Response(page)
 
 
 class ServiceAtLocationDetailView(PublicApiView):

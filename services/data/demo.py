@@ -79,6 +79,18 @@ CITIES: tuple[City, ...] = (
     City("Los Angeles", "US", "+1 213", "America/Los_Angeles"),
     City("El Paso", "US", "+1 915", "America/Denver"),
     City("Chicago", "US", "+1 312", "America/Chicago"),
+    # Central America and Panamá, on the route north (added after the others, so that their
+    # random choices leave the earlier cities' as they were).
+    City("Ciudad de Panamá", "PA", "+507 2", "America/Panama"),
+    City("Metetí", "PA", "+507 2", "America/Panama"),
+    City("David", "PA", "+507 7", "America/Panama"),
+    City("San José", "CR", "+506 2", "America/Costa_Rica"),
+    City("Managua", "NI", "+505 2", "America/Managua"),
+    City("Tegucigalpa", "HN", "+504 2", "America/Tegucigalpa"),
+    City("San Pedro Sula", "HN", "+504 2", "America/Tegucigalpa"),
+    City("San Salvador", "SV", "+503 2", "America/El_Salvador"),
+    City("Ciudad de Guatemala", "GT", "+502 2", "America/Guatemala"),
+    City("Tecún Umán", "GT", "+502 7", "America/Guatemala"),
 )
 
 ORG_NAMES = (
@@ -227,6 +239,8 @@ TEMPLATES: tuple[Template, ...] = (
 HOTLINE_COUNTRIES = {
     "VE": "+58 800", "CO": "+57 01 8000", "EC": "+593 1800", "PE": "+51 0800",
     "CL": "+56 800", "BR": "+55 0800", "MX": "+52 800", "US": "+1 888",
+    "PA": "+507 800", "CR": "+506 800", "NI": "+505 1800", "HN": "+504 800",
+    "SV": "+503 800", "GT": "+502 1800",
 }  # fmt: skip
 LANGUAGE_NAMES = {
     "es": "Español", "en": "English", "pt": "Português", "fr": "Français", "ht": "Kreyòl",

@@ -3,7 +3,7 @@ from services.models.details import Attribute, Contact, Language, Metadata, Phon
 from services.models.lexicon import SearchWord
 from services.models.locations import Accessibility, Address, Location, ServiceAtLocation
 from services.models.organizations import Funding, Organization, OrganizationIdentifier, Program
-from services.models.regions import Region
+from services.models.regions import PostalCode, Region
 
 # Loaded for Django; not a directory model (no admin, no API): search's own copy of columns.
 from services.models.search_rows import SearchFacet, SearchRow  # noqa: F401
@@ -42,6 +42,7 @@ __all__ = [
     "OrganizationIdentifier",
     "Phone",
     "Population",
+    "PostalCode",
     "Program",
     "Region",
     "RequiredDocument",

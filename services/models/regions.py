@@ -57,3 +57,31 @@ class Region(models.Model):
             chain.append(node)
             node = node.parent
         return chain
+
+
+class PostalCode(models.Model):
+    """A postal code (the United States' ZIP codes) with its centre and the town it belongs to,
+    so that "77002" typed as a place finds Houston. Derived from offline data by load_regions;
+    deleted with its town."""
+
+    country_code = models.CharField(_("country code"), max_length=2)
+    code = models.CharField(_("postal code"), max_length=12)
+    # The post office's town name, as the postal data spells it ("Houston").
+    name = models.CharField(_("name"), max_length=200)
+    centre = models.PointField(_("centre"), geography=True, srid=4326)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        related_name="postal_codes",
+    )
+
+    class Meta:
+        verbose_name = _("postal code")
+        verbose_name_plural = _("postal codes")
+        constraints = [
+            models.UniqueConstraint(fields=["country_code", "code"], name="postal_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name} ({self.country_code})"

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(_("country/<str:country>/"), views.home, name="country"),
     path(_("search/"), views.results, name="results"),
+    # The token is the sealed search (services/public/tokens.py): no words in the address.
+    path(_("results/<str:token>/"), views.sealed_results, name="sealed_results"),
     path(_("service/<uuid:pk>/"), views.service_detail, name="service"),
     path(_("service/<uuid:pk>/report/"), views.report_problem, name="report"),
     path(_("regions/"), views.regions, name="regions"),

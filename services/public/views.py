@@ -17,14 +17,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Func, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from services import hours, visibility
 from services.confidential import PublicLocation, public_location
@@ -41,9 +42,12 @@ from services.models import (
     TaxonomyTerm,
 )
 from services.public import reports as public_reports
+from services.public import tokens
 from services.public.forms import ProblemReportForm, SearchForm, countries_with_services
 from services.querysets import capacity_is_current
 from services.search import (
+    PlaceNotFound,
+    ResolvedPlace,
     SearchParamError,
     SearchParams,
     SearchResult,
@@ -169,9 +173,12 @@ def _clean_query(data: QueryDict) -> QueryDict:
         # A typed place wins over an earlier "near me".
         query.pop("lat", None)
         query.pop("lon", None)
-    country = query.pop("country", [""])[-1].upper()
-    if country and "region" not in query and not {"place", "lat"} & set(query):
-        query["region"] = country
+    country = query.get("country", "").upper()
+    if country:
+        # Kept as the context that ranks a typed place ("Florida" from Colombia's page).
+        query["country"] = country
+        if "region" not in query and not {"place", "lat"} & set(query):
+            query["region"] = country
     query.pop("per_page", None)
     return query
 
@@ -224,32 +231,40 @@ def home(request: HttpRequest, country: str = "") -> HttpResponse:
     )
 
 
+# A query with any of these names a situation or a place: it only ever travels sealed.
+PRIVATE_KEYS = ("q", "search", "place", "lat", "lon")
+
+
+def _sealed_url(query: QueryDict) -> str:
+    return reverse("services:sealed_results", kwargs={"token": tokens.seal(query)})
+
+
 def _suggestions(query: QueryDict, params: SearchParams | None) -> list[dict[str, str]]:
-    """Ways out of an empty result, each a link to a search that may find something."""
+    """Ways out of an empty result, each a link (sealed) to a search that may find something."""
     suggestions = []
     filters = [
         key
         for key in query
-        if key not in {"q", "search", "place", "lat", "lon", "page", "radius_km"}
+        if key not in {"q", "search", "place", "lat", "lon", "page", "radius_km", "country"}
     ]
     if filters:
         kept = QueryDict(mutable=True)
-        for key in ("q", "place", "lat", "lon"):
+        for key in ("q", "place", "lat", "lon", "country"):
             if key in query:
                 kept[key] = query[key]
-        suggestions.append({"label": gettext("Remove all filters"), "query": kept.urlencode()})
+        suggestions.append({"label": gettext("Remove all filters"), "url": _sealed_url(kept)})
     if params is not None and (params.place or params.lat is not None):
         wider = query.copy()
         wider["radius_km"] = "250"
         if query.get("radius_km") != "250":
             suggestions.append(
-                {"label": gettext("Search farther away (250 km)"), "query": wider.urlencode()}
+                {"label": gettext("Search farther away (250 km)"), "url": _sealed_url(wider)}
             )
         anywhere = query.copy()
         for key in ("place", "lat", "lon", "radius_km"):
             anywhere.pop(key, None)
         suggestions.append(
-            {"label": gettext("Search without a place"), "query": anywhere.urlencode()}
+            {"label": gettext("Search without a place"), "url": _sealed_url(anywhere)}
         )
     if query.get("q"):
         without_words = query.copy()
@@ -258,16 +273,95 @@ def _suggestions(query: QueryDict, params: SearchParams | None) -> list[dict[str
             suggestions.append(
                 {
                     "label": gettext("Search without the words you typed"),
-                    "query": without_words.urlencode(),
+                    "url": _sealed_url(without_words),
                 }
             )
     return suggestions
 
 
-@public_page
+def _place_choices(query: QueryDict, places: list[ResolvedPlace]) -> list[dict[str, str]]:
+    """Each reading of the typed place as a link that searches there (sealed, by its code)."""
+    choices = []
+    for place in places:
+        there = query.copy()
+        there["place"] = f"={place.code}"
+        there.pop("page", None)
+        country = place.country_region
+        choices.append(
+            {
+                "name": place.name,
+                "country": country.name if country is not None and place.kind != "country" else "",
+                "url": _sealed_url(there),
+            }
+        )
+    return choices
+
+
+def _whole_country_url(query: QueryDict, code: str) -> str:
+    """The same search over a whole country, without the place that could not be found."""
+    country = query.copy()
+    for key in ("place", "lat", "lon", "radius_km", "page"):
+        country.pop(key, None)
+    country["region"] = code
+    return _sealed_url(country)
+
+
+@csrf_exempt  # changes nothing and sets no cookie: a same-origin check instead (reports.py)
+@require_http_methods(["GET", "HEAD", "POST"])
 def results(request: HttpRequest) -> HttpResponse:
-    lang = _lang()
+    """The search form posts here and is answered with 303 to a sealed results address, so the
+    words and the place never enter a URL, the history or a log line. A shared link without
+    words or place (a region, a need) is shown as it is; an old link with them is sealed."""
+    if request.method == "POST":
+        if not public_reports.same_origin(request):
+            response = HttpResponse(
+                gettext("This form must be sent from our own page."), status=403
+            )
+            add_never_cache_headers(response)
+            return response
+        query = _clean_query(request.POST)
+        return _see_other(_sealed_url(query))
     query = _clean_query(request.GET)
+    if any(key in query for key in PRIVATE_KEYS):
+        return _see_other(_sealed_url(query))
+    return _results_page(request, query)
+
+
+class _SeeOther(HttpResponseRedirect):
+    """303: the browser fetches the sealed address with GET, and Back skips the POST."""
+
+    status_code = 303
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = _SeeOther(url)
+    add_never_cache_headers(response)
+    return response
+
+
+@public_page
+def sealed_results(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        query = tokens.unseal(token)
+    except tokens.TokenExpired:
+        return _lost_search(request, gettext("This search has expired. Please search again."), 410)
+    except tokens.TokenInvalid:
+        return _lost_search(request, gettext("This search address is not valid."), 404)
+    return _results_page(request, _clean_query(query))
+
+
+def _lost_search(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(
+        request,
+        "services/results.html",
+        {"form": SearchForm(), "lost": message, "query": QueryDict()},
+        status=status,
+    )
+
+
+@public_page
+def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
+    lang = _lang()
     form = SearchForm(query)
     error: SearchParamError | None = None
     params: SearchParams | None = None
@@ -282,22 +376,31 @@ def results(request: HttpRequest) -> HttpResponse:
             params = parse_search_params(query)
             result = search(params, lang=lang, load="page")
     except SearchParamError as exc:
-        error, params, result = exc, None, None
+        error, result = exc, None
     hits = _hit_views(result.hits, lang) if result else []
     origin_country = None
     if result is not None and not hits:
         origin_region = result.origin.region if result.origin else None
         code = (origin_region.code if origin_region else params.region if params else "")[:2]
         origin_country = Region.objects.filter(code=code, level=Region.Level.COUNTRY).first()
-    status = 400 if error else 200
+    origin = result.origin if result is not None else None
+    typed_place = (query.get("place") or "").split(",")[0].strip()
+    if typed_place.startswith("=") and origin is not None:
+        # A reading picked from "Which one?": the form shows its name, not its code.
+        shown = query.copy()
+        shown["place"] = typed_place = origin.name
+        form = SearchForm(shown)
+    unplaced = isinstance(error, PlaceNotFound)
+    context_country = (query.get("country") or "").upper()
     return render(
         request,
         "services/results.html",
         {
             "form": form,
             "query": query,
-            "error": error,
-            "params": params,
+            "error": None if unplaced else error,
+            "unplaced_message": error.message if unplaced else "",
+            "params": params if error is None else None,
             "result": result,
             "hits": hits,
             "near_me": params is not None and params.lat is not None,
@@ -306,17 +409,37 @@ def results(request: HttpRequest) -> HttpResponse:
             if origin_country
             else [],
             "fallback_country": origin_country,
-            "page_query": _page_query(query),
+            "typed_place": typed_place,
+            "place_choices": _place_choices(query, [origin, *origin.alternatives])
+            if origin is not None and origin.ambiguous
+            else [],
+            "unplaced": unplaced,
+            "unplaced_choices": _place_choices(query, error.suggestions) if unplaced else [],
+            "whole_country": (
+                Region.objects.filter(code=context_country, level=Region.Level.COUNTRY).first()
+                if unplaced and context_country
+                else None
+            ),
+            "whole_country_url": _whole_country_url(query, context_country)
+            if unplaced and context_country
+            else "",
+            "page_links": _page_links(query, result),
         },
-        status=status,
+        status=400 if error is not None else 200,
     )
 
 
-def _page_query(query: QueryDict) -> str:
-    """The search as a query string without its page number, for the pagination links."""
-    without_page = query.copy()
-    without_page.pop("page", None)
-    return without_page.urlencode()
+def _page_links(query: QueryDict, result: SearchResult | None) -> dict[str, str]:
+    """The previous and next pages, each sealed."""
+    links: dict[str, str] = {}
+    if result is None:
+        return links
+    for name, page in (("prev", result.page - 1), ("next", result.page + 1)):
+        if 1 <= page <= result.total_pages:
+            other = query.copy()
+            other["page"] = str(page)
+            links[name] = _sealed_url(other)
+    return links
 
 
 def _load_service(pk: uuid.UUID) -> Service:

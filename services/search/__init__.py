@@ -15,6 +15,7 @@ from services.search.params import (
     SearchParams,
     parse_search_params,
 )
+from services.search.places import PlaceNotFound, ResolvedPlace
 from services.search.query import SearchResult, search
 from services.search.results import (
     ServiceHit,
@@ -27,6 +28,8 @@ from services.search.results import (
 __all__ = [
     "DEFAULT_PER_PAGE",
     "MAX_PER_PAGE",
+    "PlaceNotFound",
+    "ResolvedPlace",
     "SearchParamError",
     "SearchParams",
     "SearchResult",

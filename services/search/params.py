@@ -43,6 +43,8 @@ class SearchParams:
     lon: float | None = None
     radius_km: float | None = None
     place: str = ""
+    # The visitor's country (ISO 3166-1 alpha-2): a typed place there ranks first.
+    country: str = ""
     region: str = ""
     taxonomy_term: tuple[str, ...] = ()
     taxonomy_id: str = ""
@@ -176,12 +178,16 @@ def parse_search_params(data: Mapping[str, Any]) -> SearchParams:
     region = _one(data, "region").upper()
     if region and not Region.objects.filter(code=region).exists():
         raise SearchParamError("region", str(_("Unknown region.")))
+    country = _one(data, "country").upper()
+    if country and not Region.objects.filter(code=country, level=Region.Level.COUNTRY).exists():
+        raise SearchParamError("country", str(_("Unknown country.")))
     return SearchParams(
         text=text,
         lat=lat,
         lon=lon,
         radius_km=radius,
         place=_one(data, "place")[:MAX_TEXT_LENGTH],
+        country=country,
         region=region,
         taxonomy_term=tuple(dict.fromkeys(terms)),
         taxonomy_id=_uuid(data, "taxonomy_id"),

@@ -20,7 +20,6 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from services.models import (
     Region,
@@ -30,10 +29,16 @@ from services.search import cache as result_cache
 from services.search.params import (
     DEFAULT_PER_PAGE,
     DEFAULT_PLACE_RADIUS_KM,
-    SearchParamError,
     SearchParams,
 )
-from services.search.places import ResolvedPlace, normalize, region_at, resolve_place
+from services.search.places import (
+    PlaceNotFound,
+    ResolvedPlace,
+    normalize,
+    point_place,
+    read_place,
+    region_at,
+)
 from services.search.results import (
     ServiceHit,
     build_hits,
@@ -60,14 +65,15 @@ class SearchResult:
 
 
 def resolve_origin(params: SearchParams) -> ResolvedPlace | None:
+    """The place the search is centred on, with the other readings of a typed place attached;
+    a place that cannot be read raises PlaceNotFound with the close names worth offering."""
     if params.lat is not None and params.lon is not None:
-        point = Point(params.lon, params.lat, srid=4326)
-        return ResolvedPlace(name="", point=point, region=None)
+        return point_place(Point(params.lon, params.lat, srid=4326))
     if params.place:
-        place = resolve_place(params.place)
-        if place is None:
-            raise SearchParamError("place", str(_("We could not find this place.")))
-        return place
+        reading = read_place(params.place, context=params.country)
+        if reading.origin is None:
+            raise PlaceNotFound(reading.choices)
+        return reading.origin
     return None
 
 

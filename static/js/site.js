@@ -45,13 +45,10 @@
     if (event.persisted && hasFlag()) { leave(); }
   });
 
-  /* Why GET and then history.replaceState, rather than POST: search terms left in the address bar
-     or in the Back list can be read by anyone who picks up the phone. A POST followed by a
-     redirect would have to carry the terms in the new URL or keep them on the server behind a
-     cookie, and a POST result cannot be reloaded or paginated with plain links. GET works with
-     JavaScript off and sets no cookie; here we drop the query from this history entry before
-     anything is drawn. (Browsers may still list the original address in their history; the
-     privacy page says so and suggests a private window.) */
+  /* The search form posts and the server answers with a sealed address (services/public/
+     tokens.py), so no typed word or place ever reaches an address. What may still carry a query
+     string is a shared link (a region, a need, a page number): it is dropped from this history
+     entry before anything is drawn, so the Back list shows only plain addresses. */
   if (meta("enlace-strip-query") && window.location.search && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.pathname + window.location.hash);
   }

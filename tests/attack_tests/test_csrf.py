@@ -28,6 +28,8 @@ STAFF_NAMESPACES = {
 # from another site has no authority to borrow. Each entry says what the POST does.
 PUBLIC_POSTS_WITHOUT_TOKEN: dict[str, str] = {
     "service-search": "the public API's search by POST (so that terms stay out of URLs): reads only",
+    "results": "the public search form: seals what was typed into the results address and answers "
+    "303; reads only, sets no cookie, and refuses another site's Origin",
     "report": "an anonymous visitor reports a wrong listing; anyone may, and it only queues a "
     "suggestion for a steward",
 }

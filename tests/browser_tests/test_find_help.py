@@ -5,6 +5,7 @@ import re
 import pytest
 
 pytestmark = pytest.mark.browser
+SEALED = re.compile(r"^/es/resultados/[A-Za-z0-9_-]{40,}/$")
 
 
 def search_from_home(visit, text: str, place: str):
@@ -22,7 +23,7 @@ def result_cards(page):
 
 def test_a_spanish_search_with_a_typo_finds_shelters_near_the_place(visit):
     page = search_from_home(visit, "albege", "Cucuta")
-    assert visit.path() == "/es/buscar/"
+    assert SEALED.match(visit.path())
     assert result_cards(page).count() > 0
     heading = page.locator("#results-title").inner_text()
     assert "Cúcuta" in heading
@@ -31,14 +32,16 @@ def test_a_spanish_search_with_a_typo_finds_shelters_near_the_place(visit):
     visit.screenshot("results")
 
 
-def test_search_terms_leave_the_address_bar_and_the_request_carried_them(visit):
+def test_search_terms_never_enter_an_address_and_the_post_carried_them(visit):
     page = visit.goto("/es/")
     before = page.evaluate("history.length")
+    posted = []
+    page.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" else None)
     search_from_home(visit, "albergue", "Cucuta")
-    assert visit.page.url == visit.url("/es/buscar/")
-    searched = [url for url in visit.requests if "/es/buscar/?" in url]
-    assert searched and "albergue" in searched[0]
-    # The search replaced its own entry's address: one new entry, and it carries no terms.
+    assert SEALED.match(visit.path())
+    assert posted and "albergue" in posted[0]
+    assert not [url for url in visit.requests if "albergue" in url or "Cucuta" in url]
+    # One new history entry (the sealed results), and it carries no terms.
     assert visit.page.evaluate("history.length") == before + 1
     assert visit.page.evaluate("location.search") == ""
     visit.page.go_back()
@@ -101,9 +104,8 @@ def test_results_work_with_javascript_off(browser, site):
     visit = new_visit(browser, site, java_script_enabled=False)
     try:
         page = search_from_home(visit, "albergue", "Cucuta")
-        # Without the script the terms stay in the address bar (the privacy page says so), but
-        # the page works: results, filters, pagination are plain HTML.
-        assert "q=albergue" in page.url
+        # Without the script the form still posts and the address is sealed: no terms in it.
+        assert SEALED.match(visit.path()) and "albergue" not in page.url
         assert result_cards(page).count() > 0
         assert page.locator("#quick-exit").get_attribute("href").startswith("https://")
         assert not page.get_by_role("button", name="Cerca de mí").is_visible()
@@ -123,13 +125,15 @@ def test_near_me_sends_a_position_rounded_to_about_a_kilometre(browser, site):
     )
     try:
         page = visit.goto("/es/")
+        sent = []
+        page.on("request", lambda r: sent.append(r.post_data) if r.method == "POST" else None)
         page.get_by_role("button", name="Cerca de mí").click()
-        page.wait_for_url(visit.url("/es/buscar/"))
-        sent = [url for url in visit.requests if "/es/buscar/?" in url]
+        page.wait_for_url(re.compile(r".*/es/resultados/.*"))
         assert len(sent) == 1
         assert "lat=7.89&" in sent[0] and "lon=-72.51" in sent[0]
         assert "7.8939" not in sent[0] and "72.5078" not in sent[0]
-        assert page.url == visit.url("/es/buscar/")
+        assert SEALED.match(visit.path())
+        assert not [url for url in visit.requests if "7.89" in url or "lat=" in url]
         assert "cerca de tu posición aproximada" in page.locator("#results-title").inner_text()
         assert page.evaluate("sessionStorage.length + localStorage.length") == 0
         assert not visit.context.cookies()

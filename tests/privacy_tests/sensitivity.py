@@ -206,6 +206,8 @@ _MODELS: dict[str, dict[str, str]] = {
         PUBLIC: "id code level parent name country_code centre area population time_zone "
         "search_names"
     },
+    # Public postal data (the zipcodes package): a code, its town and its centre.
+    "services.PostalCode": {PUBLIC: "id country_code code name centre region"},
     "services.Taxonomy": {PUBLIC: f"{_HSDS_RECORD} name description uri version"},
     "services.TaxonomyTerm": {
         PUBLIC: f"{_HSDS_RECORD} taxonomy code name description parent language term_uri "

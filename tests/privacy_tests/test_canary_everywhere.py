@@ -330,7 +330,10 @@ def public_paths(world: dict) -> list[str]:
 
 def walk_public(browser: Browser, world: dict) -> None:
     for path in public_paths(world):
-        browser.get(path)
+        response = browser.get(path)
+        if response.status_code == 303:
+            # The search answers with its sealed address; the results live there.
+            browser.get(response.headers["Location"])
     browser.post(
         "/api/v1/services/search",
         json={"lat": NEAR_LAT, "lon": NEAR_LON, "radius_km": 2, "full": True},

@@ -223,7 +223,9 @@ def test_the_html_pages_and_the_export_show_nothing_finer(twins, api, tmp_path):
         detail = reverse("services:service", kwargs={"pk": shelter.pk})
     for lat, lon in _grid(step_deg=0.04, half=1, exact=False):
         for radius in (2.0, 5.0):
-            page = api.get(f"{results}?lat={lat}&lon={lon}&radius_km={radius}").content.decode()
+            page = api.get(
+                f"{results}?lat={lat}&lon={lon}&radius_km={radius}", follow=True
+            ).content.decode()
             assert ("Refugio Confidencial" in page) == ("Gemelo Público" in page), (lat, lon)
             assert not found.found_in(page, classes=("confidential-location",)), (lat, lon)
     page = api.get(detail).content.decode()

@@ -145,7 +145,7 @@ def test_the_service_page_hides_what_hangs_off_the_link_to_a_shelter(world):
 
 
 def test_result_cards_hide_a_service_phone_hung_off_the_link_to_a_shelter(world):
-    response = Client().get(_es("services:results") + "?q=acogida")
+    response = Client().get(_es("services:results") + "?q=acogida", follow=True)
     assert response.status_code == 200
     text = response.content.decode()
     assert 'class="card"' in text

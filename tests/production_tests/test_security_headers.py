@@ -57,7 +57,7 @@ def test_public_pages_carry_every_header_and_set_no_cookie(browser, service):
         "health": "/healthz",
     }
     for kind, url in pages.items():
-        response = browser.get(url)
+        response = browser.get(url, follow=True)
         expected = 404 if "404" in kind else 200
         assert response.status_code == expected, (kind, url, response.status_code)
         assert_security_headers(response, f"{kind} {url}")

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from services import models as m
 from services.data.taxonomy import load_taxonomy
+from services.public import tokens
 from services.search.index import refresh_services
 from tests.factories import (
     LocationFactory,
@@ -27,6 +29,10 @@ SHELTER_POINT = Point(-72.50431, 7.88917, srid=4326)
 SHELTER_SECRET_PHONE = "+57 607 555 0199"
 SHELTER_INTAKE_PHONE = "+57 607 555 0100"
 CLINIC_STREET = "Avenida 0 # 11-80"
+
+
+def sealed_results(query: str) -> str:
+    return reverse("services:sealed_results", args=[tokens.seal(QueryDict(query))])
 
 
 @dataclass
@@ -47,8 +53,9 @@ class Directory:
                 urls += [
                     reverse("services:home"),
                     reverse("services:country", args=[self.country.code]),
-                    reverse("services:results") + "?q=albergue&place=Cucuta",
-                    reverse("services:results") + "?q=zzzzqqqq",
+                    # The search form's answer: a sealed address (services/public/tokens.py).
+                    sealed_results("q=albergue&place=Cucuta"),
+                    sealed_results("q=zzzzqqqq"),
                     reverse("services:service", args=[self.shelter.pk]),
                     reverse("services:service", args=[self.clinic.pk]),
                     reverse("services:service", args=[self.hotline.pk]),

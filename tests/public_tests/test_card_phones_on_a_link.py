@@ -33,7 +33,7 @@ def _listing(*, confidential: bool) -> m.Service:
 
 
 def _card() -> str:
-    response = Client().get("/es/buscar/?q=tarjeta")
+    response = Client().get("/es/buscar/?q=tarjeta", follow=True)
     assert response.status_code == 200
     text = response.content.decode()
     assert text.count('class="card"') == 1

@@ -29,7 +29,7 @@ def static_gzipped(name: str) -> int:
 
 
 def html_transferred(client, url: str) -> tuple[int, int]:
-    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br", follow=True)
     assert response.status_code == 200, url
     assert response["Content-Encoding"] == "gzip", url
     return len(response.content), len(gzip.decompress(response.content))

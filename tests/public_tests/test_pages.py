@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def get(client, url, **params):
-    response = client.get(url, params)
+    response = client.get(url, params, follow=True)
     return response, response.content.decode()
 
 

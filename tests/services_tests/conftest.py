@@ -15,13 +15,17 @@ from services.data.taxonomy import load_taxonomy
 from services.search.index import refresh_services
 
 TEST_COUNTRIES = ("CO", "VE", "PE", "US", "CL")
+# Towns of 5,000 people and more, no ZIP codes: what these suites need, loaded again quickly
+# inside a test after a transactional test emptied the tables. The whole gazetteer is
+# test_place_resolution.py's.
+TEST_REGIONS: dict[str, Any] = {"min_population": 5000, "postal_codes": False}
 
 
 @pytest.fixture(scope="session")
 def directory_base(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Regions of five countries and the taxonomy, kept for the whole session (read-only)."""
     with django_db_blocker.unblock():
-        load_regions(TEST_COUNTRIES)
+        load_regions(TEST_COUNTRIES, **TEST_REGIONS)
         load_taxonomy()
 
 
@@ -29,7 +33,7 @@ def directory_base(django_db_setup: Any, django_db_blocker: Any) -> None:
 def base(directory_base: None, db: Any) -> None:
     # A transactional test elsewhere in the run may have flushed the session's rows.
     if not m.Region.objects.filter(code="CL").exists():
-        load_regions(TEST_COUNTRIES)
+        load_regions(TEST_COUNTRIES, **TEST_REGIONS)
     if not m.TaxonomyTerm.objects.exists():
         load_taxonomy()
 

@@ -41,7 +41,7 @@ def _bodies(client: Client, service) -> list[tuple[str, bytes]]:
     ]
     answers = []
     for url in urls:
-        response = client.get(url, HTTP_ACCEPT="application/json, text/html")
+        response = client.get(url, HTTP_ACCEPT="application/json, text/html", follow=True)
         assert response.status_code in (200, 404), url
         answers.append((url, response.content))
     # The secure search takes its parameters in a JSON body (POST only).

@@ -43,5 +43,5 @@ def test_a_plain_listing_keeps_its_exact_total(five_shelters) -> None:
 
 
 def test_the_results_page_says_more_than(client, five_shelters) -> None:
-    html = client.get("/es/buscar/", {"q": "albergue"}).content.decode()
+    html = client.get("/es/buscar/", {"q": "albergue"}, follow=True).content.decode()
     assert "Más de 3 servicios" in html

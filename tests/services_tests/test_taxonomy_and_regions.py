@@ -3,6 +3,7 @@
 from services.data.regions import ADMIN1_TO_ISO, load_regions
 from services.data.taxonomy import TERMS, load_taxonomy
 from services.models import Region, TaxonomyTerm
+from tests.services_tests.conftest import TEST_REGIONS
 
 
 def test_taxonomy_is_hierarchical_bilingual_and_idempotent(base) -> None:
@@ -42,7 +43,7 @@ def test_regions_have_iso_codes_names_in_both_languages_and_towns(base) -> None:
     assert cucuta.parent.code == "CO-NSA" and cucuta.population > 500_000
     assert cucuta.time_zone == "America/Bogota"
     before = Region.objects.count()
-    assert load_regions(("CO",))["municipalities"] == 0
+    assert load_regions(("CO",), **TEST_REGIONS)["municipalities"] == 0
     assert Region.objects.count() == before
 
 

@@ -6,7 +6,10 @@ from services.data.regions import DEFAULT_COUNTRIES, load_regions
 
 
 class Command(BaseCommand):
-    help = "Loads countries, ISO 3166-2 subdivisions and towns from offline data (idempotent)."
+    help = (
+        "Loads countries, ISO 3166-2 subdivisions, towns and US ZIP codes from offline data "
+        "(idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -20,5 +23,6 @@ class Command(BaseCommand):
         created = load_regions(countries)
         self.stdout.write(
             f"Regions: {created['countries']} countries, {created['subdivisions']} subdivisions, "
-            f"{created['municipalities']} towns created in {created['seconds']} s."
+            f"{created['municipalities']} towns, {created['postal_codes']} postal codes created "
+            f"in {created['seconds']} s."
         )
