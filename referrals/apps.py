@@ -28,9 +28,12 @@ class ReferralsConfig(AppConfig):
                 "referral.consent_expired": _("consent expired: contact details deleted"),
                 "referral.consent_renewed": _("consent recorded again"),
                 "referral.lapse": _("closed with no outcome recorded (left open too long)"),
+                "referral.looked_up": _("referral found by its code"),
+                "referral.lookup_missed": _("referral code looked up: not found"),
                 "referrals.key_rotation_started": _("master key rotation started"),
                 "referrals.key_rotation_finished": _("master key rotation finished"),
             }
         )
 
         register(NavItem("referrals:inbox", _("Referrals"), _works_with_referrals, order=20))
+        register(NavItem("desk:find", _("Find a service"), _works_with_referrals, order=10))

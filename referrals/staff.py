@@ -146,6 +146,18 @@ def terms_for(service: Service) -> QuerySet:
     return (own if own.exists() else TaxonomyTerm.objects.all()).order_by("code", "name")
 
 
+def needs_from_code(terms: QuerySet, code: str) -> list[Any]:
+    """The ids among `terms` that are the need `code` or narrower ones (up to two levels down),
+    to tick on a referral opened from a search for that need."""
+    if not code or len(code) > 100:
+        return []
+    return list(
+        terms.filter(
+            models.Q(code=code) | models.Q(parent__code=code) | models.Q(parent__parent__code=code)
+        ).values_list("pk", flat=True)
+    )
+
+
 @sensitive_variables("data", "handoff")
 def submit_referral(
     *,

@@ -259,6 +259,8 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             initial={
                 "client_language": language,
                 "script_language": language,
+                # From the desk: the need searched for, as a code (never words about the client).
+                "needs": staff.needs_from_code(terms, request.GET.get("need", "")),
                 "urgency": "routine",
                 "consent_method": "verbal",
                 # A fresh key per rendered form: a double submit or a retry makes one referral.
