@@ -49,8 +49,11 @@ def referral_or_404(user: Any, pk: Any) -> Referral:
 
 
 def received_by(user: Any) -> QuerySet:
-    """The inbox: referrals to organisations where the user is intake staff or admin."""
-    orgs = permissions.organizations_with_role(user, Role.INTAKE, Role.ORG_ADMIN)
+    """The inbox: referrals to organisations where the user is intake staff or admin, or
+    hotline staff (who read them to help a caller, and make no move)."""
+    orgs = permissions.organizations_with_role(
+        user, Role.INTAKE, Role.ORG_ADMIN, *permissions.RECEIVED_READER_ROLES
+    )
     return visible_referrals(user).filter(receiving_organization_id__in=orgs)
 
 
