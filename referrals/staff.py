@@ -62,6 +62,27 @@ def sent_by(user: Any) -> QuerySet:
     return visible_referrals(user).filter(referring_organization_id__in=orgs)
 
 
+# The queue: open referrals first, the most urgent first, then the longest waiting.
+_OPEN_FIRST = models.Case(
+    models.When(status__in=list(TERMINAL), then=models.Value(1)),
+    default=models.Value(0),
+    output_field=models.IntegerField(),
+)
+_URGENCY_FIRST = models.Case(
+    models.When(urgency="urgent", then=models.Value(0)),
+    models.When(urgency="soon", then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
+def as_queue(queryset: QuerySet) -> QuerySet:
+    """Open before finished, then by urgency, then by waiting time (oldest first)."""
+    return queryset.select_related("referring_user").order_by(
+        _OPEN_FIRST, _URGENCY_FIRST, "created_at", "id"
+    )
+
+
 def filter_inbox(queryset: QuerySet, data: dict[str, str]) -> QuerySet:
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
@@ -231,6 +252,26 @@ def renew_consent(*, user: Any, referral: Referral, data: dict[str, Any]) -> Ref
         ),
         handoff=handoff if handoff.as_dict() else None,
     )
+
+
+def referrer_name(referral: Referral) -> str:
+    """The referring member's name as they gave it to their organisation (never the client's)."""
+    user = referral.referring_user
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def organization_phone(organization_id: Any) -> str:
+    """The organisation's own public number, intake lines first."""
+    from services.models import Phone
+
+    phone = (
+        Phone.objects.filter(organization_id=organization_id)
+        .order_by("-is_intake", "number")
+        .first()
+    )
+    return phone.number if phone is not None else ""
 
 
 def public_phone(service: Service) -> str:

@@ -47,7 +47,7 @@ METHOD_LABELS = dict(Consent.Method.choices)
 def _list(request: HttpRequest, queryset: Any, template: str, title: str) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    queryset = staff.filter_inbox(queryset, data)
+    queryset = staff.as_queue(staff.filter_inbox(queryset, data))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(request, template, {"form": form, "page": page, "title": title})
 
@@ -109,6 +109,9 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "is_referring": is_referring,
         "may_renew": is_referring and staff.may_renew_consent(referral),
         "needs": list(referral.needs.all()) if view.needs else [],
+        # Who to call back when the client is reached only through the referring organisation.
+        "referrer_name": staff.referrer_name(referral),
+        "referrer_phone": staff.organization_phone(referral.referring_organization_id),
     }
 
 
