@@ -19,9 +19,12 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
-        from accounts.navigation import NavItem, register
+        from accounts.navigation import NavItem, register, register_notice
         from audit.labels import register as register_labels
-        from referrals import checks  # noqa: F401  (registers the master key check)
+        from referrals import (
+            checks,  # noqa: F401  (registers the master key check)
+            notices,
+        )
 
         register_labels(
             {
@@ -35,5 +38,14 @@ class ReferralsConfig(AppConfig):
             }
         )
 
-        register(NavItem("referrals:inbox", _("Referrals"), _works_with_referrals, order=20))
+        register(
+            NavItem(
+                "referrals:inbox",
+                _("Referrals"),
+                _works_with_referrals,
+                order=20,
+                badge=notices.waiting_count,
+            )
+        )
+        register_notice(notices.sent_changes)
         register(NavItem("desk:find", _("Find a service"), _works_with_referrals, order=10))

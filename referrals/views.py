@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from config.languages import OWN_NAMES
-from referrals import crypto, staff
+from referrals import crypto, notices, staff
 from referrals.actions import CONSENT_SCRIPT_VERSION
 from referrals.forms import (
     CONTACT_FIELDS,
@@ -66,6 +66,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def sent(request: HttpRequest) -> HttpResponse:
     if not permissions.may_use_staff_area(request.user):
         raise Http404
+    notices.mark_sent_seen(request)
     return _list(request, staff.sent_by(request.user), "referrals/list.html", gettext("Sent"))
 
 

@@ -50,8 +50,9 @@ def test_the_call_from_the_desk_to_a_sent_referral_a_found_code_and_a_counted_ca
     visit = request.getfixturevalue(size)
     page = visit.sign_in(people["hana"])
     act = Counter()
-
-    page.goto(visit.url("/es/staff/find/"))
+    # The desk is a hotline member's home: signing in lands there, the staff menu above it.
+    assert page.url.endswith("/es/staff/find/"), page.url
+    assert page.locator("nav.staff-nav a[aria-current=page]").count() == 1
     visit.check("desk")
     # The search, typed as the caller says it.
     act(page.fill, "input[name=q]", "refugio Cúcuta")

@@ -113,6 +113,8 @@ _MODELS: dict[str, dict[str, str]] = {
     "referrals.ReferralCount": {
         INTERNAL: "id month referring_organization receiving_organization status outcome count"
     },
+    # A counted call: no caller, no member, nothing finer than the month.
+    "referrals.CallTally": {INTERNAL: "id organization month region need language outcome"},
     # --- services: the public directory, except what finds a confidential shelter -------------
     "services.Organization": {
         PUBLIC: f"{_TRANSLATED_RECORD} name alternate_name description email website tax_status "

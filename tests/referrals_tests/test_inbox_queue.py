@@ -62,3 +62,30 @@ def test_the_receiver_sees_who_referred_and_their_number(world):
     )
     assert "Rosa Pérez" in page
     assert 'href="tel:+576014445555"' in page
+
+
+def test_the_menu_counts_referrals_waiting_for_an_answer(world):
+    refer(world, "urgent", days_ago=0)
+    refer(world, "soon", days_ago=1)
+    refer(world, "routine", days_ago=3, status="accepted")
+    page = client_for_world(world, "intake-b").get(reverse("desk:find")).content.decode()
+    assert '<span class="badge">2 ' in page
+    sender = client_for_world(world, "caseworker-a").get(reverse("desk:find")).content.decode()
+    assert 'class="badge"' not in sender
+
+
+def test_a_sent_referral_that_changes_state_is_announced_once_to_the_sender(world):
+    from referrals.transitions import Side, transition
+
+    referral = refer(world, "urgent", days_ago=0)
+    sender = client_for_world(world, "caseworker-a")
+    notice = f'<li class="message"><a href="{reverse("referrals:sent")}">'
+    sender.get(reverse("accounts:dashboard"))  # the session's clock starts
+    assert notice not in sender.get(reverse("accounts:dashboard")).content.decode()
+    transition(referral.pk, "accept", actor=world["intake-b"], acting_side=Side.RECEIVING)
+    page = sender.get(reverse("accounts:dashboard")).content.decode()
+    assert notice in page
+    shown = page.split(notice)[1].split("</li>")[0]
+    assert "1" in shown and referral.code not in shown and world.b.name not in shown
+    sender.get(reverse("referrals:sent"))
+    assert notice not in sender.get(reverse("accounts:dashboard")).content.decode()
