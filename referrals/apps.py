@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,4 +49,5 @@ class ReferralsConfig(AppConfig):
             )
         )
         register_notice(notices.sent_changes)
+        user_logged_in.connect(notices.start_clock, dispatch_uid="referrals.notices.start_clock")
         register(NavItem("desk:find", _("Find a service"), _works_with_referrals, order=10))

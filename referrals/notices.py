@@ -38,18 +38,25 @@ def mark_sent_seen(request: Any) -> None:
     request.session[SEEN_KEY] = timezone.now().isoformat()
 
 
+def start_clock(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """user_logged_in: changes from now on are news to this member."""
+    if request is not None and hasattr(request, "session"):
+        mark_sent_seen(request)
+
+
 def sent_changes(request: Any) -> list[dict[str, Any]]:
     """A notice when the other side moved referrals this member's organisation sent, since the
-    member last opened the sent list (the first staff page of a session starts the clock)."""
+    member last opened the sent list (signing in starts the clock)."""
     user = request.user
     own = permissions.referring_organization_ids(user) | permissions.organizations_with_role(
         user, "org_admin"
     )
     if not own:
         return []
+    # Set at sign-in (apps.py): reading a page never writes the session, so every page costs
+    # the same queries whatever the member typed into it.
     seen = parse_datetime(request.session.get(SEEN_KEY) or "")
     if seen is None:
-        mark_sent_seen(request)
         return []
     changed = (
         ReferralEvent.objects.filter(referral__in=staff.sent_by(user).values("pk"), at__gt=seen)

@@ -50,6 +50,15 @@ class Card:
     phones: list[Phone] = field(default_factory=list)
     rank: float = 0.0
 
+    def takes_children_aged(self, ages: list[int]) -> bool:
+        """False only when the listing says it takes no children, or none as old as the
+        oldest; a listing that says nothing stays (the worker asks on the phone)."""
+        service = self.service
+        if service.takes_children is False:
+            return False
+        limit = service.children_max_age
+        return not (ages and limit is not None and max(ages) > limit)
+
 
 def _today_hours(service: Service) -> list[str]:
     """Today's opening hours in the service's own time zone ("08:00–17:00")."""

@@ -161,6 +161,9 @@ def _render_find(request: HttpRequest, form: DeskSearchForm, status: int = 200) 
                 build_cards(request.user, result.hits, lang=lang, home_country=home),
                 data.get("sort") or "distance",
             )
+            if data.get("children"):
+                ages = data.get("children_ages") or []
+                cards = [card for card in cards if card.takes_children_aged(ages)]
             may_refer = bool(staff.referring_organizations(request.user))
             refer_query = urlencode(
                 {"client_language": language, **({"need": need} if need else {})}

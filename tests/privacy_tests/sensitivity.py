@@ -132,7 +132,8 @@ _MODELS: dict[str, dict[str, str]] = {
         "email status interpretation_services application_process fees_description wait_time "
         "fees accreditations eligibility_description minimum_age maximum_age assured_date "
         "assurer_email licenses alert populations immigration_status_not_asked no_id_required "
-        "is_free open_24_7 trafficking_specialised capacity_available capacity_total "
+        "is_free open_24_7 trafficking_specialised takes_children children_max_age "
+        "capacity_available capacity_total "
         "capacity_unit capacity_updated_at last_verified_at language_codes term_ids region_ids "
         "area_region_ids is_accessible time_zone last_verified_method "
         # Derived from Location.public_point and the public texts only (services/search/index.py).

@@ -92,13 +92,29 @@ def test_women_with_two_children_is_one_search(world, directory):
     page = response.content.decode()
     assert "with 2 children (4, 9)" in page or "con 2 niños (4, 9)" in page
     # A shelter for men only is not a place for her.
-    directory.shelter.populations = ["men"]
-    directory.shelter.save()
+    m.Service.objects.filter(pk=directory.shelter.pk).update(populations=["men"])
     from services.search.index import refresh_services
 
     refresh_services([directory.shelter.id])
     response = desk_search(client, q="refugio Cúcuta", population=["women"], children="2")
     assert card_names(response) == []
+
+
+def test_a_shelter_says_whether_it_takes_children_and_up_to_what_age(world, directory):
+    client = client_for_world(world, "hotline-a")
+    shelter = m.Service.objects.filter(pk=directory.shelter.pk)
+    shelter.update(takes_children=True, children_max_age=8)
+    response = desk_search(client, q="refugio Cúcuta", population=["women"], children_ages="4")
+    assert card_names(response) == ["Albergue de emergencia"]
+    card = response.content.decode().split('<h3 id="card-1">')[1].split("</dl>")[0]
+    assert "8" in card
+    # A nine-year-old is older than it takes; a shelter that takes no children at all is out.
+    response = desk_search(client, q="refugio Cúcuta", population=["women"], children_ages="4, 9")
+    assert card_names(response) == []
+    shelter.update(takes_children=False, children_max_age=None)
+    assert card_names(desk_search(client, q="refugio Cúcuta", children="1")) == []
+    # Without children in the search, the same shelter is found.
+    assert card_names(desk_search(client, q="refugio Cúcuta")) == ["Albergue de emergencia"]
 
 
 def test_several_populations_must_all_be_served(directory):

@@ -80,7 +80,6 @@ def test_a_sent_referral_that_changes_state_is_announced_once_to_the_sender(worl
     referral = refer(world, "urgent", days_ago=0)
     sender = client_for_world(world, "caseworker-a")
     notice = f'<li class="message"><a href="{reverse("referrals:sent")}">'
-    sender.get(reverse("accounts:dashboard"))  # the session's clock starts
     assert notice not in sender.get(reverse("accounts:dashboard")).content.decode()
     transition(referral.pk, "accept", actor=world["intake-b"], acting_side=Side.RECEIVING)
     page = sender.get(reverse("accounts:dashboard")).content.decode()
