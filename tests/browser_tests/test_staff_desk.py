@@ -67,6 +67,8 @@ def test_the_call_from_the_desk_to_a_sent_referral_a_found_code_and_a_counted_ca
     text = first.inner_text()
     assert "Mujeres" in text or "Women" in text
     assert "Familias" in text or "Families" in text
+    # No ID: the card says so without a filter tap.
+    assert "Sin documento de identidad" in text
     assert first.locator("a[href^='tel:']").count() >= 1
     # The search is not in the address bar, nor in the history.
     assert "Cúcuta" not in page.url and "refugio" not in page.url
