@@ -17,6 +17,8 @@ class NavItem:
     label: Any
     visible: Callable[[Any], bool]
     order: int = 100
+    # A number shown beside the label (new items waiting), or None for no badge.
+    badge: Callable[[Any], int] | None = None
 
 
 _ITEMS: dict[str, NavItem] = {}
@@ -39,8 +41,28 @@ def items_for(request: Any) -> list[dict[str, Any]]:
         current = request.path == url or (
             url != reverse("accounts:dashboard") and request.path.startswith(url)
         )
-        items.append({"url": url, "label": item.label, "current": current})
+        count = item.badge(request) if item.badge is not None else 0
+        items.append({"url": url, "label": item.label, "current": current, "badge": count})
     return items
+
+
+# In-app notices shown on every staff page: other parts register a function that answers a list
+# of {"url", "text"} for the request (an empty list when there is nothing to say).
+_NOTICES: list[Callable[[Any], list[dict[str, Any]]]] = []
+
+
+def register_notice(source: Callable[[Any], list[dict[str, Any]]]) -> None:
+    if source not in _NOTICES:
+        _NOTICES.append(source)
+
+
+def notices_for(request: Any) -> list[dict[str, Any]]:
+    if not permissions.is_signed_in(request.user):
+        return []
+    found: list[dict[str, Any]] = []
+    for source in _NOTICES:
+        found.extend(source(request))
+    return found
 
 
 register(NavItem("accounts:dashboard", _("Dashboard"), permissions.is_signed_in, order=0))

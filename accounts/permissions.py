@@ -30,6 +30,10 @@ from accounts.models import Invitation, Membership, Role
 # so that a page listing records and a check on one record cannot disagree.
 REFERRING_ROLES = frozenset({Role.CASEWORKER, Role.HOTLINE})
 RECEIVING_ROLES = frozenset({Role.INTAKE})
+# Hotline staff of a receiving organisation answer callers who quote their referral code: they
+# read the organisation's received referrals (status, and needs as consent allows) and make no
+# move on them and never open contact details.
+RECEIVED_READER_ROLES = frozenset({Role.HOTLINE})
 MANAGING_ROLES = frozenset({Role.ORG_ADMIN})  # members and invitations
 LISTING_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own listings
 AUDIT_ROLES = frozenset({Role.ORG_ADMIN})  # the organisation's own audit events
@@ -301,6 +305,12 @@ def may_make_referrals(user: Any, organization: Any) -> bool:
     return role_in(user, org_id) in REFERRING_ROLES and org_id in _access(user)[1]
 
 
+def may_record_calls(user: Any, organization: Any) -> bool:
+    """Count a call the organisation answered: its caseworkers and hotline staff, as for
+    referrals (a verified partner)."""
+    return may_make_referrals(user, organization)
+
+
 def may_receive_referrals(user: Any, organization: Any) -> bool:
     """Intake staff, for their own organisation if it is a verified partner."""
     org_id = _org_id(organization)
@@ -339,6 +349,12 @@ def may_act_for_receiving_side(user: Any, referral: Any) -> bool:
     )
 
 
+def may_read_received_referral(user: Any, referral: Any) -> bool:
+    """Hotline staff of the receiving organisation (a verified partner): read only."""
+    org_id = _referral_org_ids(referral)[1]
+    return role_in(user, org_id) in RECEIVED_READER_ROLES and org_id in _access(user)[1]
+
+
 # The channel through which the receiver reaches the client only by asking the referring side.
 THROUGH_REFERRER = "referrer"
 # Statuses in which the receiving intake works with the client's contact details.
@@ -349,7 +365,8 @@ HANDOFF_STATUSES = frozenset({"accepted", "connected"})
 class ReferralView:
     """What one user may see of one referral.
 
-    side: "referring", "receiving", "both" or "" (none: such a user gets a 404).
+    side: "referring", "receiving", "both", "reader" (hotline staff of the receiving
+    organisation: read only) or "" (none: such a user gets a 404).
     needs: the needs, age band and gender. contact: may open the sealed contact details.
     phone: the opened details may include the phone (not when the client chose to be reached
     only through the referring organisation). consent: "in_force", "expired", "revoked" or
@@ -393,10 +410,13 @@ def referral_view(user: Any, referral: Any, now: Any = None) -> ReferralView:
         (False, True): "receiving",
         (False, False): "",
     }[(referring, receiving)]
+    reader = not side and may_read_received_referral(user, referral)
+    if reader:
+        side = "reader"
     state = consent_state(referral, now)
     consent = getattr(referral, "consent", None)
     in_force = state == "in_force"
-    receiver_needs = receiving and in_force and bool(consent.shares_needs)
+    receiver_needs = (receiving or reader) and in_force and bool(consent.shares_needs)
     contact = (
         receiving
         and role_in(user, referral.receiving_organization_id) in RECEIVING_ROLES
@@ -426,7 +446,8 @@ def may_see_needs(user: Any, referral: Any) -> bool:
 
 
 def referrals_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
-    """Referrals of the organisations whose referring or receiving staff `user` is. Operators and
+    """Referrals of the organisations whose referring or receiving staff `user` is (a hotline
+    member reads their organisation's received referrals too). Operators and
     stewards see counts only (ReferralCount), never referral rows."""
     referring = {
         org
@@ -435,7 +456,9 @@ def referrals_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
     }
     receiving = {
         org
-        for org in organizations_with_role(user, *RECEIVING_ROLES, Role.ORG_ADMIN)
+        for org in organizations_with_role(
+            user, *RECEIVING_ROLES, *RECEIVED_READER_ROLES, Role.ORG_ADMIN
+        )
         if org in _access(user)[1]
     }
     if not referring and not receiving:

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("staff/audit/", include("audit.urls")),
     path("staff/referrals/", include("referrals.urls")),
+    path("staff/find/", include("referrals.desk.urls")),
     path("staff/listings/", include("services.listings.urls")),
     path("staff/reports/", include("reports.urls")),
     path("staff/", include("accounts.urls")),

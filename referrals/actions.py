@@ -17,10 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from accounts import permissions
 from referrals.handoffs import HANDOFF_FIELDS, HandoffRefused, read_handoff, seal_handoff
 from referrals.handoffs import shred_for as _shred_for
 from referrals.models import (
     TERMINAL,
+    CallOutcome,
+    CallTally,
     Consent,
     ContactHandoff,
     Outbox,
@@ -228,3 +231,37 @@ def renew_consent(
         )
         queue_delivery_on_commit()
     return referral
+
+
+def record_call(
+    *,
+    actor: object,
+    organization: object,
+    outcome: str,
+    key: uuid.UUID,
+    region: object = None,
+    need: object = None,
+    language: str = "",
+) -> CallTally:
+    """Count one call the organisation answered. The same key counts once (a double tap, a
+    retried request). No audit event: its exact time, joined to the tally's region, need and
+    language, would narrow down a caller far better than the month the tally keeps."""
+    if not permissions.may_record_calls(actor, organization):
+        raise TransitionError(
+            str(_("You may not record calls for this organisation.")), code="forbidden"
+        )
+    if outcome not in CallOutcome.values:
+        raise TransitionError(str(_("Choose how the call ended.")), code="invalid")
+    today = timezone.localdate()
+    tally, _created = CallTally.objects.get_or_create(
+        id=key,
+        defaults={
+            "organization": organization,
+            "month": today.replace(day=1),
+            "region": region,
+            "need": need,
+            "language": (language or "")[:8],
+            "outcome": outcome,
+        },
+    )
+    return tally

@@ -433,3 +433,55 @@ class ReferralCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.status} {self.count}"
+
+
+class CallOutcome(models.TextChoices):
+    REFERRED = "referred", _("referred")
+    INFORMATION = "information", _("information given")
+    NO_SERVICE = "no_service", _("no service found")
+
+
+class CallTally(models.Model):
+    """One call a hotline answered, counted for the reports: the month, the caller's region,
+    the need, the language and how the call ended.
+
+    Nothing about the caller or the worker: no name, number, note, member or time of day. The
+    month (its first day) is the finest time kept, so a tally cannot be matched to a phone
+    company's record of one call. The primary key is the idempotency key of the form that made
+    it, so a double tap counts once.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "services.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    month = models.DateField(_("month"))
+    region = models.ForeignKey(
+        "services.Region",
+        verbose_name=_("region"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    need = models.ForeignKey(
+        "services.TaxonomyTerm",
+        verbose_name=_("need"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=CallOutcome.choices)
+
+    class Meta:
+        verbose_name = _("call tally")
+        verbose_name_plural = _("call tallies")
+        indexes = [models.Index(fields=["month", "organization"], name="call_tally_month_org")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.outcome}"

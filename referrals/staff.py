@@ -49,14 +49,38 @@ def referral_or_404(user: Any, pk: Any) -> Referral:
 
 
 def received_by(user: Any) -> QuerySet:
-    """The inbox: referrals to organisations where the user is intake staff or admin."""
-    orgs = permissions.organizations_with_role(user, Role.INTAKE, Role.ORG_ADMIN)
+    """The inbox: referrals to organisations where the user is intake staff or admin, or
+    hotline staff (who read them to help a caller, and make no move)."""
+    orgs = permissions.organizations_with_role(
+        user, Role.INTAKE, Role.ORG_ADMIN, *permissions.RECEIVED_READER_ROLES
+    )
     return visible_referrals(user).filter(receiving_organization_id__in=orgs)
 
 
 def sent_by(user: Any) -> QuerySet:
     orgs = permissions.organizations_with_role(user, Role.CASEWORKER, Role.HOTLINE, Role.ORG_ADMIN)
     return visible_referrals(user).filter(referring_organization_id__in=orgs)
+
+
+# The queue: open referrals first, the most urgent first, then the longest waiting.
+_OPEN_FIRST = models.Case(
+    models.When(status__in=list(TERMINAL), then=models.Value(1)),
+    default=models.Value(0),
+    output_field=models.IntegerField(),
+)
+_URGENCY_FIRST = models.Case(
+    models.When(urgency="urgent", then=models.Value(0)),
+    models.When(urgency="soon", then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
+def as_queue(queryset: QuerySet) -> QuerySet:
+    """Open before finished, then by urgency, then by waiting time (oldest first)."""
+    return queryset.select_related("referring_user").order_by(
+        _OPEN_FIRST, _URGENCY_FIRST, "created_at", "id"
+    )
 
 
 def filter_inbox(queryset: QuerySet, data: dict[str, str]) -> QuerySet:
@@ -146,6 +170,18 @@ def terms_for(service: Service) -> QuerySet:
     return (own if own.exists() else TaxonomyTerm.objects.all()).order_by("code", "name")
 
 
+def needs_from_code(terms: QuerySet, code: str) -> list[Any]:
+    """The ids among `terms` that are the need `code` or narrower ones (up to two levels down),
+    to tick on a referral opened from a search for that need."""
+    if not code or len(code) > 100:
+        return []
+    return list(
+        terms.filter(
+            models.Q(code=code) | models.Q(parent__code=code) | models.Q(parent__parent__code=code)
+        ).values_list("pk", flat=True)
+    )
+
+
 @sensitive_variables("data", "handoff")
 def submit_referral(
     *,
@@ -216,6 +252,26 @@ def renew_consent(*, user: Any, referral: Referral, data: dict[str, Any]) -> Ref
         ),
         handoff=handoff if handoff.as_dict() else None,
     )
+
+
+def referrer_name(referral: Referral) -> str:
+    """The referring member's name as they gave it to their organisation (never the client's)."""
+    user = referral.referring_user
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def organization_phone(organization_id: Any) -> str:
+    """The organisation's own public number, intake lines first."""
+    from services.models import Phone
+
+    phone = (
+        Phone.objects.filter(organization_id=organization_id)
+        .order_by("-is_intake", "number")
+        .first()
+    )
+    return phone.number if phone is not None else ""
 
 
 def public_phone(service: Service) -> str:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
 from config.languages import OWN_NAMES
-from referrals import crypto, staff
+from referrals import crypto, notices, staff
 from referrals.actions import CONSENT_SCRIPT_VERSION
 from referrals.forms import (
     CONTACT_FIELDS,
@@ -47,7 +47,7 @@ METHOD_LABELS = dict(Consent.Method.choices)
 def _list(request: HttpRequest, queryset: Any, template: str, title: str) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    queryset = staff.filter_inbox(queryset, data)
+    queryset = staff.as_queue(staff.filter_inbox(queryset, data))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(request, template, {"form": form, "page": page, "title": title})
 
@@ -66,6 +66,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def sent(request: HttpRequest) -> HttpResponse:
     if not permissions.may_use_staff_area(request.user):
         raise Http404
+    notices.mark_sent_seen(request)
     return _list(request, staff.sent_by(request.user), "referrals/list.html", gettext("Sent"))
 
 
@@ -109,6 +110,9 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "is_referring": is_referring,
         "may_renew": is_referring and staff.may_renew_consent(referral),
         "needs": list(referral.needs.all()) if view.needs else [],
+        # Who to call back when the client is reached only through the referring organisation.
+        "referrer_name": staff.referrer_name(referral),
+        "referrer_phone": staff.organization_phone(referral.referring_organization_id),
     }
 
 
@@ -259,6 +263,8 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             initial={
                 "client_language": language,
                 "script_language": language,
+                # From the desk: the need searched for, as a code (never words about the client).
+                "needs": staff.needs_from_code(terms, request.GET.get("need", "")),
                 "urgency": "routine",
                 "consent_method": "verbal",
                 # A fresh key per rendered form: a double submit or a retry makes one referral.

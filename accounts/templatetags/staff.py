@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from accounts.navigation import items_for
+from accounts.navigation import items_for, notices_for
 
 register = template.Library()
 
@@ -15,6 +15,12 @@ register = template.Library()
 def staff_navigation(context: Any) -> list[dict[str, Any]]:
     request = context.get("request")
     return items_for(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def staff_notices(context: Any) -> list[dict[str, Any]]:
+    request = context.get("request")
+    return notices_for(request) if request is not None else []
 
 
 @register.filter

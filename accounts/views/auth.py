@@ -17,7 +17,7 @@ from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -34,8 +34,9 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 import audit
 from accounts import backup_codes as codes_lib
+from accounts import permissions
 from accounts.forms import CodeForm, EnrolForm, SignInForm
-from accounts.models import BackupCode, BackupCodeDevice
+from accounts.models import BackupCode, BackupCodeDevice, Role
 from accounts.tasks import send_password_reset
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,22 @@ log = logging.getLogger(__name__)
 BACKUP_CODE_COUNT = 10
 _TOTP_CODE = re.compile(r"^\d{6}$")
 _UIDB64 = re.compile(r"^[0-9A-Za-z_\-]{1,64}$")
+
+
+def _home_after_sign_in(request: HttpRequest, next_url: str) -> str:
+    """Hotline staff start on the desk (the search a call needs), unless a page sent them to
+    sign in; everyone else on the dashboard. Asked once the second factor is verified, when the
+    member's roles count."""
+    if next_url != reverse(settings.LOGIN_REDIRECT_URL):
+        return next_url
+    permissions.forget(request.user)  # read before the second factor counted
+    roles = set(permissions.roles(request.user).values())
+    if roles and roles <= {Role.HOTLINE}:
+        try:
+            return reverse("desk:find")
+        except NoReverseMatch:  # the desk not installed
+            return next_url
+    return next_url
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -144,7 +161,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                     )
                     % {"count": left},
                 )
-            return redirect(next_url)
+            return redirect(_home_after_sign_in(request, next_url))
         audit.record(actor=user, action="accounts.second_factor_failed", request=request)
         form.add_error(
             None,

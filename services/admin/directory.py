@@ -203,6 +203,7 @@ class ServiceAdmin(RefreshSearchMixin, SimpleHistoryAdmin, TabbedTranslationAdmi
         "immigration_status_not_asked",
         "open_24_7",
         "trafficking_specialised",
+        "takes_children",
         "content_language",
     ]
     search_fields = ["name_es", "name_en", "organization__name"]

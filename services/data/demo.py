@@ -119,6 +119,8 @@ class Template:
     populations: tuple[str, ...] = ()
     capacity: int | None = None
     confidential: bool = False
+    takes_children: bool | None = None
+    children_max_age: int | None = None
 
 
 TEMPLATES: tuple[Template, ...] = (
@@ -129,7 +131,7 @@ TEMPLATES: tuple[Template, ...] = (
         "Short-stay shelter for migrants and their families: a bed, hot meals and showers for "
         "up to seven nights.",
         "247", no_id=True, status_not_asked=True, populations=("families", "women", "men"),
-        capacity=40,
+        capacity=40, takes_children=True,
     ),
     Template(
         "trafficking-shelter", ("trafficking-shelter", "case-management"),
@@ -141,6 +143,7 @@ TEMPLATES: tuple[Template, ...] = (
         "legal support. Admission is arranged through the intake line.",
         "247", no_id=True, status_not_asked=True, trafficking=True,
         populations=("women", "trans_nonbinary"), capacity=12, confidential=True,
+        takes_children=False,
     ),
     Template(
         "legal", ("immigration-legal", "asylum"), "Asesoría legal migratoria",
@@ -225,7 +228,7 @@ TEMPLATES: tuple[Template, ...] = (
         "Refugio nocturno de 6 de la tarde a 8 de la mañana; se recibe sin documentos.",
         "Night shelter from 6 pm to 8 am; no documents needed.",
         "overnight", no_id=True, status_not_asked=True, populations=("men", "families"),
-        capacity=60,
+        capacity=60, takes_children=True, children_max_age=12,
     ),
     Template(
         "lgbtq", ("case-management", "mental-health"), "Acompañamiento para personas LGBTIQ+",
@@ -398,6 +401,8 @@ class DemoBuilder:
                 no_id_required=template.no_id,
                 immigration_status_not_asked=template.status_not_asked,
                 trafficking_specialised=template.trafficking,
+                takes_children=template.takes_children,
+                children_max_age=template.children_max_age,
                 open_24_7=template.hours == "247",
                 populations=list(template.populations),
                 capacity_total=capacity_total,

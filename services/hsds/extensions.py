@@ -50,6 +50,8 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
         "is_free": _BOOL,
         "open_24_7": _BOOL,
         "trafficking_specialised": _BOOL,
+        "takes_children": {"type": ["boolean", "null"]},
+        "children_max_age": {"type": ["integer", "null"], "minimum": 0, "maximum": 17},
         "capacity_available": _COUNT,
         "capacity_total": _COUNT,
         "capacity_unit": _TEXT,

@@ -208,6 +208,8 @@ TABLES: tuple[Table, ...] = (
             "is_free",
             "open_24_7",
             "trafficking_specialised",
+            "takes_children",
+            "children_max_age",
             "capacity_available",
             "capacity_total",
             "capacity_unit",

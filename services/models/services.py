@@ -5,6 +5,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from services.models.base import HsdsRecord, Translated
@@ -93,6 +94,18 @@ class Service(HsdsRecord, Translated):
     is_free = models.BooleanField(_("free"), default=False)
     open_24_7 = models.BooleanField(_("open 24/7"), default=False)
     trafficking_specialised = models.BooleanField(_("specialised in trafficking"), default=False)
+    # Whether an adult may come with their children (None: the listing does not say), and the
+    # oldest child's age it takes (None: any age under 18). A hotline asks both on every call
+    # from a parent.
+    takes_children = models.BooleanField(
+        _("takes children with their parent"), null=True, blank=True
+    )
+    children_max_age = models.PositiveSmallIntegerField(
+        _("oldest child's age taken"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(17)],
+    )
     capacity_available = models.PositiveIntegerField(
         _("free beds or places"), null=True, blank=True
     )

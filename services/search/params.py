@@ -52,6 +52,8 @@ class SearchParams:
     modified_after: dt.datetime | None = None
     language: str = ""
     population: str = ""
+    # Several populations at once (women and families): a service must serve every one of them.
+    populations: tuple[str, ...] = ()
     free: bool = False
     no_id: bool = False
     immigration_status_not_asked: bool = False
@@ -172,6 +174,9 @@ def parse_search_params(data: Mapping[str, Any]) -> SearchParams:
     population = _one(data, "population")
     if population and population not in Population.values:
         raise SearchParamError("population", str(_("Unknown population.")))
+    populations = tuple(dict.fromkeys(v.strip() for v in _values(data, "population") if v.strip()))
+    if any(value not in Population.values for value in populations):
+        raise SearchParamError("population", str(_("Unknown population.")))
     language = _one(data, "language").casefold()
     if language and (len(language) != 2 or not language.isalpha()):
         raise SearchParamError("language", str(_("Use a two-letter language code, like es.")))
@@ -195,6 +200,7 @@ def parse_search_params(data: Mapping[str, Any]) -> SearchParams:
         modified_after=modified_after,
         language=language,
         population=population,
+        populations=populations if len(populations) > 1 else (),
         free=_bool(data, "free"),
         no_id=_bool(data, "no_id"),
         immigration_status_not_asked=_bool(data, "immigration_status_not_asked"),

@@ -141,6 +141,7 @@ FLAG_COLUMNS = {
 
 LANGUAGE_SQL = "s.language_codes @> ARRAY[%(language)s]::varchar[]"
 POPULATION_SQL = "s.populations @> ARRAY[%(population)s]::varchar[]"
+POPULATIONS_SQL = "s.populations @> %(populations)s::varchar[]"
 
 
 def _filters(params: SearchParams, now: dt.datetime) -> _Query:
@@ -168,6 +169,9 @@ def _filters(params: SearchParams, now: dt.datetime) -> _Query:
     if params.population:
         where.append(POPULATION_SQL)
         args["population"] = params.population
+    if params.populations:
+        where.append(POPULATIONS_SQL)
+        args["populations"] = list(params.populations)
     where.extend(f"s.{column}" for name, column in FLAG_COLUMNS.items() if getattr(params, name))
     if params.has_capacity:
         # A free bed reported days ago is a guess: the filter trusts what the page shows as known.

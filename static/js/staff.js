@@ -28,3 +28,38 @@
     }).then(go, go);
   }, true);
 }());
+/* The desk: arrow keys move between result cards, R opens the referral form for the card in
+   focus (or the first one). Typing in a field is never taken over. Without script every card is
+   a plain link and the search a plain form. */
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var target = event.target instanceof Element ? event.target : null;
+    if (target && target.closest("input, select, textarea, [contenteditable]")) { return; }
+    var cards = Array.prototype.slice.call(document.querySelectorAll("[data-card]"));
+    if (!cards.length) { return; }
+    var current = target ? target.closest("[data-card]") : null;
+    var index = cards.indexOf(current);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var next = event.key === "ArrowDown" ? index + 1 : index - 1;
+      if (index < 0) { next = 0; }
+      if (next >= 0 && next < cards.length) {
+        event.preventDefault();
+        cards[next].focus();
+      }
+    } else if (event.key === "r" || event.key === "R") {
+      var card = current || cards[0];
+      var refer = card.querySelector("[data-refer]");
+      if (refer) {
+        event.preventDefault();
+        refer.click();
+      }
+    }
+  });
+  /* After a search, the first result takes the focus, so arrows and R work at once. */
+  document.addEventListener("DOMContentLoaded", function () {
+    var first = document.querySelector("[data-card]");
+    if (first && !document.querySelector("[data-focus-first]")) { first.focus(); }
+  });
+}());

@@ -71,10 +71,14 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "may_act_for_referring_side": {"own": {"caseworker", "hotline", "org_admin"}, "other": set()},
     "may_act_for_receiving_side": {"own": {"intake", "org_admin"}, "other": set()},
     "may_read_handoff": {"own": {"intake"}, "other": set()},
+    # Hotline staff of the receiving organisation read its received referrals for a caller who
+    # quotes the code; they make no move and open no contact details.
+    "may_read_received_referral": {"own": {"hotline"}, "other": set()},
+    "may_record_calls": {"own": {"caseworker", "hotline"}, "other": set()},
     # The referral received by "own" (its receivers see the needs, consent allowing); the one
     # received by "other" was sent by "own" (its referrers recorded them and keep seeing them).
     "may_see_needs": {
-        "own": {"intake", "org_admin"},
+        "own": {"intake", "org_admin", "hotline"},
         "other": {"caseworker", "hotline", "org_admin"},
     },
     # A pending intake grant made by someone else: a manager confirms it.
@@ -125,6 +129,10 @@ RULES = {
         u, s.referral_in
     ),
     "may_read_handoff": lambda u, s: permissions.may_read_handoff(u, s.referral_in),
+    "may_read_received_referral": lambda u, s: permissions.may_read_received_referral(
+        u, s.referral_in
+    ),
+    "may_record_calls": lambda u, s: permissions.may_record_calls(u, s.organization),
     "may_see_needs": lambda u, s: permissions.may_see_needs(u, s.referral_in),
     "may_confirm_role": lambda u, s: permissions.may_confirm_role(u, pending_intake(s.membership)),
     "may_verify_listing": lambda u, s: permissions.may_verify_listing(u, s.service),

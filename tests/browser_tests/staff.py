@@ -181,6 +181,8 @@ def make_people() -> dict[str, Member]:
         "beto": (referring, "caseworker"),
         "lola": (referring, "caseworker"),
         "nora": (receiving, "caseworker"),
+        "hana": (referring, "hotline"),
+        "hugo": (receiving, "hotline"),
     }
     people = {}
     for name, (organization, role) in cast.items():

@@ -114,6 +114,8 @@ _MODELS: dict[str, dict[str, str]] = {
         INTERNAL: "id month referring_organization receiving_organization status outcome country "
         "region kind counted_as need count"
     },
+    # A counted call: no caller, no member, nothing finer than the month.
+    "referrals.CallTally": {INTERNAL: "id organization month region need language outcome"},
     # --- services: the public directory, except what finds a confidential shelter -------------
     "services.Organization": {
         PUBLIC: f"{_TRANSLATED_RECORD} name alternate_name description email website tax_status "
@@ -131,7 +133,8 @@ _MODELS: dict[str, dict[str, str]] = {
         "email status interpretation_services application_process fees_description wait_time "
         "fees accreditations eligibility_description minimum_age maximum_age assured_date "
         "assurer_email licenses alert populations immigration_status_not_asked no_id_required "
-        "is_free open_24_7 trafficking_specialised capacity_available capacity_total "
+        "is_free open_24_7 trafficking_specialised takes_children children_max_age "
+        "capacity_available capacity_total "
         "capacity_unit capacity_updated_at last_verified_at language_codes term_ids region_ids "
         "area_region_ids is_accessible time_zone last_verified_method "
         # Derived from Location.public_point and the public texts only (services/search/index.py).

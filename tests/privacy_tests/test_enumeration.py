@@ -52,7 +52,8 @@ def _referral(world) -> Referral:
 def outsiders(world) -> dict:
     """Staff who may not see the referral: a verified partner's caseworker and intake outside it,
     an unverified organisation's admin, and members of the two organisations in roles that do
-    not reach it (intake at the referring side, hotline at the receiving side)."""
+    not reach it (intake at the referring side, a caseworker at the receiving side; hotline
+    staff of the receiving side read its received referrals, so they are not outsiders)."""
     partner = OrganizationFactory(name="Otra Aliada D", is_verified_partner=True)
     unverified = OrganizationFactory(name="Colectivo E", is_verified_partner=False)
     return {
@@ -60,7 +61,7 @@ def outsiders(world) -> dict:
         "intake-d": member("intake-d", partner, "intake"),
         "org_admin-e": member("org_admin-e", unverified, "org_admin"),
         "intake-a": world["intake-a"],
-        "hotline-b": world["hotline-b"],
+        "caseworker-b": world["caseworker-b"],
     }
 
 

@@ -270,6 +270,8 @@ class ServiceSerializer(PublicSerializer):
     is_free = serializers.BooleanField()
     open_24_7 = serializers.BooleanField()
     trafficking_specialised = serializers.BooleanField()
+    takes_children = serializers.BooleanField(allow_null=True)
+    children_max_age = serializers.IntegerField(allow_null=True)
     # Null ("unknown") once the figure is older than 72 hours, as on the public page.
     capacity_available = serializers.SerializerMethodField()
     capacity_total = serializers.IntegerField(allow_null=True)
