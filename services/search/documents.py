@@ -172,7 +172,11 @@ def rebuild(ids: Iterable[uuid.UUID]) -> int:
             cursor.executemany(
                 "INSERT INTO services_servicedocument"
                 " (service_id, lang, body, hours, changed_at, service_modified)"
-                " VALUES (%s, %s, %s, %s::jsonb, %s, %s)",
+                " VALUES (%s, %s, %s, %s::jsonb, %s, %s)"
+                # Two refreshes of one service at once: the later commit's documents stay.
+                " ON CONFLICT (service_id, lang) DO UPDATE SET body = EXCLUDED.body,"
+                " hours = EXCLUDED.hours, changed_at = EXCLUDED.changed_at,"
+                " service_modified = EXCLUDED.service_modified",
                 rows,
             )
             built += len(services)
@@ -217,6 +221,8 @@ def page_items(
             item, moment = built[service_id]
             item = dict(item)
             item["distance_km"] = distance
+        elif found.get(service_id) is None or found[service_id][1] is None:
+            continue  # deleted between the search statement and this one
         else:
             _id, body, stored_hours, moment, open_24_7, capacity, capacity_at = found[service_id]
             item = json.loads(body)
