@@ -17,6 +17,9 @@ class ServicesConfig(AppConfig):
         from services.search import cache as result_cache
 
         result_cache.connect_signals(list(self.get_models()))
+        from services.search import documents
+
+        documents.connect_signals()
         LANG_INFO.setdefault(
             "ht", {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl"}
         )

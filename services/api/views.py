@@ -2,7 +2,9 @@
 
 Services are found by services.search (the one query layer the pages use too); every response
 is built by the public serializers, which show locations only through
-services.confidential.public_location(). Responses set no cookie: no authentication is read and no
+services.confidential.public_location(). The plain list item is served from the documents
+those serializers stored per service and language (services/search/documents.py), with the
+values of the moment and of the search (distance, "open now", free places) filled in. Responses set no cookie: no authentication is read and no
 session is touched.
 """
 
@@ -49,6 +51,7 @@ from services.models import (
 from services.search import (
     PlaceNotFound,
     SearchParamError,
+    documents,
     load_services,
     parse_search_params,
     search,
@@ -94,6 +97,8 @@ class PublicApiView(APIView):
         if fmt and str(fmt).strip().lower() != "json":
             raise SearchParamError("format", _("Only json is available: page through the results."))
         self.changed_objects: list[Any] = []
+        # The latest change among the rows a stored-document response was stitched from.
+        self.changed_at: Any = None
 
     def _params(self, request: Request) -> Any:
         return request.query_params
@@ -165,7 +170,7 @@ class PublicApiView(APIView):
         response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
         response["ETag"] = etag
-        changed = _changed_at(self.changed_objects)
+        changed = getattr(self, "changed_at", None) or _changed_at(self.changed_objects)
         timestamp = int(changed.timestamp()) if changed is not None else None
         if timestamp is not None:
             response["Last-Modified"] = http_date(timestamp)
@@ -217,8 +222,13 @@ class ServiceListView(PublicApiView):
         search_params = parse_search_params(data)
         full = p.flag(data, "full")
         minimal = p.flag(data, "minimal")
-        # What is loaded follows what the response shows: the plain list item needs no phones,
-        # addresses or languages (services/search/results.py, LOADS).
+        if not full and not minimal:
+            # The plain list item is stored per service and language (search/documents.py):
+            # one query reads the page's documents, no model is loaded.
+            result = search(search_params, lang=self.lang, load="rows")
+            contents, self.changed_at = documents.page_items(result.rows, lang=self.lang)
+            return Response(self._page(result, contents))
+        # What is loaded follows what the response shows (services/search/results.py, LOADS).
         result = search(search_params, lang=self.lang, load="full" if full else "api")
         services = [hit.service for hit in result.hits]
         self.changed_objects = services
@@ -230,14 +240,6 @@ class ServiceListView(PublicApiView):
                 }
                 for x in services
             ]
-        elif not full:
-            # The list item shows no location, phone or contact: no confidential rule applies
-            # and none needs looking up.
-            contents = s.service_list_items(
-                services,
-                lang=self.lang,
-                distances={hit.service.id: hit.distance_km for hit in result.hits},
-            )
         else:
             loading.prefetch_full_services(services)
             context = self.context(
@@ -249,6 +251,10 @@ class ServiceListView(PublicApiView):
             context["attributes"] = self.attributes_for(ids, context["confidential_location_ids"])
             context["metadata"] = history_metadata([x.id for x in services])
             contents = s.ServiceDetailSerializer(services, many=True, context=context).data
+        return Response(self._page(result, contents))
+
+    @staticmethod
+    def _page(result: Any, contents: Any) -> dict:
         page = p.page_wrapper(
             contents, total=result.total, page=result.page, per_page=result.per_page
         )
@@ -256,7 +262,7 @@ class ServiceListView(PublicApiView):
             # The place the search was centred on, and the other readings of a typed one.
             page["origin"] = result.origin.as_dict()
             page["alternatives"] = [place.as_dict() for place in result.origin.alternatives]
-        return Response(page)
+        return page
 
     @extend_schema(
         operation_id="services_list",
@@ -453,6 +459,10 @@ class ServiceAtLocationListView(PublicApiView):
             )
         serializer = s.ServiceAtLocationDetailSerializer if full else s.ServiceAtLocationSerializer
         contents = serializer(sals, many=True, context=context).data
+        return Response(self._page(result, contents))
+
+    @staticmethod
+    def _page(result: Any, contents: Any) -> dict:
         page = p.page_wrapper(
             contents, total=result.total, page=result.page, per_page=result.per_page
         )
@@ -460,7 +470,7 @@ class ServiceAtLocationListView(PublicApiView):
             # The place the search was centred on, and the other readings of a typed one.
             page["origin"] = result.origin.as_dict()
             page["alternatives"] = [place.as_dict() for place in result.origin.alternatives]
-        return Response(page)
+        return page
 
 
 class ServiceAtLocationDetailView(PublicApiView):

@@ -237,7 +237,7 @@ def _refresh_in_parallel(ids: list[str], workers: int, *, replica: bool) -> None
                 with connection.cursor() as cursor:
                     cursor.execute("SET session_replication_role = replica")
             for chunk in part:
-                refresh_services(chunk, words=False)
+                refresh_services(chunk, words=False, documents=False)
         finally:
             connection.close()
 
@@ -531,7 +531,7 @@ def _generate(
             _refresh_in_parallel(new_ids, workers, replica=replica)
         else:
             for i in range(0, len(new_ids), BATCH):
-                refresh_services(new_ids[i : i + BATCH], words=False)
+                refresh_services(new_ids[i : i + BATCH], words=False, documents=False)
         refresh_words()
         timings["refresh_s"] = round(time.monotonic() - step, 1)
         log(f"Search columns: {timings['refresh_s']} s")

@@ -6,7 +6,7 @@ from services.models.organizations import Funding, Organization, OrganizationIde
 from services.models.regions import PostalCode, Region
 
 # Loaded for Django; not a directory model (no admin, no API): search's own copy of columns.
-from services.models.search_rows import SearchFacet, SearchRow  # noqa: F401
+from services.models.search_rows import SearchFacet, SearchRow, ServiceDocument  # noqa: F401
 from services.models.services import (
     CostOption,
     Population,

@@ -111,3 +111,34 @@ class SearchFacet(models.Model):
                 name="searchfacet_sort_en",
             ),
         ]
+
+
+class ServiceDocument(models.Model):
+    """A service's public API list item in one content language, built from the models by
+    services/search/documents.py whenever refresh_services() recomputes its search row, so that
+    a search page is read as stored JSON instead of loaded and serialised model by model.
+
+    `body` is the item as the serializer gives it, per-request keys (distance, "open now",
+    current free places) still in place; `hours` is what "open now" reads (zone and rules);
+    `changed_at` the latest change among the rows the item was built from (the API's
+    Last-Modified); `service_modified` the service's own `last_modified` at build, so that a
+    document older than its service's row is never served. Only services the public may see
+    have one."""
+
+    pk = models.CompositePrimaryKey("service", "lang")
+    service = models.ForeignKey(
+        "services.Service",
+        # The database deletes these rows with their service (ON DELETE CASCADE, added in SQL),
+        # however the service is deleted.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        # The primary key (service, lang) serves every look-up by service.
+        db_index=False,
+        related_name="+",
+    )
+    lang = models.CharField(max_length=5)
+    # JSON text, not jsonb: jsonb would reorder the keys, and the response must be identical.
+    body = models.TextField()
+    hours = models.JSONField(null=True)
+    changed_at = models.DateTimeField(null=True)
+    service_modified = models.DateTimeField()

@@ -2,7 +2,8 @@
 
 A request walks this package once: `params` reads what the visitor asked, `places` turns a typed
 place into a point or region, `query` picks the matching ids in the narrow search table (`rows`,
-kept in step by `index`), and `results` loads the hits with only what the public may see of them. `cache` shares a
+kept in step by `index`), and `results` loads the hits with only what the public may see of them; `documents` keeps
+each public service's API list item, built by the refresh, so an API page loads no model. `cache` shares a
 search's ids, distances and total between visitors for a short while, never the words or the
 place, and forgets them at any public change.
 Callers import from here; the modules below are the package's own business.

@@ -6,8 +6,11 @@ English stemming, accent-free, with the labels and keywords of the service's tax
 spoken languages, term ids, regions served, accessibility, time zone and the minutes of the
 local week the service is open. It also adds new words to the typo lexicon.
 
-Everything that changes a service's listing calls `refresh_services()` (listings/upkeep.py, the admin,
-imports, load_demo, generate_directory), so that search never reads stale columns.
+After the columns, `refresh_services()` rebuilds the services' public documents
+(services/search/documents.py); bulk loads (imports, generate_directory) discard them instead
+and leave them to `build_documents`. Everything that changes a service's listing calls
+`refresh_services()` (listings/upkeep.py, the admin, imports, load_demo, generate_directory),
+so that search never reads stale columns or documents.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from services.search import cache as result_cache
+from services.search import documents as public_documents
 
 # The function lives in a migration (0003); this copy is what the migration installs, so that
 # the SQL is reviewed once, here.
@@ -347,10 +351,15 @@ DROP FUNCTION IF EXISTS enlace_public_point(geography, boolean);
 """
 
 
-def refresh_services(ids: Iterable[uuid.UUID | str] | None = None, *, words: bool = True) -> int:
-    """Recomputes the search columns of these services (None: every service). `words=False`
-    skips the typo lexicon, which parallel bulk refreshes fill once at the end
-    (refresh_words). Search results cached before the refresh are no longer served."""
+def refresh_services(
+    ids: Iterable[uuid.UUID | str] | None = None, *, words: bool = True, documents: bool = True
+) -> int:
+    """Recomputes the search columns of these services (None: every service), then their public
+    documents (services/search/documents.py). `words=False` skips the typo lexicon, which
+    parallel bulk refreshes fill once at the end (refresh_words); `documents=False` leaves the
+    documents to `build_documents` (bulk loads: until then those services' items are built
+    from the models, as before). Search results cached before the refresh are no longer
+    served."""
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute("SELECT enlace_refresh_services(NULL, %s)", [words])
@@ -360,6 +369,16 @@ def refresh_services(ids: Iterable[uuid.UUID | str] | None = None, *, words: boo
                 return 0
             cursor.execute("SELECT enlace_refresh_services(%s::uuid[], %s)", [id_list, words])
         changed = cursor.fetchone()[0]
+    if documents:
+        if ids is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id FROM services_service")
+                id_list = [row[0] for row in cursor.fetchall()]
+        public_documents.rebuild(id_list)
+    else:
+        # A document older than the refresh must never be served: gone, the item is built
+        # from the models until build_documents runs.
+        public_documents.discard(None if ids is None else id_list)
     result_cache.directory_changed()
     return changed
 

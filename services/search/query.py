@@ -59,6 +59,8 @@ class SearchResult:
     extra: dict[str, Any] = field(default_factory=dict)
     # True when the search has more matches than `total`: searches count up to COUNT_LIMIT.
     total_is_lower_bound: bool = False
+    # The page as [(service id, metres from the origin or None)], in order.
+    rows: list[tuple[uuid.UUID, float | None]] = field(default_factory=list)
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -571,7 +573,8 @@ def search(
 ) -> SearchResult:
     """Services matching `params`: one page of them and the total, in a constant number of
     queries whatever the page size. Distances are from public points only. `load` says what the
-    caller shows of each hit (results.LOADS), hence what is loaded for it."""
+    caller shows of each hit (results.LOADS), hence what is loaded for it; "rows" loads nothing
+    (the caller reads `rows`, e.g. from stored documents, services/search/documents.py)."""
     # Only a search of the present moment may be answered from the shared cache: one asked
     # about another moment (`now` given) is computed every time.
     cacheable = now is None and result_cache.enabled()
@@ -588,7 +591,7 @@ def search(
         total, more, rows, corrected = _compute(params, origin, lang=lang, now=now)
         if key is not None and not corrected:
             result_cache.store(key, version, (total, more, rows))
-    hits = build_hits(rows, origin.point if origin else None, load)
+    hits = [] if load == "rows" else build_hits(rows, origin.point if origin else None, load)
     return SearchResult(
         hits=hits,
         total=total,
@@ -598,6 +601,7 @@ def search(
         origin=origin,
         corrected_text=corrected,
         total_is_lower_bound=more,
+        rows=list(rows),
     )
 
 

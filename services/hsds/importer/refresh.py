@@ -133,7 +133,7 @@ class Refresher:
                 with connection.cursor() as cursor:
                     cursor.execute(_reached_sql(written), written)
                     ids = [r[0] for r in cursor.fetchall()]
-                refresh_services(ids)
+                refresh_services(ids, documents=False)
         except DatabaseError:
             # A lock conflict with the writer, say: the end of the run finds these services
             # from the run's provenance and refreshes them.
@@ -204,5 +204,5 @@ def refresh_search(state: ImportState, refresher: Refresher | None, batch: int =
     ids = sorted(state.touched)
     for start in range(0, len(ids), batch):
         with transaction.atomic():
-            refresh_services(ids[start : start + batch])
+            refresh_services(ids[start : start + batch], documents=False)
     state.touched.clear()
