@@ -155,7 +155,10 @@ def _ewkt(longitude: Any, latitude: Any) -> str:
 
 
 def _first_level(country: str) -> list[Any]:
-    subs = pycountry.subdivisions.get(country_code=country) or []
+    # pycountry gives a set; admin1_mapping() lets the first subdivision to claim a town keep
+    # it, so an order that changed with the interpreter's hash seed gave some towns another
+    # province (and another code) on each load.
+    subs = sorted(pycountry.subdivisions.get(country_code=country) or [], key=lambda s: s.code)
     provinces = country in PROVINCES_AS_FIRST_LEVEL
     return [s for s in subs if (s.parent_code is None) != provinces]
 
@@ -214,6 +217,17 @@ FROM region_load l LEFT JOIN services_region p ON p.code = l.parent_code
 WHERE l.level = %s
 ON CONFLICT (code) DO NOTHING
 """
+# A town (a GeoNames id) stored under another subdivision's code than the one it is staged under
+# now: loads once gave some towns a province that depended on the interpreter's hash seed. The
+# stored row takes the staged code and parent, so that it is not inserted a second time.
+_TOWN_MOVE = """
+UPDATE services_region r SET code = l.code, parent_id = p.id
+FROM region_load l JOIN services_region p ON p.code = l.parent_code
+WHERE l.level = 2 AND r.level = 2 AND r.country_code = l.country_code AND r.code <> l.code
+  AND split_part(r.code, '-', 3) = split_part(l.code, '-', 3)
+  AND split_part(l.code, '-', 3) ~ '^[0-9]+$'
+  AND NOT EXISTS (SELECT 1 FROM services_region d WHERE d.code = l.code)
+"""
 # Postal codes staged at level 3, with their town's code as parent_code.
 _POSTAL_INSERT = """
 INSERT INTO services_postalcode (country_code, code, name, centre, region_id)
@@ -260,7 +274,11 @@ def _subdivision_rows(
         town = biggest.get(sub.code)
         typed = [sub.code.split("-")[1]] if country_code in TYPED_CODE_COUNTRIES else []
         aliases = [
-            *(v for name in {*shown.values(), sub.name} for v in _subdivision_variants(name)),
+            *(
+                v
+                for name in dict.fromkeys([*shown.values(), sub.name])
+                for v in _subdivision_variants(name)
+            ),
             *typed,
             *SUBDIVISION_ALIASES.get(sub.code, ()),
         ]
@@ -429,6 +447,9 @@ def load_regions(
         # `enlace_analyze` (a plain ANALYZE would be skipped with a warning).
         cursor.execute("ANALYZE region_load")
         for level, key in ((0, "countries"), (1, "subdivisions"), (2, "municipalities")):
+            if level == 2:
+                cursor.execute(_TOWN_MOVE)
+                created["towns_moved"] = cursor.rowcount
             cursor.execute(_REGION_INSERT, [level])
             created[key] = cursor.rowcount
             _analyze(cursor, Region)
