@@ -131,17 +131,20 @@ def nothing_more() -> str:
     return gettext("There is nothing more to show.")
 
 
-def too_many(country: str) -> str:
-    text = gettext("Too many messages. Wait a few minutes and write again.")
+def _with_emergency(text: str, country: str) -> str:
     number = EMERGENCY_NUMBERS.get(country)
     if number:
         text += " " + gettext("Emergency: %(number)s") % {"number": number}
     return segments.cheapest(text)
+
+
+def too_many(country: str) -> str:
+    return _with_emergency(
+        gettext("Too many messages. Wait a few minutes and write again."), country
+    )
 
 
 def unavailable(country: str) -> str:
-    text = gettext("Sorry, we cannot answer now. Try again in a few minutes.")
-    number = EMERGENCY_NUMBERS.get(country)
-    if number:
-        text += " " + gettext("Emergency: %(number)s") % {"number": number}
-    return segments.cheapest(text)
+    return _with_emergency(
+        gettext("Sorry, we cannot answer now. Try again in a few minutes."), country
+    )
