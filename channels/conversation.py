@@ -18,7 +18,7 @@ Invariants:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import translation
 from django.utils.translation import gettext
@@ -71,9 +71,15 @@ def respond(*, body: str, sender: str, channel: str, message_id: str = "") -> An
             return Answer(replies.unavailable(country), language)
 
 
-def _listings(views: list) -> list[replies.Listing]:
-    found = []
+def _listings(views: list, limit: int = PAGE_SIZE) -> tuple[list[replies.Listing], set]:
+    """The first `limit` views with a phone as listings, and the ids of the views read to find
+    them (a listing without a phone is of no use in a text message)."""
+    found: list[replies.Listing] = []
+    read: set = set()
     for view in views:
+        if len(found) == limit:
+            break
+        read.add(view.service.id)
         if not view.phones:
             continue
         found.append(
@@ -85,7 +91,7 @@ def _listings(views: list) -> list[replies.Listing]:
                 is_free=view.service.is_free,
             )
         )
-    return found
+    return found, read
 
 
 def _answer(body: str, who: str, sender_country_code: str) -> Answer:
@@ -129,20 +135,21 @@ def _search(read: reading.Reading, who: str, sender_country_code: str) -> Answer
         country=home.code if home else "",
         # Without a place, the sender's country is where to look.
         region=home.code if home and not read.place else "",
-        # Stray words narrow nothing when a need or a place was understood ("please", a name).
-        text="" if (read.need or read.place) else read.text,
+        # Other words say what is needed when no need word did ("comida Cúcuta"); next to a
+        # need word they are mostly asides ("urgente", a name) and narrow nothing.
+        text="" if read.need else read.text,
         per_page=KEPT,
     )
-    try:
-        result = search(params, lang=read.language, load="page")
-    except SearchParamError:
-        result = None
+    result = _run(params, read.language)
+    if params.text and read.place and (result is None or not result.hits):
+        # Words the listings do not use: everything at the place rather than nothing.
+        result = _run(replace(params, text=""), read.language)
     origin = result.origin if result is not None else None
     country = (origin.country if origin is not None else "") or sender_country_code
     hotline = national_hotline(country, read.language) if country else None
     head = _head(read, country, hotline)
     views = hit_views(result.hits, read.language) if result is not None else []
-    listings = _listings(views)
+    listings, read_ids = _listings(views)
     if not listings:
         memory.keep_pages(who, memory.Pages(rows=[], language=read.language, country=country))
         text = replies.fit(
@@ -152,18 +159,25 @@ def _search(read: reading.Reading, who: str, sender_country_code: str) -> Answer
             _with_help(replies.closing(country, hotline, more=False)),
         )
         return Answer(text, read.language)
-    shown_ids = {view.service.id for view in views[:PAGE_SIZE]}
-    rest = [row for row in result.rows if row[0] not in shown_ids]
+    rest = [row for row in result.rows if row[0] not in read_ids]
     memory.keep_pages(
-        who, memory.Pages(rows=rest, language=read.language, country=country, shown=PAGE_SIZE)
+        who,
+        memory.Pages(rows=rest, language=read.language, country=country, shown=len(listings)),
     )
     text = replies.fit(
         head,
         _title(read, origin),
-        listings[:PAGE_SIZE],
+        listings,
         replies.closing(country, hotline, more=bool(rest)),
     )
     return Answer(text, read.language)
+
+
+def _run(params: SearchParams, language: str):
+    try:
+        return search(params, lang=language, load="page")
+    except SearchParamError:
+        return None
 
 
 def _title(read: reading.Reading, origin) -> str:
@@ -191,14 +205,14 @@ def _more(who: str, read: reading.Reading, sender_country_code: str) -> Answer:
         rows = [row for row in pages.rows if row[0] in public]
         page, rest = rows[:PAGE_SIZE], rows[PAGE_SIZE:]
         views = hit_views(build_hits(page, None, "page"), language)
+        listings, _read = _listings(views)
         memory.keep_pages(
             who,
             memory.Pages(
-                rows=rest, language=language, country=country, shown=pages.shown + len(page)
+                rows=rest, language=language, country=country, shown=pages.shown + len(listings)
             ),
         )
         hotline = national_hotline(country, language) if country else None
-        listings = _listings(views)
         text = replies.fit(
             _head(read, country, hotline),
             gettext("More results:") if listings else replies.nothing_more(),

@@ -90,3 +90,67 @@ def test_an_emergency_where_we_list_no_hotline_says_so_plainly(sms, world):
     text = message_of(sms.send("peligro", sender="+56912345678"))
     assert "133" in text.splitlines()[0]  # Chile's Carabineros
     assert "no" in text.splitlines()[1].casefold()
+
+
+def test_long_names_are_shortened_so_three_listings_still_fit_three_segments(
+    sms, world, make_service
+):
+    long_name = "Fundación para la Atención Integral de Personas Sobrevivientes " * 3
+    for n, service in enumerate(world.cucuta[:3], start=1):
+        service.name_es = f"{long_name} {n}"
+        service.save()
+    from services.search.index import refresh_services
+
+    refresh_services([s.id for s in world.cucuta[:3]])
+    text = message_of(sms.send("albergue Cúcuta"))
+    counted = segments.count(text)
+    assert counted.segments <= 3 and counted.encoding == segments.GSM7
+    assert [line[:2] for line in text.splitlines() if line[1:2] == ")"] == ["1)", "2)", "3)"]
+    assert "..." in text
+    assert "01 8000 522020" in text
+
+
+def test_a_name_no_gsm_letter_can_spell_is_sent_in_ucs2_within_three_segments(sms, world):
+    service = world.cucuta[0]
+    service.name_es = "Albergue 🏠 Casa Esperanza — Dom Nadiyi"
+    service.save()
+    from services.search.index import refresh_services
+
+    refresh_services([service.id])
+    text = message_of(sms.send("albergue Cúcuta"))
+    counted = segments.count(text)
+    assert counted.encoding == segments.UCS2
+    assert counted.segments <= 3
+    assert "1) Albergue 🏠" in text
+
+
+def test_words_beside_a_place_search_its_listings_and_fall_back_to_all_of_them(
+    sms, world, make_service
+):
+    from tests.channels_tests.conftest import CUCUTA
+
+    make_service(
+        "Comedor Solidario Cúcuta",
+        description_es="comida caliente cada día",
+        at=(CUCUTA[0] + 0.05, CUCUTA[1]),
+        region=world.cucuta[0].service_at_locations.first().location.region,
+        terms=("food",),
+    )
+    food = message_of(sms.send("comida Cúcuta"))
+    assert "1) Comedor Solidario Cucuta" in food
+    anything = message_of(sms.send("xyzzy Cúcuta"))
+    assert "1) Albergue Cucuta 1" in anything
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        ("advogado Houston", "Houston, Texas:"),
+        ("avocat Houston", "Houston, Texas:"),
+        ("avoka Houston", "Houston, Texas:"),
+    ],
+)
+def test_need_words_of_portuguese_french_and_creole_find_the_same_listings(sms, world, body, title):
+    text = message_of(sms.send(body, sender=US_SENDER))
+    assert text.splitlines()[0].endswith(title)
+    assert "Houston Legal Aid" in text or "Abogados Houston" in text
