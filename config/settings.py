@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "services",
     "referrals",
     "reports",
+    "channels",
     # Every change to a listing, with who, when and from what source (services/translation.py).
     "simple_history",
 ]
@@ -356,6 +357,16 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
 }
+# Search by text message (channels/). Twilio signs each webhook with the account's auth token;
+# RapidPro/TextIt sends the shared secret in X-Enlace-Secret. Unset, the endpoint answers 404.
+TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN")
+RAPIDPRO_WEBHOOK_SECRET = env_secret("RAPIDPRO_WEBHOOK_SECRET")
+# Messages one phone may send in the window before a single "wait" notice and then silence
+# (each answer costs the NGO); kept under a keyed hash of the number, never the number.
+CHANNEL_MESSAGES_PER_WINDOW = env_int("CHANNEL_MESSAGES_PER_WINDOW", 10)
+CHANNEL_WINDOW_SECONDS = env_int("CHANNEL_WINDOW_SECONDS", 600)
+# How long "MAS" can page and a gateway's message id is remembered (30 minutes at most).
+CHANNEL_MEMORY_SECONDS = min(env_int("CHANNEL_MEMORY_SECONDS", 1800), 1800)
 # Duplicate listings (services/listings/duplicates.py): pairs scoring at least this are queued for a
 # steward; only pairs at or above the auto-merge score (unset: never) merge without one.
 DUPLICATES_MIN_SCORE = float(env_str("DUPLICATES_MIN_SCORE", "0.75"))

@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", DocsView.as_view(), name="api-docs"),
     path("api/staff/", include("accounts.api.urls")),
+    # Text-message gateways (Twilio, RapidPro): signed POSTs, no language prefix, no cookie.
+    path("channels/", include("channels.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -5,6 +5,8 @@
 source "$(dirname "$0")/common.sh"
 ENV_FILE="$ROOT/.env"
 chain_key() { printf 'dev1:%s' "$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"; }
+# Development secrets of the text-message gateways (README "Text messages"): tests sign with them.
+random_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 if [ -f "$ENV_FILE" ]; then
   # A .env from an older checkout: add what it lacks, and move the application off the
   # superuser onto its own role (the owner's URL is for migrate alone).
@@ -12,6 +14,12 @@ if [ -f "$ENV_FILE" ]; then
     echo "AUDIT_CHAIN_KEY=$(chain_key)" >> "$ENV_FILE"
     echo "Added AUDIT_CHAIN_KEY to .env"
   fi
+  for name in TWILIO_AUTH_TOKEN RAPIDPRO_WEBHOOK_SECRET; do
+    if ! grep -q "^$name=" "$ENV_FILE"; then
+      echo "$name=$(random_token)" >> "$ENV_FILE"
+      echo "Added $name to .env"
+    fi
+  done
   if ! grep -q '^DATABASE_OWNER_URL=' "$ENV_FILE"; then
     sed -i '/^DATABASE_URL=/d' "$ENV_FILE"
     "$ROOT/scripts/services.sh" env | grep '^DATABASE_' >> "$ENV_FILE"
@@ -27,6 +35,8 @@ cat > "$ENV_FILE" <<ENV
 SECRET_KEY=$secret
 HANDOFF_MASTER_KEY=$master
 AUDIT_CHAIN_KEY=$(chain_key)
+TWILIO_AUTH_TOKEN=$(random_token)
+RAPIDPRO_WEBHOOK_SECRET=$(random_token)
 DEBUG=1
 ALLOWED_HOSTS=localhost,127.0.0.1,[::1]
 SECURE_SSL_REDIRECT=0

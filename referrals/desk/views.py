@@ -32,7 +32,7 @@ from referrals.transitions import TransitionError
 from services.models import Region, TaxonomyTerm
 from services.search import SearchParamError, parse_search_params, search
 from services.search.needs import split_need
-from services.search.places import resolve_place
+from services.search.places import split_place
 
 SESSION_KEY = "enlace.desk.search"
 # The desk compares the best matches of one search on one screen and re-sorts them there.
@@ -52,18 +52,6 @@ def _staff_or_404(request: HttpRequest) -> None:
         raise Http404
 
 
-def _split_place(text: str) -> tuple[str, str]:
-    """(place, other words): the whole text, or its last two or last word, when it names a
-    place ("refugio cucuta" → "cucuta")."""
-    words = text.split()
-    for size in (len(words), 2, 1):
-        if 0 < size <= len(words):
-            candidate = " ".join(words[-size:])
-            if resolve_place(candidate) is not None:
-                return candidate, " ".join(words[:-size])
-    return "", text
-
-
 def _search_query(data: dict[str, Any], lang: str) -> tuple[dict[str, Any], str]:
     """The search parameters of a valid desk form, and the need code it searched for."""
     text = (data.get("q") or "").strip()
@@ -72,7 +60,7 @@ def _search_query(data: dict[str, Any], lang: str) -> tuple[dict[str, Any], str]
         need, text = split_need(text)
     place = (data.get("place") or "").strip()
     if text and not place:
-        place, text = _split_place(text)
+        place, text = split_place(text)
     populations = list(data.get("population") or [])
     if data.get("children"):
         populations.append("families")

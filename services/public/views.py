@@ -126,7 +126,7 @@ def _card_phones(
     return unique
 
 
-def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
+def hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
     """The cards of `hits`, which search has already left public."""
     views = []
     for hit in hits:
@@ -199,7 +199,7 @@ def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[H
         lang=lang,
         load="page",
     )
-    return _hit_views(
+    return hit_views(
         [
             hit
             for hit in result.hits
@@ -377,7 +377,7 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
             result = search(params, lang=lang, load="page")
     except SearchParamError as exc:
         error, result = exc, None
-    hits = _hit_views(result.hits, lang) if result else []
+    hits = hit_views(result.hits, lang) if result else []
     origin_country = None
     if result is not None and not hits:
         origin_region = result.origin.region if result.origin else None
@@ -658,7 +658,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
             "chain": list(reversed(region.ancestors_and_self()))[:-1],
             "children": children,
             "result": result,
-            "hits": _hit_views(result.hits, lang),
+            "hits": hit_views(result.hits, lang),
             "page_query": "",
         },
     )

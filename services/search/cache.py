@@ -175,12 +175,17 @@ def store(key: str, version: str | None, page: Page) -> None:
 
 def _still_public(ids: list[uuid.UUID]) -> bool:
     """Whether every id is still an active listing fresh enough for public search."""
+    return len(still_public_ids(ids)) == len(set(ids))
+
+
+def still_public_ids(ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of `ids` that are still active listings fresh enough for public search."""
     if not ids:
-        return True
+        return set()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM services_searchrow s WHERE s.id = ANY(%s)"  # noqa: S608  # nosec B608 — a constant SQL expression; the values are parameters
+            f"SELECT s.id FROM services_searchrow s WHERE s.id = ANY(%s)"  # noqa: S608  # nosec B608 — a constant SQL expression; the values are parameters
             f" AND s.status = 'active' AND {FRESHNESS_SQL} >= %s",
-            [ids, fresh_since()],
+            [list(ids), fresh_since()],
         )
-        return cursor.fetchone()[0] == len(set(ids))
+        return {row[0] for row in cursor.fetchall()}

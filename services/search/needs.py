@@ -30,6 +30,8 @@ NEED_PHRASES: tuple[tuple[str, str], ...] = (
     ("refugee", "asylum"),
     ("refugie", "asylum"),
     ("refijye", "asylum"),
+    ("asile", "asylum"),
+    ("azil", "asylum"),
     # a place to sleep tonight
     ("casa refugio", "housing"),
     ("casa de acogida", "housing"),
@@ -46,15 +48,32 @@ NEED_PHRASES: tuple[tuple[str, str], ...] = (
     ("abri", "housing"),
     ("kay", "housing"),
     # the other main needs
+    ("logement", "housing"),
+    # the other main needs, as said in Spanish, English, Portuguese, French and Creole
     ("abogado", "legal"),
     ("abogada", "legal"),
     ("asesoria legal", "legal"),
     ("lawyer", "legal"),
+    ("attorney", "legal"),
+    ("legal aid", "legal"),
+    ("advogado", "legal"),
+    ("advogada", "legal"),
+    ("avocat", "legal"),
+    ("avocate", "legal"),
+    ("avoka", "legal"),
     ("linea de ayuda", "hotline"),
     ("hotline", "hotline"),
+    ("helpline", "hotline"),
     ("medico", "health"),
     ("salud", "health"),
     ("health", "health"),
+    ("doctor", "health"),
+    ("clinic", "health"),
+    ("saude", "health"),
+    ("medecin", "health"),
+    ("sante", "health"),
+    ("dokte", "health"),
+    ("lopital", "health"),
 )
 
 

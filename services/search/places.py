@@ -414,6 +414,23 @@ def resolve_place(
     return read_place(text, country=country, context=context).origin
 
 
+# The longest run of trailing words tried as a place before the shorter ones ("san jose de
+# cucuta"); the whole text is always tried first.
+PLACE_WORDS = 4
+
+
+def split_place(text: str, *, context: str = "") -> tuple[str, str]:
+    """(place, other words): the whole text, or its longest ending of at most PLACE_WORDS words,
+    that names a place ("refugio cucuta" → ("cucuta", "refugio")), or ("", text) when none
+    does. `context` ranks a country's places first, as on the pages."""
+    words = text.split()
+    for size in (len(words), *range(min(PLACE_WORDS, len(words) - 1), 0, -1)):
+        candidate = " ".join(words[-size:])
+        if size and resolve_place(candidate, context=context) is not None:
+            return candidate, " ".join(words[:-size])
+    return "", text
+
+
 def region_at(point: Point) -> Region | None:
     """The municipality whose centre is nearest to `point` (within REVERSE_MAX_KM), used to tell
     which regions' services serve a bare coordinate. One query; plain SQL because the ORM's

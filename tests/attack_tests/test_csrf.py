@@ -32,6 +32,11 @@ PUBLIC_POSTS_WITHOUT_TOKEN: dict[str, str] = {
     "303; reads only, sets no cookie, and refuses another site's Origin",
     "report": "an anonymous visitor reports a wrong listing; anyone may, and it only queues a "
     "suggestion for a steward",
+    "twilio-sms": "Twilio's SMS webhook: signed with the account's auth token (X-Twilio-Signature, "
+    "403 without it), changes nothing and sets no cookie",
+    "twilio-whatsapp": "Twilio's WhatsApp webhook: signed like the SMS one",
+    "rapidpro": "RapidPro's webhook: the shared secret in X-Enlace-Secret (403 without it), "
+    "changes nothing and sets no cookie",
 }
 VALUES = {"uuid": str(uuid.uuid4()), "int": "1", "str": "x", "path": "x/1", "slug": "x"}
 

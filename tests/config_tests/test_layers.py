@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "config", "referrals", "reports", "services")
+APPS = ("accounts", "audit", "channels", "config", "referrals", "reports", "services")
 
 
 def _module_name(path: Path) -> str:
@@ -137,5 +137,14 @@ def test_services_do_not_import_referrals() -> None:
         name: sorted(target for target in imports_of(name) if _in(target, "referrals"))
         for name in modules()
         if _in(name, "services")
+    }
+    assert {name: targets for name, targets in wrong.items() if targets} == {}
+
+
+def test_nothing_but_the_url_conf_imports_channels() -> None:
+    wrong = {
+        name: sorted(target for target in imports_of(name) if _in(target, "channels"))
+        for name in modules()
+        if not _in(name, "channels") and name != "config.urls"
     }
     assert {name: targets for name, targets in wrong.items() if targets} == {}

@@ -20,6 +20,7 @@ SOURCE_LANGUAGE = "en"
 SOURCE_DIRS = [
     "accounts",
     "audit",
+    "channels",
     "config",
     "referrals",
     "reports",

@@ -44,7 +44,7 @@ def _hits(lang: str) -> list[views.HitView]:
     hits = []
     for query in SEARCHES:
         params = parse_search_params(views._clean_query(QueryDict(query)))
-        hits += views._hit_views(search(params, lang=lang, load="page").hits, lang)
+        hits += views.hit_views(search(params, lang=lang, load="page").hits, lang)
     for code in ("CO", "PE", "US"):
         hits += views.national_hotlines(Region.objects.get(code=code), lang)
     return hits

@@ -74,7 +74,7 @@ def test_a_page_of_results_costs_the_same_queries_at_any_size(demo):
     for size in (5, 60):
         with CaptureQueriesContext(connection) as queries:
             hits = build_hits([(pk, None) for pk in ids[:size]], None, "page")
-            views._hit_views(hits, "es")
+            views.hit_views(hits, "es")
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 8, counts
 
