@@ -485,3 +485,29 @@ class CallTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.outcome}"
+
+
+class CodeLookupCount(models.Model):
+    """How many referral codes one member looked up in one throttle slot (a fixed stretch of
+    time, referrals.desk.throttle). Kept in the database, where the look-up itself reads, so the
+    throttle holds whenever a look-up can answer at all. Only the member's current slot is kept:
+    older ones are deleted as the next is counted. No code, no referral, no result."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    slot = models.BigIntegerField(_("time slot"))
+    count = models.PositiveIntegerField(_("look-ups"), default=0)
+
+    class Meta:
+        verbose_name = _("code look-up count")
+        verbose_name_plural = _("code look-up counts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "slot"], name="code_lookup_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.count}"

@@ -116,6 +116,8 @@ _MODELS: dict[str, dict[str, str]] = {
     },
     # A counted call: no caller, no member, nothing finer than the month.
     "referrals.CallTally": {INTERNAL: "id organization month region need language outcome"},
+    # A member's look-ups in the current throttle slot: no code, no referral.
+    "referrals.CodeLookupCount": {INTERNAL: "id user slot count"},
     # --- services: the public directory, except what finds a confidential shelter -------------
     "services.Organization": {
         PUBLIC: f"{_TRANSLATED_RECORD} name alternate_name description email website tax_status "
