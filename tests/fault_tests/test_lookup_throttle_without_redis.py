@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from referrals.desk import throttle
 from tests.referrals_tests.staff_world import client_for_world, world_fixture  # noqa: F401
-from tests.referrals_tests.test_code_lookup import look_up, misread
-from tests.referrals_tests.test_code_lookup import referral as referral_fixture  # noqa: F401
+from tests.referrals_tests.test_code_lookup import look_up, misread, sent_referral
 
 
 @pytest.mark.django_db
-def test_with_redis_stopped_look_ups_are_still_throttled_per_member(private_redis, world, referral):
+def test_with_redis_stopped_look_ups_are_still_throttled_per_member(private_redis, world):
+    referral = sent_referral(world)
     client = client_for_world(world, "caseworker-a")
     private_redis.stop()
     for _ in range(throttle.LOOKUP_LIMIT):

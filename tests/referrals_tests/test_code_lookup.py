@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def referral(world):
+    return sent_referral(world)
+
+
+def sent_referral(world):
+    """A referral from A to B, sent."""
     need = TaxonomyTerm.objects.order_by("code").first()
     made = make_referral(
         actor=world["caseworker-a"],
