@@ -110,8 +110,15 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "is_referring": is_referring,
         "may_renew": is_referring and staff.may_renew_consent(referral),
         "needs": list(referral.needs.all()) if view.needs else [],
-        # Who to call back when the client is reached only through the referring organisation.
+        # Who to call back when the client is reached only through the referring organisation:
+        # the member's own work phone is for the receiving side alone (their colleagues have
+        # their own ways to reach them), the organisation's public number for both.
         "referrer_name": staff.referrer_name(referral),
+        "referrer_work_phone": (
+            staff.referrer_work_phone(referral)
+            if view.side in ("receiving", "both", "reader")
+            else ""
+        ),
         "referrer_phone": staff.organization_phone(referral.referring_organization_id),
     }
 
