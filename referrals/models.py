@@ -8,6 +8,7 @@ and never edits the one before it, so the history of what the client agreed to s
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +128,17 @@ class Referral(models.Model):
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    # "With N children (ages)": how many come with the client and, if given, their ages; never
+    # a name. Shown where the needs are (accounts.permissions.referral_view).
+    children = models.PositiveSmallIntegerField(
+        _("children with the client"), null=True, blank=True
+    )
+    children_ages = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("children's ages"),
+        default=list,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -211,6 +211,8 @@ def submit_referral(
             interpreter_needed=bool(data.get("interpreter_needed")),
             age_band=data.get("age_band", "") or "",
             gender=data.get("gender", "") or "",
+            children=data.get("children"),
+            children_ages=tuple(data.get("children_ages") or ()),
             idempotency_key=key if isinstance(key, uuid.UUID) or key is None else uuid.UUID(key),
         ),
         consent=ConsentInput(

@@ -24,6 +24,7 @@ from accounts import permissions
 from config.languages import OWN_NAMES
 from referrals import crypto, notices, staff
 from referrals.actions import CONSENT_SCRIPT_VERSION
+from referrals.desk.views import family_from_search
 from referrals.forms import (
     CONTACT_FIELDS,
     IRREVERSIBLE_MOVES,
@@ -264,20 +265,19 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             else:
                 return redirect("referrals:made", pk=referral.pk)
     else:
-        form = ReferralForm(
-            organizations=organizations,
-            terms=terms,
-            initial={
-                "client_language": language,
-                "script_language": language,
-                # From the desk: the need searched for, as a code (never words about the client).
-                "needs": staff.needs_from_code(terms, request.GET.get("need", "")),
-                "urgency": "routine",
-                "consent_method": "verbal",
-                # A fresh key per rendered form: a double submit or a retry makes one referral.
-                "idempotency_key": uuid.uuid4(),
-            },
-        )
+        initial = {
+            "client_language": language,
+            "script_language": language,
+            # From the desk: the need searched for, as a code (never words about the client).
+            "needs": staff.needs_from_code(terms, request.GET.get("need", "")),
+            "urgency": "routine",
+            "consent_method": "verbal",
+            # A fresh key per rendered form: a double submit or a retry makes one referral.
+            "idempotency_key": uuid.uuid4(),
+        }
+        if request.GET.get("from") == "desk":
+            initial.update(family_from_search(request))
+        form = ReferralForm(organizations=organizations, terms=terms, initial=initial)
     return render(
         request,
         "referrals/create.html",

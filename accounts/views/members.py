@@ -155,7 +155,7 @@ def member(request: HttpRequest, organization_id: Any, membership_id: int) -> Ht
         actions.confirm_role(actor=user, membership=membership, request=request)
         messages.success(request, gettext("Role confirmed."))
         return redirect("accounts:members", organization_id=membership.organization_id)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("do") != "work_phone":
         if not may_edit:
             raise PermissionDenied
         do = request.POST.get("do")

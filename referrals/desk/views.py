@@ -134,6 +134,25 @@ def find(request: HttpRequest) -> HttpResponse:
     return _render_find(request, form)
 
 
+def family_from_search(request: HttpRequest) -> dict[str, Any]:
+    """The children of the member's current desk search ("with 2 children, 4 and 9"), for the
+    referral form it opens: read from the session, so they travel in no URL."""
+    saved = request.session.get(SESSION_KEY)
+    if not saved:
+        return {}
+    data = QueryDict(mutable=True)
+    for key, values in saved.items():
+        data.setlist(key, values)
+    form = DeskSearchForm(data)
+    if not form.is_valid() or not form.cleaned_data.get("children"):
+        return {}
+    ages = form.cleaned_data.get("children_ages") or []
+    return {
+        "children": form.cleaned_data["children"],
+        "children_ages": ", ".join(str(age) for age in ages),
+    }
+
+
 def _render_find(request: HttpRequest, form: DeskSearchForm, status: int = 200) -> HttpResponse:
     lang = _lang()
     context: dict[str, Any] = {"form": form, "cards": [], "result": None, "searched": False}
@@ -162,7 +181,7 @@ def _render_find(request: HttpRequest, form: DeskSearchForm, status: int = 200) 
                 cards = [card for card in cards if card.takes_children_aged(ages)]
             may_refer = bool(staff.referring_organizations(request.user))
             refer_query = urlencode(
-                {"client_language": language, **({"need": need} if need else {})}
+                {"client_language": language, "from": "desk", **({"need": need} if need else {})}
             )
             context.update(
                 searched=True,

@@ -104,3 +104,15 @@ def test_a_referrer_who_left_the_organisation_shows_no_work_phone(world):
         reverse("referrals:detail", kwargs={"pk": referral.pk})
     )
     assert NUMBER not in page.content.decode()
+
+
+def test_a_bad_number_from_the_admin_is_a_clear_error_and_changes_nothing(world):
+    target = _membership(world, "caseworker-a")
+    url = reverse("accounts:member", args=[world.a.pk, target.pk])
+    response = client_for_world(world, "org_admin-a").post(
+        url, {"do": "work_phone", "membership": target.pk, "work_phone": "12"}
+    )
+    assert response.status_code == 400
+    assert "usa de 7 a 15 cifras" in response.content.decode()
+    target.refresh_from_db()
+    assert target.work_phone == ""
