@@ -2,12 +2,12 @@
 
 Invariants: every table here is a count of referrals (or of their needs) or of calls, and goes
 through `suppress` whole, with its totals; nothing else in reports publishes a count of people.
-The call tables each split the same calls (every call in exactly one row of each), so they share
-their outcome totals and grand total: the first (by month) decides which of those are shown,
-and the others are suppressed knowing exactly that, so that no table's hidden cell can be
-solved with a total another table shows. Rows
-and columns are at most a calendar month and a first-level region. A table's rows and columns
-that are zero throughout are left out (a zero names nobody, and they only make it wider).
+Rows and columns are at most a calendar month and a first-level region. A table's rows and
+columns that are zero throughout are left out (a zero names nobody, and they only make it
+wider). The call tables each split the same calls (every call in exactly one row of each), so
+they share their outcome totals and grand total: the first (by month) decides which of those
+are shown, and the others are suppressed knowing exactly that, so that no table's hidden cell
+can be solved with a total another table shows.
 """
 
 from collections import Counter, defaultdict
