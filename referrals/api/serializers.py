@@ -135,6 +135,25 @@ class ReferralSerializer(serializers.ModelSerializer):
         return data
 
 
+class AgesField(serializers.ListField):
+    """Children's ages, 0 to 17. A wrong item is one message in the error list, as every
+    field's errors are (a list's own errors would be keyed by position)."""
+
+    child = serializers.IntegerField(min_value=0, max_value=17)
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as invalid:
+            if isinstance(invalid.detail, dict):
+                from django.utils.translation import gettext as _
+
+                raise serializers.ValidationError(
+                    [_("Give ages from 0 to 17, separated by commas.")]
+                ) from None
+            raise
+
+
 class ReferralCreateSerializer(serializers.Serializer):
     """The same fields as the page's form. Contact fields are write-only and only reach
     make_referral, which refuses them without contact consent."""
@@ -152,11 +171,7 @@ class ReferralCreateSerializer(serializers.Serializer):
     children = serializers.IntegerField(
         min_value=0, max_value=MAX_CHILDREN, required=False, allow_null=True
     )
-    children_ages = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=17),
-        required=False,
-        max_length=MAX_CHILDREN,
-    )
+    children_ages = AgesField(required=False, max_length=MAX_CHILDREN)
     consent_method = serializers.ChoiceField(choices=Consent.Method.choices)
     script_language = serializers.ChoiceField(choices=["es", "en"], required=False)
     script_version = serializers.CharField(default=CONSENT_SCRIPT_VERSION, read_only=True)

@@ -102,3 +102,16 @@ def test_a_referral_opened_from_the_desk_carries_the_children_of_the_search(worl
     # Opened from anywhere else, the form starts blank.
     plain = client.get(url, {"client_language": "es"}).content.decode()
     assert 'name="children" value="2"' not in plain
+
+
+def test_a_wrong_age_in_the_api_is_one_message_in_a_list(world):
+    case = client_for(world["caseworker-a"])
+    refused = post(
+        case,
+        BASE,
+        payload(world, children=2, children_ages=[4, "x"]),
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert refused.status_code == 400
+    assert refused.json()["children_ages"] == ["Escribe edades de 0 a 17, separadas por comas."]
+    assert not Referral.objects.exists()
