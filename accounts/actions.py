@@ -356,6 +356,29 @@ def deactivate_member(*, actor: Any, membership: Membership, request: Any = None
 
 
 @transaction.atomic
+def set_work_phone(
+    *, actor: Any, membership: Membership, work_phone: str, request: Any = None
+) -> None:
+    """The number a receiving organisation may call the member on; `work_phone` comes checked
+    from WorkPhoneForm. Audited by id: the number is not written into the log."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not permissions.may_edit_work_phone(actor, membership):
+        raise PermissionDenied
+    if membership.work_phone == work_phone:
+        return
+    membership.work_phone = work_phone
+    membership.save(update_fields=["work_phone"])
+    audit.record(
+        actor=actor,
+        organization=membership.organization_id,
+        action="accounts.work_phone_changed",
+        obj=membership,
+        request=request,
+        details={"cleared": not work_phone},
+    )
+
+
+@transaction.atomic
 def reactivate_member(*, actor: Any, membership: Membership, request: Any = None) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not permissions.may_reactivate_member(actor, membership):

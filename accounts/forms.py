@@ -174,3 +174,33 @@ class LanguageForm(forms.ModelForm):
         self.fields["language"].choices = [
             (code, OWN_NAMES[code]) for code, _name in settings.LANGUAGES
         ]
+
+
+class WorkPhoneForm(forms.Form):
+    """A member's work phone in one organisation: blank, or a number as
+    services.listings.row_edits.read_phone accepts one (the one check of phone numbers)."""
+
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    work_phone = forms.CharField(
+        label=_("Work phone"),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "Organisations that receive your referrals see it, to call you back about them. "
+            "Nobody else does."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_work_phone(self) -> str:
+        from django.core.exceptions import ValidationError
+
+        from services.listings.row_edits import read_phone
+
+        raw = self.cleaned_data.get("work_phone") or ""
+        if not raw.strip():
+            return ""
+        try:
+            return read_phone(raw)["number"]
+        except ValidationError as invalid:
+            raise forms.ValidationError(invalid.message_dict["number"]) from None

@@ -59,6 +59,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # The number an organisation that received this member's referral calls back on. Shown only
+    # to the receiving side of those referrals (referrals.views), the member and their admins.
+    work_phone = models.CharField(_("work phone"), max_length=50, blank=True)
     # A sensitive role (intake: it opens clients' contact details) counts only once a second
     # person confirmed it; until then the member has no role's rights in this organisation.
     role_confirmed = models.BooleanField(_("role confirmed"), default=True)

@@ -167,6 +167,15 @@ def may_deactivate_member(user: Any, membership: Membership) -> bool:
     return membership.role in assignable_roles(user, membership.organization_id)
 
 
+def may_edit_work_phone(user: Any, membership: Membership) -> bool:
+    """The member's own work phone, and the members of organisations one administers."""
+    if not is_signed_in(user):
+        return False
+    if membership.user_id == user.pk and membership.is_active:
+        return True
+    return may_manage_members(user, membership.organization_id)
+
+
 def may_reactivate_member(user: Any, membership: Membership) -> bool:
     return membership.role in assignable_roles(user, membership.organization_id)
 

@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("language/", preferences.language, name="language"),
+    path("work-phone/", preferences.work_phone, name="work_phone"),
     path("api-tokens/", tokens.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", tokens.revoke_api_token, name="revoke_api_token"),
     path("invitation/link/", invitations.invitation_link, name="invitation_link"),

@@ -68,6 +68,8 @@ class ReferralInput:
     interpreter_needed: bool = False
     age_band: str = ""
     gender: str = ""
+    children: int | None = None
+    children_ages: tuple = ()
     idempotency_key: uuid.UUID | None = None
 
 
@@ -156,6 +158,8 @@ def make_referral(
                 interpreter_needed=details.interpreter_needed,
                 age_band=details.age_band,
                 gender=details.gender,
+                children=details.children,
+                children_ages=list(details.children_ages),
                 idempotency_key=details.idempotency_key,
             )
             if details.needs:

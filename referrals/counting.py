@@ -9,6 +9,8 @@ Invariants:
 - Needs are counted only when the current consent shares them and was not revoked: a referral
   whose client revoked consent counts as an outcome and never with its needs.
 - Drafts (never sent) are not referrals yet and are not counted.
+- A call tally counts as one CallFact with the same place and need rules (first-level region,
+  top-level need) plus its language and how the call ended; nothing else of it is read.
 """
 
 from collections.abc import Iterable, Iterator
@@ -19,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from referrals.models import DeclineReason, Outcome, Referral, Status
+from referrals.models import CallOutcome, CallTally, DeclineReason, Outcome, Referral, Status
 from services.models import Attribute, Region, TaxonomyTerm
 
 # The outcomes a report shows, in the order of a referral's life.
@@ -205,3 +207,35 @@ def referral_facts(referrals: Iterable[Referral]) -> Iterator[tuple[Referral, Fa
         if _needs_counted(referral):
             for need in sorted({terms.top(term.pk) for term in referral.needs.all()} - {""}):
                 yield referral, Fact(need=need, **common)
+
+
+@dataclass(frozen=True)
+class CallFact:
+    """One call tallied at the hotline desk, as the reports count it."""
+
+    month: date
+    country: str
+    region: str
+    need: str
+    language: str
+    outcome: str
+
+
+CALL_OUTCOMES = tuple(CallOutcome.values)
+
+
+def call_facts(tallies: QuerySet[CallTally]) -> Iterator[CallFact]:
+    """One CallFact per tally: its month, the first-level region (and country) of the place
+    searched, the top-level need, the caller's language and the outcome."""
+    places, terms = _Places(), _Terms()
+    rows = tallies.values_list("month", "region_id", "need_id", "language", "outcome")
+    for month, region_id, need_id, language, outcome in rows.iterator(chunk_size=2000):
+        country, region = places.of([region_id]) if region_id else ("", "")
+        yield CallFact(
+            month=month.replace(day=1),
+            country=country,
+            region=region,
+            need=terms.top(need_id) if need_id else "",
+            language=language or "",
+            outcome=outcome,
+        )

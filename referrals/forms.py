@@ -160,6 +160,31 @@ class ConsentFields(forms.Form):
     script_language = forms.ChoiceField(choices=SCRIPT_LANGUAGES, widget=forms.HiddenInput)
 
 
+# More children than this with one adult is a group, not a family: a typing slip.
+MAX_CHILDREN = 15
+
+
+def read_children_ages(raw: str) -> list[int]:
+    """ "4, 9" (or "4 9", "4;9") as [4, 9]; a translated error for anything else."""
+    ages = []
+    for part in (raw or "").replace(";", ",").replace(" ", ",").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) > 17:
+            raise forms.ValidationError(_("Give ages from 0 to 17, separated by commas."))
+        ages.append(int(part))
+    return ages
+
+
+def check_children(data: dict[str, Any]) -> None:
+    """Ages without a count give the count; more ages than children is a mistake to fix."""
+    ages = data.get("children_ages") or []
+    if ages and not data.get("children"):
+        data["children"] = len(ages)
+    if len(ages) > (data.get("children") or 0):
+        raise forms.ValidationError({"children_ages": _("Give at most one age for each child.")})
+
+
 class ReferralForm(ConsentFields):
     organization = forms.TypedChoiceField(
         label=_("Referring organisation"), coerce=uuid.UUID, choices=()
@@ -183,7 +208,31 @@ class ReferralForm(ConsentFields):
     gender = forms.ChoiceField(
         label=_("Gender (optional)"), required=False, choices=_blank(Gender.choices, _("not given"))
     )
+    children = forms.IntegerField(
+        label=_("Children with them (optional)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_CHILDREN,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    children_ages = forms.CharField(
+        label=_("Children's ages (optional)"),
+        help_text=_("For example: 4, 9. No names."),
+        required=False,
+        max_length=60,
+    )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def clean_children_ages(self) -> list[int]:
+        return read_children_ages(self.cleaned_data.get("children_ages") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            check_children(data)
+        except forms.ValidationError as invalid:
+            self.add_error(None, invalid)
+        return data
 
     def __init__(self, *args: Any, organizations: list, terms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

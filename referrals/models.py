@@ -8,6 +8,7 @@ and never edits the one before it, so the history of what the client agreed to s
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +128,17 @@ class Referral(models.Model):
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    # "With N children (ages)": how many come with the client and, if given, their ages; never
+    # a name. Shown where the needs are (accounts.permissions.referral_view).
+    children = models.PositiveSmallIntegerField(
+        _("children with the client"), null=True, blank=True
+    )
+    children_ages = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("children's ages"),
+        default=list,
+        blank=True,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -485,3 +497,29 @@ class CallTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.outcome}"
+
+
+class CodeLookupCount(models.Model):
+    """How many referral codes one member looked up in one throttle slot (a fixed stretch of
+    time, referrals.desk.throttle). Kept in the database, where the look-up itself reads, so the
+    throttle holds whenever a look-up can answer at all. Only the member's current slot is kept:
+    older ones are deleted as the next is counted. No code, no referral, no result."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    slot = models.BigIntegerField(_("time slot"))
+    count = models.PositiveIntegerField(_("look-ups"), default=0)
+
+    class Meta:
+        verbose_name = _("code look-up count")
+        verbose_name_plural = _("code look-up counts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "slot"], name="code_lookup_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.count}"

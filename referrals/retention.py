@@ -6,6 +6,7 @@ is safe to run twice or in two workers at once. A consent past its `expires_at` 
 (handoff shredded, both sides told, audited) by `act_on_expired_consents`; reads refuse it
 before that runs (accounts.permissions.referral_view). Accepted or connected referrals left
 open longer than REFERRAL_MAX_OPEN_DAYS are closed as "no outcome recorded", which shreds.
+Monthly counts (ReferralCount) and call tallies (CallTally) hold no personal data and are kept.
 """
 
 from collections import Counter
@@ -22,6 +23,7 @@ from referrals.handoffs import shred, shred_for
 from referrals.models import (
     TERMINAL,
     WORKING,
+    CallTally,
     Consent,
     ContactHandoff,
     Outbox,
@@ -247,4 +249,8 @@ def report() -> list[RetentionLine]:
             f"reduced to monthly counts {settings.REFERRAL_RETENTION_MONTHS} months after they finish",
         ),
         RetentionLine("monthly counts", ReferralCount.objects.count(), "kept"),
+        # A tally is already a count: a month, a first-level place, a need, a language and an
+        # outcome, nothing of the caller or the worker. Reducing it further would lose the
+        # language and region cells the reports show, and protect no one.
+        RetentionLine("call tallies", CallTally.objects.count(), "kept, as the monthly counts"),
     ]

@@ -211,6 +211,8 @@ def submit_referral(
             interpreter_needed=bool(data.get("interpreter_needed")),
             age_band=data.get("age_band", "") or "",
             gender=data.get("gender", "") or "",
+            children=data.get("children"),
+            children_ages=tuple(data.get("children_ages") or ()),
             idempotency_key=key if isinstance(key, uuid.UUID) or key is None else uuid.UUID(key),
         ),
         consent=ConsentInput(
@@ -260,6 +262,25 @@ def referrer_name(referral: Referral) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+def referrer_work_phone(referral: Referral) -> str:
+    """The referring member's work phone in the referring organisation, while they are still
+    an active member of it. For the receiving side of the referral only (referrals.views)."""
+    from accounts.models import Membership
+
+    if referral.referring_user_id is None:
+        return ""
+    phone = (
+        Membership.objects.filter(
+            user_id=referral.referring_user_id,
+            organization_id=referral.referring_organization_id,
+            is_active=True,
+        )
+        .values_list("work_phone", flat=True)
+        .first()
+    )
+    return phone or ""
 
 
 def organization_phone(organization_id: Any) -> str:

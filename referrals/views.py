@@ -24,6 +24,7 @@ from accounts import permissions
 from config.languages import OWN_NAMES
 from referrals import crypto, notices, staff
 from referrals.actions import CONSENT_SCRIPT_VERSION
+from referrals.desk.views import family_from_search
 from referrals.forms import (
     CONTACT_FIELDS,
     IRREVERSIBLE_MOVES,
@@ -110,8 +111,15 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "is_referring": is_referring,
         "may_renew": is_referring and staff.may_renew_consent(referral),
         "needs": list(referral.needs.all()) if view.needs else [],
-        # Who to call back when the client is reached only through the referring organisation.
+        # Who to call back when the client is reached only through the referring organisation:
+        # the member's own work phone is for the receiving side alone (their colleagues have
+        # their own ways to reach them), the organisation's public number for both.
         "referrer_name": staff.referrer_name(referral),
+        "referrer_work_phone": (
+            staff.referrer_work_phone(referral)
+            if view.side in ("receiving", "both", "reader")
+            else ""
+        ),
         "referrer_phone": staff.organization_phone(referral.referring_organization_id),
     }
 
@@ -257,20 +265,19 @@ def create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
             else:
                 return redirect("referrals:made", pk=referral.pk)
     else:
-        form = ReferralForm(
-            organizations=organizations,
-            terms=terms,
-            initial={
-                "client_language": language,
-                "script_language": language,
-                # From the desk: the need searched for, as a code (never words about the client).
-                "needs": staff.needs_from_code(terms, request.GET.get("need", "")),
-                "urgency": "routine",
-                "consent_method": "verbal",
-                # A fresh key per rendered form: a double submit or a retry makes one referral.
-                "idempotency_key": uuid.uuid4(),
-            },
-        )
+        initial = {
+            "client_language": language,
+            "script_language": language,
+            # From the desk: the need searched for, as a code (never words about the client).
+            "needs": staff.needs_from_code(terms, request.GET.get("need", "")),
+            "urgency": "routine",
+            "consent_method": "verbal",
+            # A fresh key per rendered form: a double submit or a retry makes one referral.
+            "idempotency_key": uuid.uuid4(),
+        }
+        if request.GET.get("from") == "desk":
+            initial.update(family_from_search(request))
+        form = ReferralForm(organizations=organizations, terms=terms, initial=initial)
     return render(
         request,
         "referrals/create.html",

@@ -1,11 +1,12 @@
 """Everything the reports page shows, for one scope and period.
 
-Invariant: every count of people reaches the page through reports.tables (suppressed there);
+Invariant: every count of people (referrals, and calls tallied at the desk) reaches the page
+through reports.tables (suppressed there);
 waits, free places and listings come from reports.measures under its own rules; charts draw
 only what those publish.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -14,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from reports.charts import bar_chart, line_chart
 from reports.measures import Places, Verified, Wait, free_places, verified_on_time, waits
-from reports.sources import Scope, months_between, referral_counts
-from reports.tables import Table, referral_tables
+from reports.sources import Scope, call_counts, months_between, referral_counts
+from reports.tables import Table, call_tables, referral_tables
 
 
 @dataclass
@@ -27,9 +28,10 @@ class Report:
     places: list[Places]
     verified: list[Verified]
     charts: dict[str, Any]
+    calls: list[Table] = field(default_factory=list)
 
     def table(self, key: str) -> Table | None:
-        return next((t for t in self.tables if t.key == key), None)
+        return next((t for t in [*self.tables, *self.calls] if t.key == key), None)
 
 
 def period(months: int, now: datetime) -> tuple[date, date]:
@@ -66,6 +68,7 @@ def build(organization_ids: set | None, months: int, now: datetime) -> Report:
         places=free_places(scope, month_list),
         verified=verified_on_time(scope, month_list, now),
         charts={},
+        calls=call_tables(call_counts(scope), month_list),
     )
     report.charts = _charts(report)
     return report

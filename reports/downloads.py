@@ -13,7 +13,7 @@ from datetime import date
 
 from django.http import HttpResponse
 
-from referrals.counting import OUTCOMES, UNMET
+from referrals.counting import CALL_OUTCOMES, OUTCOMES, UNMET
 from reports.suppression import suppress
 from reports.tables import GROUPS, Table, group_of, month_key, place_key
 from services.hsds.values import neutralise_formula
@@ -23,6 +23,7 @@ BOM = "\ufeff"
 # reader cannot tell a small count from one hidden to protect it.
 HIDDEN = "x"
 REFERRALS_COLUMNS = ("period", "country", "region", "need", "outcome", "count")
+CALLS_COLUMNS = ("period", "country", "region", "need", "language", "outcome", "count")
 
 
 def _cell(value: object) -> str:
@@ -67,14 +68,15 @@ def _shown(table: Table, row: str | None, column: str) -> bool:
 
 def _grid_rows(
     month_list: list[date],
-    columns: list[tuple[str, str, str, str]],
+    columns: list[tuple[str, ...]],
     cells: Counter,
     known_row: Callable[[date], bool],
-    known_column: Callable[[tuple[str, str, str, str]], bool],
+    known_column: Callable[[tuple[str, ...]], bool],
     known_total: bool,
 ) -> list[list[object]]:
-    """One table of months by (country, region, need, outcome), suppressed with what the page
-    already tells of its totals; its non-zero and hidden cells as CSV rows."""
+    """One table of months by columns such as (country, region, need, outcome), suppressed
+    with what the page already tells of its totals; its non-zero and hidden cells as CSV rows
+    (the month, the column's parts, the count)."""
     if not columns:
         return []
     grid = [[cells[(month, column)] for column in columns] for month in month_list]
@@ -85,9 +87,9 @@ def _grid_rows(
     published = suppress(grid, margins=margins)
     out: list[list[object]] = []
     for month, real, shown in zip(month_list, grid, published.cells, strict=True):
-        for (country, region, need, outcome), value, cell in zip(columns, real, shown, strict=True):
+        for column, value, cell in zip(columns, real, shown, strict=True):
             if value or cell is None:
-                out.append([month_key(month), country, region, need, outcome, cell])
+                out.append([month_key(month), *column, cell])
     return out
 
 
@@ -137,3 +139,28 @@ def referrals_rows(counts: Counter, month_list: list[date], tables: list[Table])
                 )
     order = {outcome: n for n, outcome in enumerate(OUTCOMES)}
     return [rows[0], *sorted(rows[1:], key=lambda r: (*r[:4], order.get(str(r[4]), 0)))]
+
+
+def calls_rows(counts: Counter, month_list: list[date]) -> list[list]:
+    """The long table of `CALLS_COLUMNS`: each outcome is a table of months by (country,
+    region, need, language), suppressed as if every one of its totals were known to the
+    reader. The page's call tables are sums of those totals (by month, place, need or language
+    and outcome), so whatever the page shows, nothing hidden here can be worked out; the rule
+    errs on hiding."""
+    rows: list[list[object]] = [list(CALLS_COLUMNS)]
+    for outcome in CALL_OUTCOMES:
+        cells: Counter = Counter()
+        for fact, n in counts.items():
+            if fact.outcome == outcome:
+                column = (fact.country, fact.region, fact.need, fact.language, outcome)
+                cells[(fact.month, column)] += n
+        rows += _grid_rows(
+            month_list,
+            sorted({column for _month, column in cells}),
+            cells,
+            lambda month: True,
+            lambda column: True,
+            True,
+        )
+    order = {outcome: n for n, outcome in enumerate(CALL_OUTCOMES)}
+    return [rows[0], *sorted(rows[1:], key=lambda r: (*r[:5], order.get(str(r[5]), 0)))]

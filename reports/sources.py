@@ -6,11 +6,11 @@ Invariants:
 - Sources never overlap: a referral is counted live until retention reduces it, then only by
   the count retention kept (referrals.retention deletes the referral in the same transaction).
 - Whose counts: the whole directory, or the referrals that given organisations sent or
-  received (accounts.permissions.report_organization_ids decides which).
-
-Another source of counts (calls tallied at the hotline desk, say) is one more function in
-`SOURCES` that yields Facts with its own outcomes; the tables, the suppression, the charts and
-the downloads take it as they take these.
+  received and the calls they answered (accounts.permissions.report_organization_ids decides
+  which).
+- Calls come from `CallTally` rows alone (they hold a month, never a day, and nothing of the
+  caller or the worker) and are counted apart from referrals: a call that ended in a referral
+  is one call and, if sent, one referral; no table adds the two.
 """
 
 from collections import Counter
@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime
 
 from django.db.models import Q
 
-from referrals.counting import Fact, counted_referrals, facts
-from referrals.models import Referral, ReferralCount
+from referrals.counting import CallFact, Fact, call_facts, counted_referrals, facts
+from referrals.models import CallTally, Referral, ReferralCount
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,17 @@ def referral_counts(scope: Scope) -> Counter:
                     receiving_organization_id=None,
                 )
             ] += n
+    return counts
+
+
+def call_counts(scope: Scope) -> Counter:
+    """How many calls of each CallFact the scope's organisations answered in its months."""
+    tallies = CallTally.objects.filter(month__gte=scope.first_month, month__lte=scope.last_month)
+    if scope.organization_ids is not None:
+        tallies = tallies.filter(organization_id__in=list(scope.organization_ids))
+    counts: Counter[CallFact] = Counter()
+    for fact in call_facts(tallies):
+        counts[fact] += 1
     return counts
 
 

@@ -1,9 +1,13 @@
-"""The report tables of referral counts, each published through reports.suppression.
+"""The report tables of referral and call counts, each published through reports.suppression.
 
-Invariants: every table here is a count of referrals (or of their needs) and goes through
-`suppress` whole, with its totals; nothing else in reports publishes a count of people. Rows
-and columns are at most a calendar month and a first-level region. A table's rows and columns
-that are zero throughout are left out (a zero names nobody, and they only make it wider).
+Invariants: every table here is a count of referrals (or of their needs) or of calls, and goes
+through `suppress` whole, with its totals; nothing else in reports publishes a count of people.
+Rows and columns are at most a calendar month and a first-level region. A table's rows and
+columns that are zero throughout are left out (a zero names nobody, and they only make it
+wider). The call tables each split the same calls (every call in exactly one row of each), so
+they share their outcome totals and grand total: the first (by month) decides which of those
+are shown, and the others are suppressed knowing exactly that, so that no table's hidden cell
+can be solved with a total another table shows.
 """
 
 from collections import Counter, defaultdict
@@ -12,12 +16,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from referrals.counting import DECLINED, OUTCOMES, UNMET, Fact, outcome_label
-from referrals.models import DeclineReason
+from referrals.counting import (
+    CALL_OUTCOMES,
+    DECLINED,
+    OUTCOMES,
+    UNMET,
+    CallFact,
+    Fact,
+    outcome_label,
+)
+from referrals.models import CallOutcome, DeclineReason
 from reports.suppression import Published, suppress
 from services.models import Region, TaxonomyTerm
 
@@ -64,12 +77,32 @@ def _table(
     columns: list[tuple[str, Any]],
     *,
     keep_zero_rows: bool = False,
+    totals_of: "Table | None" = None,
     **details: Any,
 ) -> Table:
+    """The table, suppressed. `totals_of`: a table of the same counts split another way, whose
+    published column totals and grand total this one must agree with (see the module's
+    invariants)."""
     rows = [r for r in rows if keep_zero_rows or any(counts[(r[0], c[0])] for c in columns)]
     columns = [c for c in columns if any(counts[(r[0], c[0])] for r in rows)] or columns[:1]
     grid = [[counts[(r[0], c[0])] for c in columns] for r in rows]
-    return Table(key=key, rows=rows, columns=columns, published=suppress(grid), **details)
+    margins = None
+    if totals_of is not None and grid:
+        shown = dict(
+            zip(
+                (key for key, _label in totals_of.columns),
+                totals_of.published.column_totals,
+                strict=True,
+            )
+        )
+        margins = {
+            (len(rows), j): shown.get(column_key, 0) is not None
+            for j, (column_key, _label) in enumerate(columns)
+        }
+        margins[(len(rows), len(columns))] = totals_of.published.total is not None
+    return Table(
+        key=key, rows=rows, columns=columns, published=suppress(grid, margins=margins), **details
+    )
 
 
 def month_label(month: date) -> str:
@@ -215,3 +248,70 @@ def by_group(counts: Counter) -> dict[str, Counter]:
         if _referral(fact):
             out[month_key(fact.month)][group_of(fact.outcome)] += n
     return out
+
+
+def language_labels(codes: Iterable[str]) -> dict[str, str]:
+    names = dict(settings.CONTENT_LANGUAGES)
+    return {code: str(names.get(code, code)) if code else _("not known") for code in codes}
+
+
+def call_tables(counts: Counter, months: list[date]) -> list[Table]:
+    """The tables of calls tallied at the hotline desk: by month, place, need and language,
+    each by how the call ended. Keys start with "calls-" (they name the downloads too)."""
+    columns = [(o, label) for o, label in CallOutcome.choices if o in CALL_OUTCOMES]
+    place_names = place_labels({(f.country, f.region) for f in counts})
+    needs = term_labels({f.need for f in counts})
+    languages = language_labels({f.language for f in counts})
+
+    def by(row: Callable[[CallFact], str]) -> Counter:
+        out: Counter = Counter()
+        for fact, n in counts.items():
+            out[(row(fact), fact.outcome)] += n
+        return out
+
+    def ordered(labels: dict[str, str]) -> list[tuple[str, str]]:
+        return sorted(labels.items(), key=lambda r: str(r[1]))
+
+    flow = _table(
+        "calls-flow",
+        by(lambda f: month_key(f.month)),
+        [(month_key(m), month_label(m)) for m in months],
+        columns,
+        keep_zero_rows=True,
+        title=gettext_lazy("Calls by month and how they ended"),
+        row_heading=gettext_lazy("Month of the call"),
+        description=gettext_lazy(
+            "Calls hotline staff counted at the desk: how the call ended, and nothing about "
+            "the caller."
+        ),
+    )
+    return [
+        flow,
+        _table(
+            "calls-places",
+            by(lambda f: place_key(f.country, f.region)),
+            ordered(place_names),
+            columns,
+            totals_of=flow,
+            title=gettext_lazy("Calls by country and region searched"),
+            row_heading=gettext_lazy("Country and region"),
+        ),
+        _table(
+            "calls-needs",
+            by(lambda f: f.need),
+            ordered(needs),
+            columns,
+            totals_of=flow,
+            title=gettext_lazy("Calls by need"),
+            row_heading=gettext_lazy("Need"),
+        ),
+        _table(
+            "calls-languages",
+            by(lambda f: f.language),
+            ordered(languages),
+            columns,
+            totals_of=flow,
+            title=gettext_lazy("Calls by the caller's language"),
+            row_heading=gettext_lazy("Language"),
+        ),
+    ]

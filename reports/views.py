@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 import audit
 from accounts import permissions
 from reports.build import Report, build, days, scope_for
-from reports.downloads import HIDDEN, csv_response, referrals_rows, table_rows
+from reports.downloads import HIDDEN, calls_rows, csv_response, referrals_rows, table_rows
 from reports.forms import PeriodForm
-from reports.sources import referral_counts
+from reports.sources import call_counts, referral_counts
 from reports.suppression import min_cell
 from reports.tables import month_key, month_label, referral_tables
 from services.querysets import verify_warn_days
@@ -127,4 +127,13 @@ def referrals_csv(user: Any, months: int) -> HttpResponse:
     return csv_response(
         referrals_rows(counts, month_list, referral_tables(counts, month_list)),
         f"enlace-referrals-{month_list[0]:%Y-%m}_{month_list[-1]:%Y-%m}.csv",
+    )
+
+
+def calls_csv(user: Any, months: int) -> HttpResponse:
+    """The long CSV of calls tallied at the desk, for the user's scope."""
+    scope, month_list = scope_for(permissions.report_organization_ids(user), months, timezone.now())
+    return csv_response(
+        calls_rows(call_counts(scope), month_list),
+        f"enlace-calls-{month_list[0]:%Y-%m}_{month_list[-1]:%Y-%m}.csv",
     )

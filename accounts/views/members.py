@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts import actions, permissions
-from accounts.forms import InviteForm, RoleForm
+from accounts.forms import InviteForm, RoleForm, WorkPhoneForm
 from accounts.models import Role
 from services.models import Organization
 
@@ -129,13 +129,33 @@ def member(request: HttpRequest, organization_id: Any, membership_id: int) -> Ht
         initial={"role": membership.role},
     )
     may_confirm = permissions.may_confirm_role(user, membership)
+    phone_form = WorkPhoneForm(
+        request.POST if request.POST.get("do") == "work_phone" else None,
+        initial={"membership": membership.pk, "work_phone": membership.work_phone},
+    )
+    if request.method == "POST" and request.POST.get("do") == "work_phone":
+        if not permissions.may_edit_work_phone(user, membership):
+            raise PermissionDenied
+        if phone_form.is_valid() and phone_form.cleaned_data["membership"] == membership.pk:
+            actions.set_work_phone(
+                actor=user,
+                membership=membership,
+                work_phone=phone_form.cleaned_data["work_phone"],
+                request=request,
+            )
+            messages.success(request, gettext("Work phone saved."))
+            return redirect(
+                "accounts:member",
+                organization_id=membership.organization_id,
+                membership_id=membership.pk,
+            )
     if request.method == "POST" and request.POST.get("do") == "confirm":
         if not may_confirm:
             raise PermissionDenied
         actions.confirm_role(actor=user, membership=membership, request=request)
         messages.success(request, gettext("Role confirmed."))
         return redirect("accounts:members", organization_id=membership.organization_id)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("do") != "work_phone":
         if not may_edit:
             raise PermissionDenied
         do = request.POST.get("do")
@@ -169,11 +189,14 @@ def member(request: HttpRequest, organization_id: Any, membership_id: int) -> Ht
         "membership": membership,
         "organization": membership.organization,
         "form": form,
+        "phone_form": phone_form,
         "may_edit": may_edit,
         "may_confirm": may_confirm,
         "is_steward_role": membership.role == Role.STEWARD,
     }
-    return render(request, "accounts/member.html", context)
+    return render(
+        request, "accounts/member.html", context, status=400 if phone_form.errors else 200
+    )
 
 
 @require_POST

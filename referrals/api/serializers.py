@@ -6,11 +6,13 @@ sees of a referral's needs and demographics is decided by accounts.permissions.r
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts import permissions
 from referrals import staff
 from referrals.actions import CONSENT_SCRIPT_VERSION
+from referrals.forms import MAX_CHILDREN, check_children
 from referrals.models import (
     AgeBand,
     Consent,
@@ -98,6 +100,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "interpreter_needed",
             "age_band",
             "gender",
+            "children",
+            "children_ages",
             "decline_reason",
             "outcome",
             "created_at",
@@ -127,8 +131,27 @@ class ReferralSerializer(serializers.ModelSerializer):
         user = request.user if request else None
         if not permissions.referral_view(user, referral).needs:
             # The client did not agree to share them with this side, or no longer does.
-            data.update(needs=[], age_band="", gender="")
+            data.update(needs=[], age_band="", gender="", children=None, children_ages=[])
         return data
+
+
+class AgesField(serializers.ListField):
+    """Children's ages, 0 to 17. A wrong item is one message in the error list, as every
+    field's errors are (a list's own errors would be keyed by position)."""
+
+    child = serializers.IntegerField(min_value=0, max_value=17)
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as invalid:
+            if isinstance(invalid.detail, dict):
+                from django.utils.translation import gettext as _
+
+                raise serializers.ValidationError(
+                    [_("Give ages from 0 to 17, separated by commas.")]
+                ) from None
+            raise
 
 
 class ReferralCreateSerializer(serializers.Serializer):
@@ -145,6 +168,10 @@ class ReferralCreateSerializer(serializers.Serializer):
     interpreter_needed = serializers.BooleanField(default=False)
     age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False, allow_blank=True)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True)
+    children = serializers.IntegerField(
+        min_value=0, max_value=MAX_CHILDREN, required=False, allow_null=True
+    )
+    children_ages = AgesField(required=False, max_length=MAX_CHILDREN)
     consent_method = serializers.ChoiceField(choices=Consent.Method.choices)
     script_language = serializers.ChoiceField(choices=["es", "en"], required=False)
     script_version = serializers.CharField(default=CONSENT_SCRIPT_VERSION, read_only=True)
@@ -164,6 +191,13 @@ class ReferralCreateSerializer(serializers.Serializer):
     )
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=1000)
     idempotency_key = serializers.UUIDField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            check_children(attrs)
+        except DjangoValidationError as invalid:
+            raise serializers.ValidationError(invalid.message_dict) from None
+        return attrs
 
 
 REASON_CHOICES = sorted(set(DeclineReason.values) | set(Consent.Method.values))

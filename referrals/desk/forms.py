@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from referrals.forms import MAX_CHILDREN, read_children_ages
 from referrals.models import CallOutcome
 from services.models import Population
 from services.public.forms import need_choices
@@ -26,7 +27,6 @@ DESK_POPULATIONS = [
     (Population.LGBTQ.value, _("LGBTQ+ people")),
     (Population.MINORS_UNACCOMPANIED.value, _("Unaccompanied minors")),
 ]
-MAX_CHILDREN = 15
 FLAGS = [
     ("no_id", _("No ID needed")),
     ("free", _("Free")),
@@ -88,15 +88,7 @@ class DeskSearchForm(forms.Form):
         self.fields["language"].choices = [("", _("Any language")), *settings.CONTENT_LANGUAGES]
 
     def clean_children_ages(self) -> list[int]:
-        raw = self.cleaned_data.get("children_ages") or ""
-        ages = []
-        for part in raw.replace(";", ",").replace(" ", ",").split(","):
-            if not part:
-                continue
-            if not part.isdigit() or int(part) > 17:
-                raise forms.ValidationError(_("Give ages from 0 to 17, separated by commas."))
-            ages.append(int(part))
-        return ages
+        return read_children_ages(self.cleaned_data.get("children_ages") or "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

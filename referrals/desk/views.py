@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +27,7 @@ from referrals.actions import record_call
 from referrals.codes import normalise
 from referrals.desk.cards import build_cards, sort_cards
 from referrals.desk.forms import CallForm, CodeLookupForm, DeskSearchForm
+from referrals.desk.throttle import over_limit
 from referrals.transitions import TransitionError
 from services.models import Region, TaxonomyTerm
 from services.search import SearchParamError, parse_search_params, search
@@ -37,10 +37,6 @@ from services.search.places import split_place
 SESSION_KEY = "enlace.desk.search"
 # The desk compares the best matches of one search on one screen and re-sorts them there.
 DESK_RESULTS = 50
-# Code look-ups per member in LOOKUP_WINDOW seconds: enough for a busy shift, far too few to
-# walk the code space.
-LOOKUP_LIMIT = 30
-LOOKUP_WINDOW = 600
 
 
 def _lang() -> str:
@@ -126,6 +122,25 @@ def find(request: HttpRequest) -> HttpResponse:
     return _render_find(request, form)
 
 
+def family_from_search(request: HttpRequest) -> dict[str, Any]:
+    """The children of the member's current desk search ("with 2 children, 4 and 9"), for the
+    referral form it opens: read from the session, so they travel in no URL."""
+    saved = request.session.get(SESSION_KEY)
+    if not saved:
+        return {}
+    data = QueryDict(mutable=True)
+    for key, values in saved.items():
+        data.setlist(key, values)
+    form = DeskSearchForm(data)
+    if not form.is_valid() or not form.cleaned_data.get("children"):
+        return {}
+    ages = form.cleaned_data.get("children_ages") or []
+    return {
+        "children": form.cleaned_data["children"],
+        "children_ages": ", ".join(str(age) for age in ages),
+    }
+
+
 def _render_find(request: HttpRequest, form: DeskSearchForm, status: int = 200) -> HttpResponse:
     lang = _lang()
     context: dict[str, Any] = {"form": form, "cards": [], "result": None, "searched": False}
@@ -154,7 +169,7 @@ def _render_find(request: HttpRequest, form: DeskSearchForm, status: int = 200) 
                 cards = [card for card in cards if card.takes_children_aged(ages)]
             may_refer = bool(staff.referring_organizations(request.user))
             refer_query = urlencode(
-                {"client_language": language, **({"need": need} if need else {})}
+                {"client_language": language, "from": "desk", **({"need": need} if need else {})}
             )
             context.update(
                 searched=True,
@@ -208,24 +223,6 @@ def record(request: HttpRequest) -> HttpResponse:
     return redirect("desk:find")
 
 
-def _throttled(user: Any) -> bool:
-    """Counts this look-up; True past LOOKUP_LIMIT in the window. Redis down: the fail-soft
-    cache counts nothing and nothing is refused (look-ups still find only what the member may
-    see, and each is audited)."""
-    from django.core.cache import cache
-
-    window = int(timezone.now().timestamp()) // LOOKUP_WINDOW
-    key = f"desk:lookup:{user.pk}:{window}"
-    if cache.add(key, 1, LOOKUP_WINDOW):
-        return False
-    try:
-        count = int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, LOOKUP_WINDOW)
-        return False
-    return count > LOOKUP_LIMIT
-
-
 def _audit_org(user: Any) -> uuid.UUID | None:
     ids = sorted(permissions.roles(user))
     return ids[0] if ids else None
@@ -243,7 +240,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = CodeLookupForm(request.POST)
     if not form.is_valid():
         return render(request, "referrals/lookup.html", {"form": form}, status=400)
-    if _throttled(request.user):
+    if over_limit(request.user):
         form.add_error(
             "code", gettext("Too many look-ups in a short time. Wait a few minutes and try again.")
         )

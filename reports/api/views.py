@@ -1,6 +1,7 @@
-"""GET /api/v1/staff/reports/referrals.csv: the referral counts of the user's scope as one
-long CSV, suppressed as the reports page is (reports.downloads.referrals_rows). A token needs
-the `reports:read` scope; the view is audited like the page."""
+"""GET /api/v1/staff/reports/referrals.csv and calls.csv: the referral counts and the desk's
+call tallies of the user's scope as long CSVs, suppressed as the reports page is
+(reports.downloads.referrals_rows, calls_rows). A token needs the `reports:read` scope; each
+view is audited like the page."""
 
 from typing import Any
 
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 from accounts import permissions
 from accounts.api import permissions as api_permissions
 from reports.forms import PERIODS
-from reports.views import record_view, referrals_csv
+from reports.views import calls_csv, record_view, referrals_csv
 
 
 class ReferralsCsv(APIView):
@@ -35,6 +36,20 @@ class ReferralsCsv(APIView):
                     ]
                 }
             )
-        response = referrals_csv(request.user, int(raw))
-        record_view(request.user, "api:referrals_csv", int(raw), request)
+        response = self.produce(request.user, int(raw))
+        record_view(request.user, self.audited_as, int(raw), request)
         return response
+
+    audited_as = "api:referrals_csv"
+
+    @staticmethod
+    def produce(user: Any, months: int) -> Any:
+        return referrals_csv(user, months)
+
+
+class CallsCsv(ReferralsCsv):
+    audited_as = "api:calls_csv"
+
+    @staticmethod
+    def produce(user: Any, months: int) -> Any:
+        return calls_csv(user, months)

@@ -53,6 +53,8 @@ ALLOWED: dict[str, dict[str, set[str]]] = {
     "may_change_role": MANAGERS,
     "may_deactivate_member": MANAGERS,
     "may_reactivate_member": MANAGERS,
+    # Another member's work phone (the member's own: tests/accounts_tests/test_work_phone.py).
+    "may_edit_work_phone": MANAGERS,
     "may_revoke_invitation": MANAGERS,
     "may_edit_organization": EDITORS,
     "may_edit_listing(service)": EDITORS,
@@ -108,6 +110,7 @@ RULES = {
     "may_deactivate_member": lambda u, s: permissions.may_deactivate_member(u, s.membership),
     "may_reactivate_member": lambda u, s: permissions.may_reactivate_member(u, s.membership),
     "may_revoke_invitation": lambda u, s: permissions.may_revoke_invitation(u, s.invitation),
+    "may_edit_work_phone": lambda u, s: permissions.may_edit_work_phone(u, s.membership),
     "may_edit_organization": lambda u, s: permissions.may_edit_organization(u, s.organization),
     "may_edit_listing(service)": lambda u, s: permissions.may_edit_listing(u, s.service),
     "may_edit_listing(phone of a location)": lambda u, s: permissions.may_edit_listing(u, s.phone),
@@ -216,6 +219,14 @@ def _page_deactivate(client, side):
     return response, not Membership.objects.get(pk=side.membership.pk).is_active
 
 
+def _page_work_phone(client, side):
+    url = reverse("accounts:member", args=[side.organization.pk, side.membership.pk])
+    number = "+57 300 111 2233"
+    data = {"do": "work_phone", "membership": side.membership.pk, "work_phone": number}
+    response = client.post(url, data)
+    return response, Membership.objects.get(pk=side.membership.pk).work_phone == number
+
+
 def _page_withdraw(client, side):
     url = reverse("accounts:revoke_invitation", args=[side.organization.pk, side.invitation.pk])
     response = client.post(url, {"confirm": "1"})
@@ -238,6 +249,7 @@ PAGES = {
     "invite": (_page_invite, 302, MANAGERS),
     "change role": (_page_change_role, 302, MANAGERS),
     "deactivate": (_page_deactivate, 302, MANAGERS),
+    "member's work phone": (_page_work_phone, 302, MANAGERS),
     "withdraw invitation": (_page_withdraw, 302, MANAGERS),
     "audit log": (_page_audit, 200, EDITORS),
 }
@@ -337,3 +349,79 @@ def test_the_handoff_opens_only_after_acceptance_and_while_consent_stands(cast):
     referral.consent.revoked_at = None
     referral.consent.expires_at = timezone.now() - timedelta(seconds=1)
     assert not permissions.may_read_handoff(intake, referral)
+
+
+# --- referrals received, found by code ----------------------------------------------------------
+
+# A referral received by "own" (sent by the other organisation) and one received by "other"
+# (sent by a third): who finds each by its code, and who opens its page. Hotline staff of the
+# receiving organisation read its received referrals to help a caller; nobody else outside the
+# two organisations learns that the code exists.
+RECEIVED_READERS = {"own": {"intake", "org_admin", "hotline"}, "other": set()}
+
+
+def _received_referral(cast, side_name: str):
+    import uuid
+
+    from referrals.actions import ConsentInput, ReferralInput, make_referral
+    from services.models import Organization
+    from tests.factories import OrganizationFactory, member
+
+    side = cast.side(side_name)
+    if side_name == "own":
+        sender, author = cast.other.organization, cast.other.membership.user
+    else:
+        sender = OrganizationFactory(name="Organización C", is_verified_partner=True)
+        author = member("caseworker-c", sender, "caseworker")
+    assert isinstance(sender, Organization)
+    return make_referral(
+        actor=verified(author),
+        organization=sender,
+        details=ReferralInput(
+            service=side.service,
+            client_language="es",
+            urgency="urgent",
+            needs=(),
+            idempotency_key=uuid.uuid4(),
+        ),
+        consent=ConsentInput(method="verbal", explained_language="es", shares_needs=True),
+        handoff=None,
+    )
+
+
+@pytest.mark.parametrize("side", ["own", "other"])
+@pytest.mark.parametrize("person", PEOPLE)
+def test_code_look_up_and_received_referrals_follow_the_table(client, cast, person, side):
+    referral = _received_referral(cast, side)
+    sign_in(client, cast.users[person])
+    allowed = person in RECEIVED_READERS[side]
+    spoken = referral.code.lower().replace("-", " ")
+    found = client.post(reverse("desk:lookup"), {"code": spoken})
+    detail = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk}))
+    inbox = client.get(reverse("referrals:inbox"))
+    if allowed:
+        assert found.status_code == 302
+        assert found["Location"] == reverse("referrals:detail", kwargs={"pk": referral.pk})
+        assert detail.status_code == 200
+        assert str(referral.pk) in inbox.content.decode()
+    else:
+        assert found.status_code == 404
+        assert referral.code not in found.content.decode()
+        assert detail.status_code == 404
+        assert str(referral.pk) not in inbox.content.decode()
+
+
+@pytest.mark.parametrize("move", ["accept", "decline"])
+def test_hotline_staff_read_a_received_referral_and_make_no_move_on_it(client, cast, move):
+    from referrals.models import Referral
+
+    referral = _received_referral(cast, "own")
+    sign_in(client, cast.users["hotline"])
+    page = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
+    assert 'name="move"' not in page
+    response = client.post(
+        reverse("referrals:move", kwargs={"pk": referral.pk}),
+        {"move": move, "version": referral.version, "reason": "no_capacity"},
+    )
+    assert response.status_code in (403, 404)
+    assert Referral.objects.get(pk=referral.pk).status == "sent"

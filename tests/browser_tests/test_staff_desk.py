@@ -40,6 +40,7 @@ def _referral(code: str) -> dict:
         "language": referral.client_language,
         "needs": sorted(t.code for t in referral.needs.all()),
         "status": referral.status,
+        "children": referral.children,
     }
 
 
@@ -86,7 +87,8 @@ def test_the_call_from_the_desk_to_a_sent_referral_a_found_code_and_a_counted_ca
     code = page.locator(".secret").inner_text().strip()
     with django_db_blocker.unblock():
         made = in_own_thread(lambda: _referral(code))
-    assert made == {"language": "es", "needs": made["needs"], "status": "sent"}
+    # The two children of the search travel into the referral, with no tap of their own.
+    assert made == {"language": "es", "needs": made["needs"], "status": "sent", "children": 2}
     assert made["needs"], "the searched need travels into the referral"
 
     # The caller reads the code back wrongly: small letters, spaces, O for 0 and I for 1.

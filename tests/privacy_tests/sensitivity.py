@@ -61,9 +61,11 @@ _MODELS: dict[str, dict[str, str]] = {
     },
     "accounts.User_groups": {INTERNAL: "id user group"},
     "accounts.User_user_permissions": {INTERNAL: "id user permission"},
+    # A member's work phone is a staff member's, never a client's: shown to the receiving side
+    # of their referrals (tests/accounts_tests/test_work_phone.py).
     "accounts.Membership": {
         INTERNAL: "id user organization role is_active created_at deactivated_at "
-        "role_confirmed role_granted_by role_confirmed_by role_confirmed_at"
+        "role_confirmed role_granted_by role_confirmed_by role_confirmed_at work_phone"
     },
     "accounts.Invitation": {
         INTERNAL: "id organization email role token_hash invited_by created_at expires_at "
@@ -88,7 +90,8 @@ _MODELS: dict[str, dict[str, str]] = {
     # --- referrals: metadata is internal; the client lives only in the sealed handoff ---------
     "referrals.Referral": {
         INTERNAL: "id code referring_organization referring_user service location "
-        "receiving_organization urgency client_language interpreter_needed age_band gender "
+        "receiving_organization urgency client_language interpreter_needed age_band gender children "
+        "children_ages "
         "status decline_reason outcome version idempotency_key created_at updated_at sent_at "
         "responded_at reminded_at connected_at closed_at expires_at consent"
     },
@@ -116,6 +119,8 @@ _MODELS: dict[str, dict[str, str]] = {
     },
     # A counted call: no caller, no member, nothing finer than the month.
     "referrals.CallTally": {INTERNAL: "id organization month region need language outcome"},
+    # A member's look-ups in the current throttle slot: no code, no referral.
+    "referrals.CodeLookupCount": {INTERNAL: "id user slot count"},
     # --- services: the public directory, except what finds a confidential shelter -------------
     "services.Organization": {
         PUBLIC: f"{_TRANSLATED_RECORD} name alternate_name description email website tax_status "

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from referrals.actions import ConsentInput, ReferralInput, make_referral
-from referrals.desk import views as desk_views
+from referrals.desk import throttle
 from services.models import TaxonomyTerm
 from tests.referrals_tests.staff_world import CANARY, client_for_world, world_fixture  # noqa: F401
 
@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def referral(world):
+    return sent_referral(world)
+
+
+def sent_referral(world):
+    """A referral from A to B, sent."""
     need = TaxonomyTerm.objects.order_by("code").first()
     made = make_referral(
         actor=world["caseworker-a"],
@@ -118,7 +123,7 @@ def test_receiving_hotline_staff_read_status_and_needs_but_make_no_move(world, r
 
 def test_look_ups_are_throttled_per_member(world, referral, settings):
     client = client_for_world(world, "caseworker-a")
-    for _ in range(desk_views.LOOKUP_LIMIT):
+    for _ in range(throttle.LOOKUP_LIMIT):
         assert look_up(client, referral.code).status_code == 302
     assert look_up(client, referral.code).status_code == 429
     # Another member has their own allowance.

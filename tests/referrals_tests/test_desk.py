@@ -165,7 +165,7 @@ def test_the_search_stays_out_of_every_url_and_comes_back_after_a_referral(world
     assert 'value="refugio Cúcuta"' in page
     # The refer link carries the service id and codes only.
     refer = reverse("referrals:create", kwargs={"service_id": directory.shelter.pk})
-    assert f'href="{refer}?client_language=es&amp;need=housing"' in page
+    assert f'href="{refer}?client_language=es&amp;from=desk&amp;need=housing"' in page
     assert "cucuta" not in page.split(refer)[1].split('"')[0].casefold()
 
 
