@@ -8,6 +8,7 @@ through services.search and services.confidential only.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import uuid
@@ -53,6 +54,7 @@ from services.search import (
     SearchResult,
     ServiceHit,
     attach_terms,
+    documents,
     parse_search_params,
     public_locations_prefetch,
     search,
@@ -126,8 +128,8 @@ def _card_phones(
     return unique
 
 
-def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
-    """The cards of `hits`, which search has already left public."""
+def _hit_views(hits: list[ServiceHit], lang: str, at: dt.datetime | None = None) -> list[HitView]:
+    """The cards of `hits`, which search has already left public ("open now" at `at`)."""
     views = []
     for hit in hits:
         place = public_location(hit.location, lang=lang) if hit.location is not None else None
@@ -136,7 +138,7 @@ def _hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
                 service=hit.service,
                 distance_km=hit.distance_km,
                 place=place,
-                open_now=hours.is_open_now(hit.service),
+                open_now=hours.is_open_now(hit.service, at),
                 phones=_card_phones(
                     hit.service,
                     [place] if place else [],
@@ -192,21 +194,20 @@ def _need_buttons() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, label in MAIN_NEEDS if code in existing]
 
 
-def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[HitView]:
-    """Hotlines whose service area is the whole country."""
+def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[Any]:
+    """Hotlines whose service area is the whole country, as cards (documents.page_cards)."""
     result = search(
         SearchParams(region=country.code, taxonomy_term=HOTLINE_TERMS, per_page=limit),
         lang=lang,
-        load="page",
+        load="rows",
     )
-    return _hit_views(
-        [
-            hit
-            for hit in result.hits
-            if any(area.region_id == country.id for area in hit.service.service_areas.all())
-        ],
-        lang,
-    )
+    return documents.page_cards(result.rows, lang=lang, area_region=country.id)
+
+
+def _page_cards(result: SearchResult, lang: str) -> list[Any]:
+    """The cards of a page of results: stored documents, stitched (services/search/documents.py)."""
+    origin = result.origin.point if result.origin is not None else None
+    return documents.page_cards(result.rows, lang=lang, origin=origin)
 
 
 def _country_or_404(code: str) -> Region:
@@ -369,15 +370,15 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
     try:
         params = parse_search_params(query)
         # A place the gazetteer does not know is only found out while searching.
-        result = search(params, lang=lang, load="page")
+        result = search(params, lang=lang, load="rows")
         if result.total and params.page > result.total_pages:
             # An out-of-range page (an old link) shows the last one rather than nothing.
             query["page"] = str(result.total_pages)
             params = parse_search_params(query)
-            result = search(params, lang=lang, load="page")
+            result = search(params, lang=lang, load="rows")
     except SearchParamError as exc:
         error, result = exc, None
-    hits = _hit_views(result.hits, lang) if result else []
+    hits = _page_cards(result, lang) if result else []
     origin_country = None
     if result is not None and not hits:
         origin_region = result.origin.region if result.origin else None
@@ -649,7 +650,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
         params = parse_search_params(query)
     except SearchParamError:
         params = parse_search_params({"region": region.code})
-    result = search(params, lang=lang, load="page")
+    result = search(params, lang=lang, load="rows")
     return render(
         request,
         "services/regions.html",
@@ -658,7 +659,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
             "chain": list(reversed(region.ancestors_and_self()))[:-1],
             "children": children,
             "result": result,
-            "hits": _hit_views(result.hits, lang),
+            "hits": _page_cards(result, lang),
             "page_query": "",
         },
     )
