@@ -134,13 +134,26 @@ def discard(ids: list[uuid.UUID] | None) -> None:
 
 
 def missing_ids() -> list[uuid.UUID]:
-    """Active services without documents (after a bulk load), for build_documents."""
+    """Active services without current documents in every language: none (after a bulk load),
+    older than their search row, or a card of another release (card_key)."""
+    langs = content_languages()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT r.id FROM services_searchrow r WHERE r.status = 'active' AND NOT EXISTS"
-            " (SELECT 1 FROM services_servicedocument d WHERE d.service_id = r.id)"
+            "SELECT r.id FROM services_searchrow r WHERE r.status = 'active' AND"
+            " (SELECT count(*) FROM services_servicedocument d"
+            "  JOIN unnest(%s::text[], %s::text[]) AS k(lang, key) ON k.lang = d.lang"
+            "  WHERE d.service_id = r.id AND d.service_modified = r.last_modified"
+            "  AND d.card ->> 'key' = k.key) < %s",
+            [langs, [card_key(lang) for lang in langs], len(langs)],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def build_missing() -> int:
+    """Builds the documents missing_ids() names, a chunk per transaction; returns how many
+    services got documents."""
+    ids = missing_ids()
+    return sum(rebuild(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK))
 
 
 def rebuild(ids: Iterable[uuid.UUID]) -> int:
