@@ -28,13 +28,18 @@ def _doc(number: int, org: str, name: str, phone: str) -> dict:
     }
 
 
-def test_an_import_queues_its_duplicate_search_with_the_run_id_only(celery_worker, tmp_path):
+def _source(folder, second: tuple[str, str]) -> None:
+    """An HSDS source of two listings of one organisation: a shelter and `second` (name, phone)."""
     org = m.Organization.objects.create(name="Fundación Puente", description="x")
     docs = [
         _doc(1, str(org.id), "Casa de Acogida La Esperanza", "+57 607 555 0101"),
-        _doc(2, str(org.id), "Casa Acogida Esperanza", "(607) 555-0101"),
+        _doc(2, str(org.id), *second),
     ]
-    (tmp_path / "services.ndjson").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    (folder / "services.ndjson").write_text("".join(json.dumps(d) + "\n" for d in docs))
+
+
+def test_an_import_queues_its_duplicate_search_with_the_run_id_only(celery_worker, tmp_path):
+    _source(tmp_path, ("Casa Acogida Esperanza", "(607) 555-0101"))
     published: list[tuple] = []
 
     def remember(sender: str, body: tuple, **kwargs: object) -> None:
@@ -63,12 +68,7 @@ def test_an_import_queues_the_build_of_its_public_documents_without_arguments(
     builds them (API items and cards, every language), and nothing about a listing travels."""
     from services.search import documents
 
-    org = m.Organization.objects.create(name="Fundación Puente", description="x")
-    docs = [
-        _doc(1, str(org.id), "Casa de Acogida La Esperanza", "+57 607 555 0101"),
-        _doc(2, str(org.id), "Comedor San José", "+57 607 555 0202"),
-    ]
-    (tmp_path / "services.ndjson").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    _source(tmp_path, ("Comedor San José", "+57 607 555 0202"))
     published: list[tuple] = []
 
     def remember(sender: str, body: tuple, **kwargs: object) -> None:
