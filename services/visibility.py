@@ -251,6 +251,10 @@ def prune(objects: Iterable[Any]) -> ConfidentialIds:
     ids = ConfidentialIds.among(objects)
     for obj in list(walk_loaded(objects)):
         for cached in obj.__dict__.get("_prefetched_objects_cache", {}).values():
+            if isinstance(cached, list):
+                # Lists that the result loader attaches in place of querysets.
+                cached[:] = public_rows(cached, ids)
+                continue
             rows = getattr(cached, "_result_cache", None)
             if rows is not None:
                 cached._result_cache = public_rows(rows, ids)

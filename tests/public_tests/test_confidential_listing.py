@@ -53,3 +53,24 @@ def test_an_ordinary_location_shows_its_street_and_a_map_link(client, directory)
     assert "Avenida 0 # 11-80" in html
     assert 'href="https://www.openstreetmap.org/search?query=Avenida%200%20%23%2011-80' in html
     assert 'rel="noreferrer noopener"' in html
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_secret_line_of_the_service_at_its_shelter_stays_off_the_result_cards(
+    client, directory, lang
+):
+    """HSDS lets a phone name both the service and its location. A result card loads a
+    service's phones as plain lists (no queryset per service): a line at the confidential
+    location must be taken out of those lists as from prefetched ones, not left in with its
+    number emptied."""
+    from services import models as m
+    from services.search.index import refresh_services
+
+    m.Phone.objects.filter(number=SHELTER_SECRET_PHONE).update(service=directory.shelter)
+    refresh_services([directory.shelter.pk])
+    for url in directory.public_urls():
+        if url.startswith(f"/{lang}/"):
+            html = client.get(url, follow=True).content.decode()
+            assert_nothing_secret(html)
+            # Not even as an emptied row: a "call" button with no number.
+            assert 'href="tel:"' not in html, url

@@ -1,5 +1,9 @@
 """The vocabulary and the regions load idempotently, with Spanish and English names."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from services import models as m
 from services.data.regions import ADMIN1_TO_ISO, load_regions
 from services.data.taxonomy import TERMS, load_taxonomy
 from services.models import Region, TaxonomyTerm
@@ -53,3 +57,28 @@ def test_every_geonames_first_level_code_maps_to_a_loaded_subdivision(base) -> N
             continue
         for suffix in mapping.values():
             assert Region.objects.filter(code=f"{country}-{suffix}").exists(), suffix
+
+
+def test_each_level_is_joined_to_the_one_above_with_fresh_statistics(db) -> None:
+    """Statistics taken while services_region was empty (a flush, a new database) make the
+    planner see one row and join the 41,054 ZIP codes to the towns by a nested loop of
+    sequential scans, which ran for minutes. The loader analyses the table after each level,
+    before the next one (and the ZIP codes) are joined to it."""
+    with CaptureQueriesContext(connection) as queries:
+        load_regions(("US",), min_population=15000, postal_codes=True)
+    steps = []
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if sql.lstrip().startswith("INSERT INTO services_region"):
+            steps.append("insert region")
+        elif sql.lstrip().startswith("INSERT INTO services_postalcode"):
+            steps.append("insert ZIP codes")
+        elif "enlace_analyze" in sql:
+            steps.append("analyze " + sql.split("'")[1])
+    assert steps == [
+        "insert region", "analyze services_region",
+        "insert region", "analyze services_region",
+        "insert region", "analyze services_region",
+        "insert ZIP codes", "analyze services_postalcode",
+    ]  # fmt: skip
+    assert m.PostalCode.objects.filter(code="77002", region__name="Houston").exists()
