@@ -250,3 +250,17 @@ def test_an_organisation_renamed_in_the_admin_is_on_its_stored_cards(client, she
     card = m.ServiceDocument.objects.get(service=shelter, lang="es").card
     assert "Fundación Nueva" in str(card)
     _assert_current(shelter)
+
+
+def test_a_verification_keeps_the_listing_served_from_its_documents(shelter) -> None:
+    """The commonest write saves the service (its search row follows by trigger): its documents
+    are rebuilt with it, not left discarded until the next bulk build."""
+    from services.listings.upkeep import verify_service
+    from tests.factories import verified
+
+    operator = verified(UserFactory(username="vera", is_superuser=True, is_staff=True))
+    verify_service(actor=operator, service=shelter, method="phone")
+    assert documents.missing_ids() == []
+    [card] = documents.page_cards([(shelter.id, None)], lang="es", now=MONDAY)
+    assert isinstance(card, documents.StoredCard)
+    _assert_current(shelter)
