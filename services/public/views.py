@@ -8,12 +8,10 @@ through services.search and services.confidential only.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,18 +31,16 @@ from services.confidential import PublicLocation, public_location
 from services.listings import upkeep
 from services.listings.upkeep import listing_freshness
 from services.models import (
-    Language,
     MergedRecord,
-    Phone,
     Region,
     Service,
     ServiceArea,
-    ServiceAtLocation,
     TaxonomyTerm,
 )
 from services.public import reports as public_reports
 from services.public import tokens
 from services.public.forms import ProblemReportForm, SearchForm, countries_with_services
+from services.public.hits import HitView, _card_phones, _hit_views  # noqa: F401 — tests read them here
 from services.querysets import capacity_is_current
 from services.search import (
     PlaceNotFound,
@@ -52,7 +48,6 @@ from services.search import (
     SearchParamError,
     SearchParams,
     SearchResult,
-    ServiceHit,
     attach_terms,
     documents,
     parse_search_params,
@@ -94,65 +89,6 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def _lang() -> str:
     return (get_language() or "es")[:2]
-
-
-@dataclass
-class HitView:
-    """One result as the page shows it."""
-
-    service: Service
-    distance_km: float | None
-    place: PublicLocation | None
-    open_now: bool | None
-    phones: list[Phone]
-    areas: list[ServiceArea]
-    languages: list[Language]
-
-
-def _card_phones(
-    service: Service, places: list[PublicLocation], links: Iterable[ServiceAtLocation] = ()
-) -> list[Phone]:
-    """The service's own phones, then the shown locations' and their links' ones, without
-    repeats (what is loaded is already public: services/visibility.py)."""
-    phones = list(service.phones.all())
-    for place in places:
-        phones += place.phones
-    for link in links:
-        phones += link.phones.all()
-    seen: set[str] = set()
-    unique = []
-    for phone in phones:
-        if phone.number not in seen:
-            seen.add(phone.number)
-            unique.append(phone)
-    return unique
-
-
-def _hit_views(hits: list[ServiceHit], lang: str, at: dt.datetime | None = None) -> list[HitView]:
-    """The cards of `hits`, which search has already left public ("open now" at `at`)."""
-    views = []
-    for hit in hits:
-        place = public_location(hit.location, lang=lang) if hit.location is not None else None
-        views.append(
-            HitView(
-                service=hit.service,
-                distance_km=hit.distance_km,
-                place=place,
-                open_now=hours.is_open_now(hit.service, at),
-                phones=_card_phones(
-                    hit.service,
-                    [place] if place else [],
-                    [
-                        link
-                        for link in hit.service.service_at_locations.all()
-                        if place is not None and link.location_id == place.id
-                    ],
-                ),
-                areas=[area for area in hit.service.service_areas.all() if area.region_id],
-                languages=list(hit.service.languages.all()),
-            )
-        )
-    return views
 
 
 def _clean_query(data: QueryDict) -> QueryDict:

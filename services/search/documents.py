@@ -261,7 +261,7 @@ def build_cards(services: list[Any], lang: str) -> dict[uuid.UUID, dict[str, Any
     per location it may be shown at, in the order results.nearest_location reads them (a
     service without locations: one, shown nowhere)."""
     from services.confidential import public_location
-    from services.public.views import _card_phones
+    from services.public.hits import _card_phones
     from services.templatetags.cards import _Labels, card_parts, listing_url
 
     labels = _Labels()
@@ -567,7 +567,7 @@ def _cards_from_models(
 ) -> dict[uuid.UUID, Any]:
     """The cards of these services drawn from the models, as the page drew every card before
     documents (views.HitView)."""
-    from services.public.views import _hit_views
+    from services.public.hits import _hit_views
     from services.search.results import ServiceHit, _load_hit_services, nearest_location
 
     by_id = _load_hit_services(ids, page=True)
