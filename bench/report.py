@@ -208,6 +208,12 @@ def markdown(result: dict[str, Any]) -> str:
             f"generate_directory: {g['services']:,} services in {g['seconds']:g} s "
             f"({g['services_per_s']:g}/s){' (built earlier, reused)' if g.get('reused') else ''}."
         )
+    d = result.get("build_documents") or {}
+    if d.get("services"):
+        lines.append(
+            f"build_documents: {d['services']:,} services in {d['seconds']:g} s "
+            f"({d['services_per_s']:g}/s)."
+        )
     i = result["import_hsds"]
     if i:
         lines.append(

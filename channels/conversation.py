@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from channels import memory, reading, replies, segments
 from channels.emergency import Hotline, national_hotline, sender_country, sms_phone
 from services.models import Region, TaxonomyTerm
-from services.public.views import hit_views
+from services.public.hits import hit_views
 from services.search import SearchParamError, SearchParams, search
 from services.search.cache import still_public_ids
 from services.search.results import build_hits

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import phonenumbers
 
 from services.models import Phone, Region
-from services.public.views import HitView, national_hotlines
+from services.public.hits import HitView
+from services.public.views import national_hotline_views
 
 # The general (or police) emergency number by ISO 3166-1 country code.
 EMERGENCY_NUMBERS: dict[str, str] = {
@@ -77,7 +78,7 @@ def national_hotline(country: str, lang: str) -> Hotline | None:
     region = Region.objects.filter(code=country, level=Region.Level.COUNTRY).first()
     if region is None:
         return None
-    views: list[HitView] = [v for v in national_hotlines(region, lang, limit=20) if v.phones]
+    views: list[HitView] = [v for v in national_hotline_views(region, lang, limit=20) if v.phones]
     if not views:
         return None
     best = sorted(views, key=lambda v: not v.service.trafficking_specialised)[0]

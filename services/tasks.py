@@ -1,4 +1,5 @@
-"""Celery tasks of the directory: imports, their duplicate search, verification reminders.
+"""Celery tasks of the directory: imports, their duplicate search and public documents,
+verification reminders.
 
 Each task takes ids only (the broker stores its arguments) and is idempotent."""
 
@@ -37,10 +38,43 @@ def run_import(run_id: str, language: str = "es") -> None:
                 run=run,
                 language=language,
                 updated_by=username,
-                on_finished=queue_duplicate_search,
+                on_finished=queue_after_import,
             )
         except SourceError:
             logger.info("import run %s: the source could not be read", run_id)
+
+
+def queue_after_import(run: ImportRun, *, duplicates: bool = True) -> None:
+    """What follows a finished import, each its own task: the public documents of the listings
+    it wrote (the import's bulk refresh leaves them out to stay fast) and, unless told not to,
+    its duplicate search."""
+    queue_document_build(run)
+    if duplicates:
+        queue_duplicate_search(run)
+
+
+def queue_document_build(run: ImportRun) -> bool:
+    """Queues the build of the public documents the import left out; False (and a log line)
+    when the broker cannot take it: until `build_documents` runs, those listings are drawn from
+    the models, as correct and slower."""
+    try:
+        build_missing_documents.delay()
+    except Exception:  # noqa: BLE001 - any broker failure; the import itself is done
+        logger.warning("import run %s: the public documents could not be queued", run.pk)
+        return False
+    return True
+
+
+@shared_task(acks_late=True)
+def build_missing_documents() -> int:
+    """Builds the public documents of every active service without current ones, a chunk at a
+    time, each chunk its own transaction (services/search/documents.py). Takes no arguments and
+    is idempotent: a second run, or one after a crash, builds what is still missing."""
+    from services.search import documents
+
+    built = documents.build_missing()
+    logger.info("public documents built for %s services", built)
+    return built
 
 
 def queue_duplicate_search(run: ImportRun) -> bool:

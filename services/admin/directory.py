@@ -25,6 +25,7 @@ from modeltranslation.admin import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from services import models as m
+from services.search import documents as public_documents
 from services.search.index import refresh_services
 
 
@@ -174,10 +175,12 @@ class AccessibilityInline(TranslationTabularInline):
 
 
 class RefreshSearchMixin:
-    """Keeps the search columns true after every admin save or delete."""
+    """Keeps the search columns and public documents true after every admin save or delete."""
 
     def affected_services(self, obj: Any) -> list:
-        return []
+        # What the record is shown on: documents.reached() (a region's name and time zone, a
+        # term's name, an organisation's or programme's services).
+        return public_documents.reached(obj)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -266,21 +269,21 @@ class LocationAdmin(ConfidentialLocationMixin, RefreshSearchMixin, TabbedTransla
 
 
 @admin.register(m.Organization)
-class OrganizationAdmin(TabbedTranslationAdmin):
+class OrganizationAdmin(RefreshSearchMixin, TabbedTranslationAdmin):
     list_display = ["name", "is_verified_partner", "website"]
     list_filter = ["is_verified_partner", "content_language"]
     search_fields = ["name", "alternate_name", "tax_id"]
 
 
 @admin.register(m.Program)
-class ProgramAdmin(TabbedTranslationAdmin):
+class ProgramAdmin(RefreshSearchMixin, TabbedTranslationAdmin):
     list_display = ["name", "organization"]
     search_fields = ["name_es", "name_en", "organization__name"]
     autocomplete_fields = ["organization"]
 
 
 @admin.register(m.TaxonomyTerm)
-class TaxonomyTermAdmin(TabbedTranslationAdmin):
+class TaxonomyTermAdmin(RefreshSearchMixin, TabbedTranslationAdmin):
     list_display = ["code", "name", "parent", "open_eligibility_code"]
     list_filter = ["taxonomy"]
     search_fields = ["code", "name_es", "name_en", "keywords"]
@@ -288,7 +291,7 @@ class TaxonomyTermAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(m.Region)
-class RegionAdmin(TabbedTranslationAdmin):
+class RegionAdmin(RefreshSearchMixin, TabbedTranslationAdmin):
     list_display = ["code", "name", "level", "country_code", "population", "time_zone"]
     list_filter = ["level", "country_code"]
     search_fields = ["code", "name_es", "name_en"]

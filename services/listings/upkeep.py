@@ -29,6 +29,7 @@ from services.models import (
     VerificationMethod,
 )
 from services.querysets import capacity_is_current, warn_since  # noqa: F401 — staff pages read it here
+from services.search import documents as public_documents
 from services.search.index import refresh_services
 from services.validators import proposed_name
 
@@ -152,6 +153,9 @@ def verify_service(
             "last_modified",
         ]
     )
+    # The search row follows the save (a trigger); the public documents, discarded by it, are
+    # rebuilt here, or the listing would be drawn from the models until build_documents.
+    public_documents.rebuild([service.id])
     audit.record(
         actor=actor,
         organization=service.organization_id,

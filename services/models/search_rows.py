@@ -114,7 +114,8 @@ class SearchFacet(models.Model):
 
 
 class ServiceDocument(models.Model):
-    """A service's public API list item in one content language, built from the models by
+    """A service's public API list item in one content language and its result card in the
+    same interface language, built from the models by
     services/search/documents.py whenever refresh_services() recomputes its search row, so that
     a search page is read as stored JSON instead of loaded and serialised model by model.
 
@@ -142,3 +143,6 @@ class ServiceDocument(models.Model):
     hours = models.JSONField(null=True)
     changed_at = models.DateTimeField(null=True)
     service_modified = models.DateTimeField()
+    # The result card in this (interface) language, one variant per location it can be shown
+    # at (services/search/documents.py, build_card); null: drawn from the models.
+    card = models.JSONField(null=True)

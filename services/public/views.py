@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,18 +31,16 @@ from services.confidential import PublicLocation, public_location
 from services.listings import upkeep
 from services.listings.upkeep import listing_freshness
 from services.models import (
-    Language,
     MergedRecord,
-    Phone,
     Region,
     Service,
     ServiceArea,
-    ServiceAtLocation,
     TaxonomyTerm,
 )
 from services.public import reports as public_reports
 from services.public import tokens
 from services.public.forms import ProblemReportForm, SearchForm, countries_with_services
+from services.public.hits import HitView, _card_phones, hit_views  # noqa: F401 — tests read them here
 from services.querysets import capacity_is_current
 from services.search import (
     PlaceNotFound,
@@ -51,8 +48,8 @@ from services.search import (
     SearchParamError,
     SearchParams,
     SearchResult,
-    ServiceHit,
     attach_terms,
+    documents,
     parse_search_params,
     public_locations_prefetch,
     search,
@@ -94,65 +91,6 @@ def _lang() -> str:
     return (get_language() or "es")[:2]
 
 
-@dataclass
-class HitView:
-    """One result as the page shows it."""
-
-    service: Service
-    distance_km: float | None
-    place: PublicLocation | None
-    open_now: bool | None
-    phones: list[Phone]
-    areas: list[ServiceArea]
-    languages: list[Language]
-
-
-def _card_phones(
-    service: Service, places: list[PublicLocation], links: Iterable[ServiceAtLocation] = ()
-) -> list[Phone]:
-    """The service's own phones, then the shown locations' and their links' ones, without
-    repeats (what is loaded is already public: services/visibility.py)."""
-    phones = list(service.phones.all())
-    for place in places:
-        phones += place.phones
-    for link in links:
-        phones += link.phones.all()
-    seen: set[str] = set()
-    unique = []
-    for phone in phones:
-        if phone.number not in seen:
-            seen.add(phone.number)
-            unique.append(phone)
-    return unique
-
-
-def hit_views(hits: list[ServiceHit], lang: str) -> list[HitView]:
-    """The cards of `hits`, which search has already left public."""
-    views = []
-    for hit in hits:
-        place = public_location(hit.location, lang=lang) if hit.location is not None else None
-        views.append(
-            HitView(
-                service=hit.service,
-                distance_km=hit.distance_km,
-                place=place,
-                open_now=hours.is_open_now(hit.service),
-                phones=_card_phones(
-                    hit.service,
-                    [place] if place else [],
-                    [
-                        link
-                        for link in hit.service.service_at_locations.all()
-                        if place is not None and link.location_id == place.id
-                    ],
-                ),
-                areas=[area for area in hit.service.service_areas.all() if area.region_id],
-                languages=list(hit.service.languages.all()),
-            )
-        )
-    return views
-
-
 def _clean_query(data: QueryDict) -> QueryDict:
     """The visitor's parameters without empty values, with coordinates no finer than ~1 km, and
     with the home page's country used as the region when no place narrows the search."""
@@ -192,13 +130,24 @@ def _need_buttons() -> list[tuple[str, str]]:
     return [(code, str(label)) for code, label in MAIN_NEEDS if code in existing]
 
 
-def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[HitView]:
-    """Hotlines whose service area is the whole country."""
-    result = search(
+def _hotline_search(country: Region, lang: str, limit: int, load: str) -> SearchResult:
+    return search(
         SearchParams(region=country.code, taxonomy_term=HOTLINE_TERMS, per_page=limit),
         lang=lang,
-        load="page",
+        load=load,
     )
+
+
+def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[Any]:
+    """Hotlines whose service area is the whole country, as cards (documents.page_cards)."""
+    result = _hotline_search(country, lang, limit, "rows")
+    return documents.page_cards(result.rows, lang=lang, area_region=country.id)
+
+
+def national_hotline_views(country: Region, lang: str, *, limit: int = 100) -> list[HitView]:
+    """The same hotlines with their models loaded, for a reader that is not a page (the text
+    channel picks a number from them)."""
+    result = _hotline_search(country, lang, limit, "page")
     return hit_views(
         [
             hit
@@ -207,6 +156,12 @@ def national_hotlines(country: Region, lang: str, *, limit: int = 100) -> list[H
         ],
         lang,
     )
+
+
+def _page_cards(result: SearchResult, lang: str) -> list[Any]:
+    """The cards of a page of results: stored documents, stitched (services/search/documents.py)."""
+    origin = result.origin.point if result.origin is not None else None
+    return documents.page_cards(result.rows, lang=lang, origin=origin)
 
 
 def _country_or_404(code: str) -> Region:
@@ -369,15 +324,15 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
     try:
         params = parse_search_params(query)
         # A place the gazetteer does not know is only found out while searching.
-        result = search(params, lang=lang, load="page")
+        result = search(params, lang=lang, load="rows")
         if result.total and params.page > result.total_pages:
             # An out-of-range page (an old link) shows the last one rather than nothing.
             query["page"] = str(result.total_pages)
             params = parse_search_params(query)
-            result = search(params, lang=lang, load="page")
+            result = search(params, lang=lang, load="rows")
     except SearchParamError as exc:
         error, result = exc, None
-    hits = hit_views(result.hits, lang) if result else []
+    hits = _page_cards(result, lang) if result else []
     origin_country = None
     if result is not None and not hits:
         origin_region = result.origin.region if result.origin else None
@@ -649,7 +604,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
         params = parse_search_params(query)
     except SearchParamError:
         params = parse_search_params({"region": region.code})
-    result = search(params, lang=lang, load="page")
+    result = search(params, lang=lang, load="rows")
     return render(
         request,
         "services/regions.html",
@@ -658,7 +613,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
             "chain": list(reversed(region.ancestors_and_self()))[:-1],
             "children": children,
             "result": result,
-            "hits": hit_views(result.hits, lang),
+            "hits": _page_cards(result, lang),
             "page_query": "",
         },
     )

@@ -279,8 +279,19 @@ def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, S
     _attach(services, "schedules", _group(schedules, "service_id"))
     _attach(sals, "schedules", _group(schedules, "service_at_location_id"))
     _attach(locations, "schedules", _group(schedules, "location_id"))
-    if not page:
-        return by_id
+    if page:
+        attach_card_rows(by_id)
+    return by_id
+
+
+def attach_card_rows(by_id: dict[uuid.UUID, Service]) -> None:
+    """Adds to services loaded for an API item ("api") what a result card also shows: phones,
+    the locations' addresses, languages, areas served and terms (a fixed number of queries)."""
+    ids = list(by_id)
+    services = list(by_id.values())
+    sals = [sal for service in services for sal in service.service_at_locations.all()]
+    locations = [sal.location for sal in sals]
+    location_ids = list({location.id for location in locations})
     # HSDS hangs a place's own lines off the service's link to it as often as off the place.
     phones = list(
         Phone.objects.filter(
@@ -307,7 +318,6 @@ def _load_hit_services(ids: list[uuid.UUID], *, page: bool) -> dict[uuid.UUID, S
     )
     _attach(services, "service_areas", _group(areas, "service_id"))
     attach_terms(services)
-    return by_id
 
 
 def attach_terms(services: list[Service]) -> None:

@@ -99,44 +99,81 @@ def _phones(phones: list[Any], labels: _Labels) -> str:
     return "".join(parts)
 
 
-def _where(hit: Any, labels: _Labels) -> str:
-    """The second meta line: how far or where, then the areas served."""
-    place = hit.place
+def _where_parts(place: Any, areas: list[Any], labels: _Labels) -> tuple[str, str | None]:
+    """The second meta line (how far or where, then the areas served) as two readings: without
+    a distance, and what follows "About N km away" when there is one (None: a virtual place,
+    whose line never shows a distance)."""
     region = getattr(place, "region", None)
+    served = ""
+    if areas:
+        names = ", ".join(_e(area.region.name) for area in areas[:3])
+        served = f"{_SEP if place else ''}{labels.serves} {names}"
     if place is not None and place.location_type == "virtual":
-        where = labels.virtual
-    elif hit.distance_km is not None:
-        where = labels.about % {"km": _e(km(hit.distance_km))}
-        if region:
-            where += _SEP + _e(region.name)
-    elif region:
-        where = _e(region.name)
-    else:
-        where = ""
-    if hit.areas:
-        names = ", ".join(_e(area.region.name) for area in hit.areas[:3])
-        where += f"{_SEP if place else ''}{labels.serves} {names}"
-    return where
+        return labels.virtual + served, None
+    return (_e(region.name) if region else "") + served, (
+        _SEP + _e(region.name) if region else ""
+    ) + served
 
 
-def _card(hit: Any, level: Any, url: tuple[str, str], labels: _Labels) -> str:
-    """services/_hit.html."""
-    service = hit.service
+class CardParts:
+    """One card cut where the per-request values go: the heading level (twice), the where line
+    (it carries the distance) and the hours badge ("open now" moves with the clock). Everything
+    else is fixed for a service, the place shown and the interface language, so it can be
+    stored (services/search/documents.py) and stitched per request."""
+
+    __slots__ = ("far", "near", "parts")
+
+    def __init__(self, parts: list[str], far: str, near: str | None) -> None:
+        self.parts, self.far, self.near = parts, far, near
+
+    def as_json(self) -> dict[str, Any]:
+        return {"parts": self.parts, "far": self.far, "near": self.near}
+
+    @classmethod
+    def from_json(cls, stored: dict[str, Any]) -> CardParts:
+        return cls(stored["parts"], stored["far"], stored["near"])
+
+    def stitch(
+        self,
+        level: str,
+        distance_km: float | None,
+        open_24_7: bool,
+        open_now: bool | None,
+        labels: _Labels,
+    ) -> str:
+        if distance_km is not None and self.near is not None:
+            where = labels.about % {"km": _e(km(distance_km))} + self.near
+        else:
+            where = self.far
+        if open_24_7:
+            hours = labels.open_24_7
+        elif open_now is True:
+            hours = labels.open_now
+        elif open_now is False:
+            hours = labels.closed_now
+        else:
+            hours = ""
+        a, b, c, d, e = self.parts
+        return f"{a}{level}{b}{level}{c}{where}{d}{hours}{e}"
+
+
+def card_parts(
+    service: Any,
+    place: Any,
+    phones: list[Any],
+    areas: list[Any],
+    languages: list[Any],
+    url: tuple[str, str],
+    labels: _Labels,
+) -> CardParts:
+    """services/_hit.html of `service` shown at `place` (a PublicLocation or None), cut into
+    CardParts."""
     name = localized(service, "name")
     organization = getattr(service.organization, "name", "")
     terms = service.terms
     meta = _e(organization)
     if terms:
         meta += _SEP + ", ".join(_e(term.name) for term in terms[:3])
-    if service.open_24_7:
-        hours = labels.open_24_7
-    elif hit.open_now is True:
-        hours = labels.open_now
-    elif hit.open_now is False:
-        hours = labels.closed_now
-    else:
-        hours = ""
-    languages = hit.languages  # only those the row rules leave public
     spoken = (
         f'<p class="meta">{labels.languages} '
         f"{', '.join(labels.language(language.code) for language in languages)}</p>"
@@ -144,34 +181,54 @@ def _card(hit: Any, level: Any, url: tuple[str, str], labels: _Labels) -> str:
         else ""
     )
     href = _e(f"{url[0]}{service.pk}{url[1]}")
-    return (
-        f'<li class="card">\n'
-        f'  <h{level}><a href="{href}"{name.attr}>{_e(name)}</a>{name.note}</h{level}>\n'
-        f'  <p class="meta">{meta}</p>\n'
-        f'  <p class="meta">{_where(hit, labels)}</p>\n'
-        f'  <ul class="badges">\n'
-        f"    {hours}\n"
-        f"    {labels.free if service.is_free else ''}\n"
-        f"    {labels.no_id if service.no_id_required else ''}\n"
-        f"    {labels.status if service.immigration_status_not_asked else ''}\n"
-        f"    {labels.trafficking if service.trafficking_specialised else ''}\n"
-        f"  </ul>\n"
-        f"  {spoken}\n"
-        f"  {_phones(hit.phones[:2], labels)}\n"
-        f"</li>\n"
+    far, near = _where_parts(place, areas, labels)
+    return CardParts(
+        [
+            '<li class="card">\n  <h',
+            f'><a href="{href}"{name.attr}>{_e(name)}</a>{name.note}</h',
+            f'>\n  <p class="meta">{meta}</p>\n  <p class="meta">',
+            '</p>\n  <ul class="badges">\n    ',
+            f"\n"
+            f"    {labels.free if service.is_free else ''}\n"
+            f"    {labels.no_id if service.no_id_required else ''}\n"
+            f"    {labels.status if service.immigration_status_not_asked else ''}\n"
+            f"    {labels.trafficking if service.trafficking_specialised else ''}\n"
+            f"  </ul>\n"
+            f"  {spoken}\n"
+            f"  {_phones(phones[:2], labels)}\n"
+            f"</li>\n",
+        ],
+        far,
+        near,
     )
+
+
+def listing_url() -> tuple[str, str]:
+    """A listing's address in the active language, as (before the id, after it)."""
+    prefix, _, suffix = reverse("services:service", args=[_SENTINEL]).partition(str(_SENTINEL))
+    return prefix, suffix
+
+
+def _card(hit: Any, level: str, url: tuple[str, str], labels: _Labels) -> str:
+    """services/_hit.html of a HitView (views.HitView), or a stored card's stitch."""
+    stored = getattr(hit, "card", None)
+    if stored is not None:
+        return stored.stitch(level, hit.distance_km, hit.open_24_7, hit.open_now, labels)
+    parts = card_parts(hit.service, hit.place, hit.phones, hit.areas, hit.languages, url, labels)
+    return parts.stitch(level, hit.distance_km, hit.service.open_24_7, hit.open_now, labels)
 
 
 @register.simple_tag
 def hit_cards(hits: Iterable[Any], level: Any = None) -> SafeString:
-    """Every hit's card (views.HitView), as services/_hit.html draws one."""
+    """Every hit's card (views.HitView or documents.StoredCard), as services/_hit.html draws
+    one."""
     hits = list(hits)
     if not hits:
         return SafeString("")
-    level = _e(level or 2)
+    level = str(_e(level or 2))
     labels = _Labels()
-    prefix, _, suffix = reverse("services:service", args=[_SENTINEL]).partition(str(_SENTINEL))
+    url = listing_url()
     # Every part was escaped above (labels, values) or is our own markup.
     return mark_safe(  # noqa: S308  # nosec B308 B703
-        "".join(_card(hit, level, (prefix, suffix), labels) for hit in hits)
+        "".join(_card(hit, level, url, labels) for hit in hits)
     )

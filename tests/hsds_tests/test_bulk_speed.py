@@ -14,7 +14,7 @@ from services import models as m
 from services.hsds.exporter import export_json
 from services.hsds.runner import import_path
 from services.listings.duplicates import NEIGHBOURS, Profile, _candidate_pairs, find_candidates
-from services.tasks import queue_duplicate_search
+from services.tasks import queue_after_import, queue_duplicate_search
 from tests.hsds_tests.directory import CUCUTA, run_import
 
 
@@ -28,13 +28,18 @@ def _doc(number: int, org: str, name: str, phone: str) -> dict:
     }
 
 
-def test_an_import_queues_its_duplicate_search_with_the_run_id_only(celery_worker, tmp_path):
+def _source(folder, second: tuple[str, str]) -> None:
+    """An HSDS source of two listings of one organisation: a shelter and `second` (name, phone)."""
     org = m.Organization.objects.create(name="Fundación Puente", description="x")
     docs = [
         _doc(1, str(org.id), "Casa de Acogida La Esperanza", "+57 607 555 0101"),
-        _doc(2, str(org.id), "Casa Acogida Esperanza", "(607) 555-0101"),
+        _doc(2, str(org.id), *second),
     ]
-    (tmp_path / "services.ndjson").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    (folder / "services.ndjson").write_text("".join(json.dumps(d) + "\n" for d in docs))
+
+
+def test_an_import_queues_its_duplicate_search_with_the_run_id_only(celery_worker, tmp_path):
+    _source(tmp_path, ("Casa Acogida Esperanza", "(607) 555-0101"))
     published: list[tuple] = []
 
     def remember(sender: str, body: tuple, **kwargs: object) -> None:
@@ -54,6 +59,38 @@ def test_an_import_queues_its_duplicate_search_with_the_run_id_only(celery_worke
     assert published == [(str(run.pk),)]  # no name, phone or address travels through the broker
     pair = m.DuplicateCandidate.objects.get()
     assert {pair.first_id, pair.second_id} == {uuid.UUID(int=1), uuid.UUID(int=2)}
+
+
+def test_an_import_queues_the_build_of_its_public_documents_without_arguments(
+    celery_worker, tmp_path
+):
+    """The import's bulk refresh leaves the documents out; the task queued after its commit
+    builds them (API items and cards, every language), and nothing about a listing travels."""
+    from services.search import documents
+
+    _source(tmp_path, ("Comedor San José", "+57 607 555 0202"))
+    published: list[tuple] = []
+
+    def remember(sender: str, body: tuple, **kwargs: object) -> None:
+        published.append((sender, tuple(body[0]), dict(body[1])))
+
+    expected = len(documents.content_languages()) * 2
+    before_task_publish.connect(remember)
+    try:
+        run = m.ImportRun.objects.create(source=str(tmp_path))
+        import_path(tmp_path, run=run, on_finished=queue_after_import)
+        deadline = time.monotonic() + 30
+        while (
+            m.ServiceDocument.objects.filter(card__isnull=False).count() < expected
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.2)
+    finally:
+        before_task_publish.disconnect(remember)
+
+    assert ("services.tasks.build_missing_documents", (), {}) in published
+    assert m.ServiceDocument.objects.filter(card__isnull=False).count() == expected
+    assert documents.missing_ids() == []
 
 
 def test_an_unfinished_run_gets_no_duplicate_search(transactional_db):

@@ -329,6 +329,12 @@ def public_paths(world: dict) -> list[str]:
 
 
 def walk_public(browser: Browser, world: dict) -> None:
+    # The result pages below stitch the shelter's stored cards (services/search/documents.py),
+    # so the canaries are looked for in what a stored card holds, not only in a drawn one.
+    from services.search import documents
+
+    stored = m.ServiceDocument.objects.filter(service=world["service_b"], lang="es").first()
+    assert stored is not None and stored.card["key"] == documents.card_key("es")
     for path in public_paths(world):
         response = browser.get(path)
         if response.status_code == 303:

@@ -49,3 +49,42 @@ def test_search_hits_keep_the_intake_line_and_the_ordinary_place(world):
     assert SECRET["service phone on the link"] not in {p.number for p in hit.service.phones.all()}
     notes = {s.description_es for s in hit.service.schedules.all()}
     assert SECRET["service schedule note"] not in notes
+
+
+def _stitched(world, lang: str, origin) -> str:
+    """The stored card of the world's service as a page stitches it, shown from `origin`."""
+    from django.template import engines
+    from django.utils import translation
+
+    from services.search import documents
+
+    cards = documents.page_cards([(world.service.pk, 1000.0)], lang=lang, origin=origin)
+    assert [type(card) for card in cards] == [documents.StoredCard]
+    with translation.override(lang):
+        return (
+            engines["django"]
+            .from_string("{% load cards %}{% hit_cards hits 3 %}")
+            .render({"hits": cards})
+        )
+
+
+def test_stored_documents_carry_nothing_the_row_rules_hide(world):
+    """The stored API items and result cards (every language, every place a card can be shown
+    at) hold none of the rows the rules hide; the shelter's card keeps its intake line."""
+    from django.conf import settings
+
+    from services.models import ServiceDocument
+
+    documents = ServiceDocument.objects.filter(service=world.service)
+    assert documents.count() == len(settings.LANGUAGES)
+    for document in documents:
+        stored = f"{document.body}\n{document.card}\n{document.hours}"
+        assert [label for label, value in SECRET.items() if value in stored] == []
+        assert document.card is not None and len(document.card["variants"]) == 2
+    for lang, _name in settings.LANGUAGES:
+        near_shelter = _stitched(world, lang, world.hidden.location.public_point)
+        near_office = _stitched(world, lang, world.public.location.public_point)
+        for html in (near_shelter, near_office):
+            assert [label for label, value in SECRET.items() if value in html] == []
+        assert INTAKE.replace(" ", "") in near_shelter
+        assert OPEN["link phone"].replace(" ", "") in near_office

@@ -11,7 +11,7 @@ from django.utils import translation
 
 import services.public.views as views
 from services.models import Region
-from services.search import parse_search_params, search
+from services.search import SearchParams, parse_search_params, search
 from tests.public_tests.demo import demo_directory
 
 SEARCHES = [
@@ -46,7 +46,18 @@ def _hits(lang: str) -> list[views.HitView]:
         params = parse_search_params(views._clean_query(QueryDict(query)))
         hits += views.hit_views(search(params, lang=lang, load="page").hits, lang)
     for code in ("CO", "PE", "US"):
-        hits += views.national_hotlines(Region.objects.get(code=code), lang)
+        # The national hotlines' cards, drawn from the models (the pages stitch them from
+        # stored documents: tests/public_tests/test_stored_cards.py).
+        params = SearchParams(region=code, taxonomy_term=views.HOTLINE_TERMS, per_page=100)
+        country = Region.objects.get(code=code)
+        hits += views.hit_views(
+            [
+                hit
+                for hit in search(params, lang=lang, load="page").hits
+                if any(area.region_id == country.id for area in hit.service.service_areas.all())
+            ],
+            lang,
+        )
     return hits
 
 

@@ -1,8 +1,11 @@
-"""build_documents: builds the public documents of every active service that has none (after
-an import or generate_directory, whose bulk refreshes leave them out to stay fast)."""
+"""build_documents: builds the public documents (API items and result cards) of every active
+service without current ones: after an import or generate_directory, whose bulk refreshes leave
+them out to stay fast, or after a release that changed the cards (documents.card_key). Imports
+queue the same work as a task (services.tasks.build_missing_documents)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -11,11 +14,13 @@ from services.search import documents
 
 
 class Command(BaseCommand):
-    help = "Build the public API documents of active services that have none."
+    help = "Build the public documents of active services that have no current ones."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ids = documents.missing_ids()
-        built = 0
-        for start in range(0, len(ids), documents.CHUNK):
-            built += documents.rebuild(ids[start : start + documents.CHUNK])
-        self.stdout.write(f"{built} services given documents")
+        started = time.monotonic()
+        built = documents.build_missing()
+        seconds = time.monotonic() - started
+        rate = built / seconds if seconds else 0.0
+        self.stdout.write(
+            f"{built} services given documents in {seconds:.1f} s ({rate:.0f} services/s)"
+        )

@@ -1,6 +1,7 @@
 """python manage.py import_hsds PATH — import HSDS 3.0 data (JSON documents or a CSV package)."""
 
 import csv
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from services.hsds.runner import import_path
 from services.hsds.sources import SourceError
 from services.hsds.spec import content_languages
 from services.models import ImportRun
-from services.tasks import queue_duplicate_search
+from services.tasks import queue_after_import
 
 
 class Command(BaseCommand):
@@ -84,7 +85,9 @@ class Command(BaseCommand):
                 on_total=on_total,
                 on_progress=on_progress,
                 on_problem=on_problem,
-                on_finished=None if options["no_duplicates"] else queue_duplicate_search,
+                on_finished=functools.partial(
+                    queue_after_import, duplicates=not options["no_duplicates"]
+                ),
             )
         except SourceError as error:
             raise CommandError(str(error)) from error
