@@ -65,6 +65,27 @@ def queue_document_build(run: ImportRun) -> bool:
     return True
 
 
+def queue_document_rebuild(service_ids: list) -> bool:
+    """Queues the rebuild of these services' public documents (ids only); False (and a log
+    line) when the broker cannot take it: until the next build those listings are drawn from
+    the models, as correct and slower."""
+    try:
+        rebuild_documents.delay([str(service_id) for service_id in service_ids])
+    except Exception:  # noqa: BLE001 - any broker failure; the write itself is done
+        logger.warning("the public documents of %s services could not be queued", len(service_ids))
+        return False
+    return True
+
+
+@shared_task(acks_late=True)
+def rebuild_documents(service_ids: list[str]) -> int:
+    """Rebuilds the public documents of these services (idempotent: a second delivery rebuilds
+    the same documents from the same rows)."""
+    from services.search import documents
+
+    return documents.rebuild(service_ids)
+
+
 @shared_task(acks_late=True)
 def build_missing_documents() -> int:
     """Builds the public documents of every active service without current ones, a chunk at a

@@ -8,6 +8,7 @@ listing's history (simple_history's change reason and user) and an audit event w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,8 @@ from services.models import (
     VerificationMethod,
 )
 from services.querysets import capacity_is_current, warn_since  # noqa: F401 — staff pages read it here
-from services.search import documents as public_documents
 from services.search.index import refresh_services
+from services.tasks import queue_document_rebuild
 from services.validators import proposed_name
 
 # Fields a suggestion may not touch: ids, timestamps, the derived search columns, and what has
@@ -154,8 +155,9 @@ def verify_service(
         ]
     )
     # The search row follows the save (a trigger); the public documents, discarded by it, are
-    # rebuilt here, or the listing would be drawn from the models until build_documents.
-    public_documents.rebuild([service.id])
+    # rebuilt by a task once this commits. Until then the listing is drawn from the models: as
+    # right, and the commonest write (a steward verifies a list of them) stays cheap.
+    transaction.on_commit(functools.partial(queue_document_rebuild, [service.id]))
     audit.record(
         actor=actor,
         organization=service.organization_id,

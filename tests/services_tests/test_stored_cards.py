@@ -252,15 +252,57 @@ def test_an_organisation_renamed_in_the_admin_is_on_its_stored_cards(client, she
     _assert_current(shelter)
 
 
-def test_a_verification_keeps_the_listing_served_from_its_documents(shelter) -> None:
-    """The commonest write saves the service (its search row follows by trigger): its documents
-    are rebuilt with it, not left discarded until the next bulk build."""
+def test_a_verification_is_served_from_the_models_then_from_its_rebuilt_documents(
+    shelter, celery_worker
+) -> None:
+    """The commonest write saves the service (its search row follows by trigger) and discards
+    its documents: the listing is drawn from the models, as right, until the task queued when
+    the verification commits has rebuilt them (ids only in its arguments)."""
+    import time
+
     from services.listings.upkeep import verify_service
     from tests.factories import verified
 
     operator = verified(UserFactory(username="vera", is_superuser=True, is_staff=True))
+    with pytest.MonkeyPatch.context() as patch:
+        queued = []
+        patch.setattr("services.listings.upkeep.queue_document_rebuild", queued.append)
+        verify_service(actor=operator, service=shelter, method="phone")
+        assert queued == [[shelter.id]]
+    [drawn] = documents.page_cards([(shelter.id, None)], lang="es", now=MONDAY)
+    assert not isinstance(drawn, documents.StoredCard)
     verify_service(actor=operator, service=shelter, method="phone")
+    deadline = time.monotonic() + 60
+    while documents.missing_ids() and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert documents.missing_ids() == []
     [card] = documents.page_cards([(shelter.id, None)], lang="es", now=MONDAY)
     assert isinstance(card, documents.StoredCard)
     _assert_current(shelter)
+
+
+def test_a_verification_holds_when_the_broker_is_down(shelter, settings, caplog) -> None:
+    """No broker: the verification is kept and logged without the listing's name; the listing
+    is drawn from the models until the next build."""
+    from django.test import TestCase
+
+    from config.celery import app as celery_app
+    from services.listings.upkeep import verify_service
+    from tests.factories import verified
+    from tests.fault_tests.conftest import _drop_broker_connections
+
+    operator = verified(UserFactory(username="vera", is_superuser=True, is_staff=True))
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    _drop_broker_connections()
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            verify_service(actor=operator, service=shelter, method="phone")
+    finally:
+        celery_app.conf.broker_url = previous
+        _drop_broker_connections()
+    shelter.refresh_from_db()
+    assert shelter.last_verified_at is not None
+    assert "could not be queued" in caplog.text and "Albergue" not in caplog.text
+    [drawn] = documents.page_cards([(shelter.id, None)], lang="es", now=MONDAY)
+    assert not isinstance(drawn, documents.StoredCard)
