@@ -28,6 +28,7 @@ from services.templatetags.directory import (
     km,
     language_name,
     localized,
+    phone_number,
     sms_href,
     takes_texts,
     tel_href,
@@ -74,13 +75,14 @@ class _Labels:
         return name
 
 
-def _phones(phones: list[Any], labels: _Labels) -> str:
+def _phones(phones: list[Any], labels: _Labels, page_country: str) -> str:
     """services/_phones.html."""
     if not phones:
         return "\n"
     parts = ['<ul class="contact">\n']
     for phone in phones:
-        number = _e(phone.number)
+        number = _e(phone_number(phone, page_country))
+        whatsapp = whatsapp_href(phone)
         if is_callable_phone(phone):
             call = labels.call % {"number": number}
             parts.append(f'<li><a href="{_e(tel_href(phone))}">{call}</a></li>')
@@ -89,9 +91,9 @@ def _phones(phones: list[Any], labels: _Labels) -> str:
             text = labels.text % {"number": number}
             parts.append(f'<li><a href="{_e(sms_href(phone))}">{text}</a></li>')
         parts.append("\n")
-        if phone.whatsapp:
+        if phone.whatsapp and whatsapp:
             parts.append(
-                f'<li><a href="{_e(whatsapp_href(phone))}" rel="noreferrer noopener">'
+                f'<li><a href="{_e(whatsapp)}" rel="noreferrer noopener">'
                 f'{labels.whatsapp}<span class="visually-hidden"> {number}</span></a></li>'
             )
         parts.append("\n")
@@ -119,7 +121,7 @@ def _where(hit: Any, labels: _Labels) -> str:
     return where
 
 
-def _card(hit: Any, level: Any, url: tuple[str, str], labels: _Labels) -> str:
+def _card(hit: Any, level: Any, url: tuple[str, str], labels: _Labels, page_country: str) -> str:
     """services/_hit.html."""
     service = hit.service
     name = localized(service, "name")
@@ -157,14 +159,16 @@ def _card(hit: Any, level: Any, url: tuple[str, str], labels: _Labels) -> str:
         f"    {labels.trafficking if service.trafficking_specialised else ''}\n"
         f"  </ul>\n"
         f"  {spoken}\n"
-        f"  {_phones(hit.phones[:2], labels)}\n"
+        f"  {_phones(hit.phones[:2], labels, page_country)}\n"
         f"</li>\n"
     )
 
 
-@register.simple_tag
-def hit_cards(hits: Iterable[Any], level: Any = None) -> SafeString:
-    """Every hit's card (views.HitView), as services/_hit.html draws one."""
+@register.simple_tag(takes_context=True)
+def hit_cards(context: Any, hits: Iterable[Any], level: Any = None) -> SafeString:
+    """Every hit's card (views.HitView), as services/_hit.html draws one; numbers in the format
+    of the page's country (`page_country` in the context)."""
+    page_country = context.get("page_country") or ""
     hits = list(hits)
     if not hits:
         return SafeString("")
@@ -173,5 +177,5 @@ def hit_cards(hits: Iterable[Any], level: Any = None) -> SafeString:
     prefix, _, suffix = reverse("services:service", args=[_SENTINEL]).partition(str(_SENTINEL))
     # Every part was escaped above (labels, values) or is our own markup.
     return mark_safe(  # noqa: S308  # nosec B308 B703
-        "".join(_card(hit, level, (prefix, suffix), labels) for hit in hits)
+        "".join(_card(hit, level, (prefix, suffix), labels, page_country) for hit in hits)
     )
