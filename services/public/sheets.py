@@ -18,6 +18,8 @@ Invariants:
 from __future__ import annotations
 
 import mimetypes
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,10 +90,9 @@ def listing_url(service_id: Any) -> str:
     return settings.SITE_URL + reverse("services:service", args=[service_id])
 
 
-def _entry(hit: Any, lang: str) -> SheetEntry:
-    from services.public.views import _hit_views  # the cards' own phones and languages
-
-    view = _hit_views([hit], lang)[0]
+def _entry(hit: Any, view: Any, lang: str) -> SheetEntry:
+    """One service on paper, from its search hit and its card (`view`: public phones and
+    languages, as the result cards have them)."""
     schedules = list(hit.service.schedules.all())
     region = getattr(view.place, "region", None) if view.place else None
     url = listing_url(hit.service.pk)
@@ -106,10 +107,17 @@ def _entry(hit: Any, lang: str) -> SheetEntry:
     )
 
 
-def build(region: Region, need: TaxonomyTerm | None, lang: str) -> dict[str, Any]:
-    """What a sheet shows: the hotlines, then the services grouped by need."""
-    from services.public.views import HOTLINE_TERMS, MAIN_NEEDS
-
+def build(
+    region: Region,
+    need: TaxonomyTerm | None,
+    lang: str,
+    *,
+    cards: Callable[[list[Any], str], list[Any]],
+    needs: list[tuple[str, Any]],
+    hotline_terms: tuple[str, ...],
+) -> dict[str, Any]:
+    """What a sheet shows: the hotlines, then the services grouped by `needs` (code, title);
+    `cards` makes the result cards of hits (the public pages' own)."""
     seen: set[Any] = set()
 
     def take(params: SearchParams, limit: int, *, country_wide: Region | None = None) -> list:
@@ -123,18 +131,18 @@ def build(region: Region, need: TaxonomyTerm | None, lang: str) -> dict[str, Any
             ):
                 continue
             seen.add(hit.service.pk)
-            entries.append(_entry(hit, lang))
+            entries.append(_entry(hit, cards([hit], lang)[0], lang))
             if len(entries) >= limit:
                 break
         return entries
 
     hotlines = take(
-        SearchParams(region=region.code, taxonomy_term=HOTLINE_TERMS, per_page=20), HOTLINES
+        SearchParams(region=region.code, taxonomy_term=hotline_terms, per_page=20), HOTLINES
     )
     country = Region.objects.filter(code=region.country_code, level=Region.Level.COUNTRY).first()
     if country is not None and len(hotlines) < HOTLINES:
         hotlines += take(
-            SearchParams(region=country.code, taxonomy_term=HOTLINE_TERMS, per_page=20),
+            SearchParams(region=country.code, taxonomy_term=hotline_terms, per_page=20),
             HOTLINES - len(hotlines),
             country_wide=country,
         )
@@ -142,7 +150,7 @@ def build(region: Region, need: TaxonomyTerm | None, lang: str) -> dict[str, Any
     needs = (
         [(need.code, need.name)]
         if need is not None
-        else [(code, label) for code, label in MAIN_NEEDS if code not in HOTLINE_TERMS]
+        else [(code, label) for code, label in needs if code not in hotline_terms]
     )
     limit = PER_NEED_ALONE if need is not None else PER_NEED
     existing = set(
@@ -171,7 +179,7 @@ def cache_key(*parts: str) -> str | None:
     version yet (a new or flushed Redis), then the sheet is made and not kept."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, timezone.now().strftime("%Y%m%d%H%M%S%f"), timeout=None)
+        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
         return None
     return ":".join(["sheet", str(version), timezone.localdate().isoformat(), *parts])
 

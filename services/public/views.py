@@ -758,7 +758,14 @@ def _sheet_html(request: HttpRequest, region: Region, need: TaxonomyTerm | None,
     html = cache.get(key) if key else None
     if html is None:
         context = {
-            **sheets.build(region, need, lang),
+            **sheets.build(
+                region,
+                need,
+                lang,
+                cards=_hit_views,
+                needs=MAIN_NEEDS,
+                hotline_terms=HOTLINE_TERMS,
+            ),
             "region": region,
             "need": need,
             "paper": paper,
