@@ -10,6 +10,10 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v msgfmt >/dev/null || need+=(gettext)
 /usr/bin/python3.11 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
+# WeasyPrint (the printable sheets' PDF) draws text with Pango.
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ "$purpose" = test ]; then
   [ -x /usr/lib/chromium/chromium ] || need+=(chromium)
   if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
@@ -34,7 +38,7 @@ echo "Missing system packages: ${need[*]}" >&2
 if command -v apt-get >/dev/null; then
   echo "Run as root:  sudo sh -c '$cmd'" >&2
 else
-  echo "This is not a Debian system. Install PostgreSQL 15 with PostGIS 3, Redis, gettext and" >&2
+  echo "This is not a Debian system. Install PostgreSQL 15 with PostGIS 3, Redis, gettext, Pango and" >&2
   echo "Python 3.11 with venv by your platform's means; on Debian 12 the command is:" >&2
   echo "  $cmd" >&2
 fi

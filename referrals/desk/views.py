@@ -173,6 +173,7 @@ def _render_find(request: HttpRequest, form: DeskSearchForm, status: int = 200) 
             )
             context.update(
                 searched=True,
+                page_country=home,
                 result=result,
                 cards=cards,
                 origin=origin,

@@ -27,6 +27,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from services import phones
 from services.listings import duplicates
 from services.models import DuplicateCandidate, ImportRun, Organization, Service
 from services.tasks import run_import
@@ -386,7 +387,7 @@ def _describe(candidate: DuplicateCandidate) -> list[dict[str, Any]]:
                 "organization": getattr(record, "organization", None),
                 "website": website,
                 "email": record.email,
-                "phones": [p.number for p in record.phones.all()],
+                "phones": [phones.display(p.number) for p in record.phones.all()],
                 "description": record.localized("description", "es")[0],
                 "created_at": record.created_at,
                 "last_modified": record.last_modified,

@@ -2,7 +2,8 @@
 
 Every organisation and service name ends in "(demo)", every street is "Calle Demo"/"Demo Street",
 every phone number sits in a range reserved for fiction (+1 555 01xx in North America, "555 01xx"
-after the country and area code elsewhere). Ids are derived from stable keys (uuid5), and the
+after the country and area code elsewhere, lengthened or shortened to the country's plan so that
+each is a valid E.164 number, as real ones are stored). Ids are derived from stable keys (uuid5), and the
 random choices from a fixed seed, so two runs build the same directory and a second run changes
 nothing.
 """
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from services import models as m
+from services import phones
 from services.confidential import point_for_public
 from services.data.taxonomy import load_taxonomy
 from services.search.index import refresh_services
@@ -240,7 +242,7 @@ TEMPLATES: tuple[Template, ...] = (
 )  # fmt: skip
 
 HOTLINE_COUNTRIES = {
-    "VE": "+58 800", "CO": "+57 01 8000", "EC": "+593 1800", "PE": "+51 0800",
+    "VE": "+58 800", "CO": "+57 1 8000", "EC": "+593 1800", "PE": "+51 800",
     "CL": "+56 800", "BR": "+55 0800", "MX": "+52 800", "US": "+1 888",
     "PA": "+507 800", "CR": "+506 800", "NI": "+505 1800", "HN": "+504 800",
     "SV": "+503 800", "GT": "+502 1800",
@@ -272,6 +274,26 @@ def _languages(country: str, rng: random.Random) -> list[str]:
     return list(dict.fromkeys(base + extra))
 
 
+# Ways to put "555 01xx" after a country and area code, tried in order until the number is valid
+# in that country's numbering plan (lengths differ: Chile's 2 + 8 digits, Panama's 7).
+_DEMO_PATTERNS = (
+    "{dial} 555 01{n:02d}",
+    "{dial} 2555 01{n:02d}",
+    "{dial} 55 01{n:02d}",
+    "{dial} 5 01{n:02d}",
+    "{dial} 01{n:02d}",
+)
+
+
+def demo_number(dial: str, n: int) -> str:
+    """The E.164 demo number `n` (0–99) under `dial` ("+57 607")."""
+    for pattern in _DEMO_PATTERNS:
+        number = phones.parse(pattern.format(dial=dial, n=n))
+        if number is not None:
+            return phones.normalise(pattern.format(dial=dial, n=n))
+    raise ValueError(f"no valid demo number under {dial}")
+
+
 class DemoBuilder:
     """Collects model instances with stable ids, then writes the missing ones in bulk."""
 
@@ -287,8 +309,7 @@ class DemoBuilder:
 
     def phone(self, dial: str, **owner: object) -> m.Phone:
         self.phone_counter += 1
-        suffix = f"{self.phone_counter % 100:02d}"
-        number = f"{dial} 555 01{suffix}"
+        number = demo_number(dial, self.phone_counter % 100)
         key = "/".join(f"{k}={getattr(v, 'id', v)}" for k, v in owner.items() if k != "is_intake")
         return m.Phone(
             id=demo_id("phone", key, owner.get("is_intake", False)),

@@ -480,7 +480,7 @@ def _generate(
                 )
                 sals.row(uid("sal", made), now, now, service_id, location_id)
                 phones.row(
-                    uid("phone", made), now, now, service_id, f"+1 555 01{made % 100:02d}", "voice"
+                    uid("phone", made), now, now, service_id, f"+171355501{made % 100:02d}", "voice"
                 )
                 for n, spec in enumerate(_hours("247" if hotline else template.hours)):
                     scheds.row(

@@ -28,6 +28,7 @@ def import_path(
     run: ImportRun,
     language: str = "es",
     updated_by: str = "import",
+    country: str = "",
     on_total: Callable[[int], None] | None = None,
     on_progress: Callable[[int, ImportReport], None] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
@@ -63,6 +64,7 @@ def import_path(
             run=run,
             language=language,
             updated_by=updated_by,
+            country=country,
             on_progress=progress,
             on_problem=on_problem,
         )

@@ -12,20 +12,16 @@ who may edit the listing, never to a member who may only suggest.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from services import phones
 from services.hours import WEEKDAYS, describe_hours
 from services.models import Address, Phone, Schedule, Service, Suggestion
 
-# A number as people write it: an optional +, digits, and spaces, dots, dashes or brackets
-# between them. E.164 allows at most 15 digits; no real line has fewer than 7.
-_PHONE_CHARS = re.compile(r"\+?[0-9 ().\-]+")
-_SEPARATORS = re.compile(r"[ ().\-]")
 ADDRESS_FIELDS = ("address_1", "city", "state_province", "postal_code")
 ADDRESS_LABELS = {
     "address_1": _("Street and number"),
@@ -82,22 +78,13 @@ def weekly_hours(service: Service) -> dict[str, list[str]]:
 # --- reading a form -------------------------------------------------------------------------
 
 
-def read_phone(raw: str) -> dict[str, str]:
-    """{"number": "+57 300 123 4567"} from what was typed, or a translated ValidationError."""
-    number = " ".join((raw or "").split())
-    digits = _SEPARATORS.sub("", number).lstrip("+")
-    if not number:
-        raise ValidationError({"number": _("Type the phone number.")})
-    if not _PHONE_CHARS.fullmatch(number) or not digits.isdigit() or not 7 <= len(digits) <= 15:
-        raise ValidationError(
-            {
-                "number": _(
-                    "This is not a phone number: use 7 to 15 digits, with + and the country "
-                    "code for a number abroad (for example +57 300 123 4567)."
-                )
-            }
-        )
-    return {"number": number}
+def read_phone(raw: str, country: str = "") -> dict[str, str]:
+    """{"number": "+573001234567"} from what was typed (read with the listing's `country` when
+    it has no +), or a translated ValidationError (services/phones.py)."""
+    try:
+        return {"number": phones.normalise(raw, country or None)}
+    except ValidationError as error:
+        raise ValidationError({"number": error}) from None
 
 
 def _time(raw: str, day: str) -> str | None:
@@ -160,9 +147,9 @@ def read_address(data: Any) -> dict[str, str]:
     return address
 
 
-def read(kind: str, data: Any) -> dict[str, Any]:
+def read(kind: str, data: Any, *, country: str = "") -> dict[str, Any]:
     if kind == Suggestion.Kind.PHONE_CHANGE:
-        return read_phone(data.get("number", ""))
+        return read_phone(data.get("number", ""), country)
     if kind == Suggestion.Kind.HOURS_CHANGE:
         return read_hours(data)
     if kind == Suggestion.Kind.ADDRESS_CHANGE:
@@ -170,14 +157,20 @@ def read(kind: str, data: Any) -> dict[str, Any]:
     raise ValidationError({"field_name": _("This field cannot be changed by a suggestion.")})
 
 
-def recheck(kind: str, stored: dict[str, Any]) -> dict[str, Any]:
+def recheck(kind: str, stored: dict[str, Any], *, country: str = "") -> dict[str, Any]:
     """Read a suggestion's stored data again, as if it came from the form."""
     if kind == Suggestion.Kind.HOURS_CHANGE:
         form: dict[str, str] = {}
         for day, (opens, closes) in (stored.get("days") or {}).items():
             form[f"opens_{day}"], form[f"closes_{day}"] = opens, closes
         return read(kind, form)
-    return read(kind, stored)
+    return read(kind, stored, country=country)
+
+
+def phone_country(service: Service, phone: Phone | None) -> str:
+    """The country a typed number without + is read in: the phone's owner's, else the
+    listing's."""
+    return phones.owner_country(phone if phone is not None else Phone(service=service))
 
 
 # --- showing a change -----------------------------------------------------------------------
@@ -205,7 +198,7 @@ def describe(kind: str, data: dict[str, Any], *, lang: str) -> str:
     if not data:
         return ""
     if kind == Suggestion.Kind.PHONE_CHANGE:
-        return data.get("number", "")
+        return phones.display(data.get("number", ""))
     if kind == Suggestion.Kind.HOURS_CHANGE:
         return "; ".join(describe_hours(_schedules(data.get("days", {})), lang=lang))
     return ", ".join(data[name] for name in ADDRESS_FIELDS if data.get(name))
@@ -229,7 +222,12 @@ def current(kind: str, service: Service, target: Any) -> dict[str, Any]:
 def apply_change(suggestion: Suggestion, service: Service, *, provenance: Any) -> None:
     """Write an accepted change. `provenance(obj)` marks a row with who and why before it is
     saved (the rows that keep a history carry it there)."""
-    data = recheck(suggestion.kind, suggestion.proposed_data)
+    country = (
+        phone_country(service, suggestion.phone)
+        if suggestion.kind == Suggestion.Kind.PHONE_CHANGE
+        else ""
+    )
+    data = recheck(suggestion.kind, suggestion.proposed_data, country=country)
     if suggestion.kind == Suggestion.Kind.PHONE_CHANGE:
         phone = suggestion.phone
         if phone is None:

@@ -294,7 +294,13 @@ def suggest_row_change(
             )
     else:
         phone = address = None
-    proposed = row_edits.read(kind, data)
+    proposed = row_edits.read(
+        kind,
+        data,
+        country=row_edits.phone_country(service, phone)
+        if kind == Suggestion.Kind.PHONE_CHANGE
+        else "",
+    )
     now = row_edits.current(kind, service, phone or address)
     if proposed == now:
         raise ValidationError({"proposed_value": _("This is already the listing's value.")})

@@ -27,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from services import phones
 from services.listings import redaction, row_edits, upkeep
 from services.listings.reminders import read_verify_token
 from services.models import Phone, Schedule, Service, Suggestion, VerificationMethod
@@ -182,7 +183,7 @@ def _row_input(service: Service, kind: str, editor: bool) -> dict[str, Any]:
     found: dict[str, Any] = {"name": kind, "label": row_edits.ROW_FIELDS[kind], "kind": kind}
     if kind == Suggestion.Kind.PHONE_CHANGE:
         found["phones"] = row_edits.phones_for(service, include_confidential=editor)
-        found["current"] = ", ".join(p.number for p in found["phones"])
+        found["current"] = ", ".join(phones.display(p.number) for p in found["phones"])
     elif kind == Suggestion.Kind.HOURS_CHANGE:
         now = row_edits.current(kind, service, None)
         days = now.get("days", {})
@@ -265,8 +266,19 @@ def listing(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "suggestions": suggestions,
             "history": _history_rows(service) if may_edit else [],
             "may_redact": permissions.may_redact_history(request.user, service),
+            "page_country": phones.owner_country(Phone(service=service)),
+            "share": public_share_links(service.pk),
         },
     )
+
+
+def public_share_links(pk: uuid.UUID) -> dict[str, str] | None:
+    """The public page's share links (services/public/share.py), made from what the public sees
+    of the listing, so a caseworker never sends a client a number the public may not have;
+    None for a listing the public cannot open."""
+    from services.public.views import public_share_links as public_links
+
+    return public_links(pk)
 
 
 @login_required

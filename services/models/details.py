@@ -1,5 +1,6 @@
 """HSDS objects that hang off organisations, services, locations or services at locations."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,16 @@ class Phone(HsdsRecord, Translated):
 
     def __str__(self) -> str:
         return self.number
+
+    def clean(self) -> None:
+        """Store the number as E.164, read with its owner's country (services/phones.py)."""
+        from services import phones
+
+        super().clean()
+        try:
+            self.number = phones.normalise(self.number, phones.owner_country(self))
+        except ValidationError as error:
+            raise ValidationError({"number": error}) from None
 
 
 class Schedule(HsdsRecord, Translated):

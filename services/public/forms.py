@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from services.models import Population, Region, Service, ServiceArea, TaxonomyTerm
+from services.phones import display as phone_display
 
 RADIUS_CHOICES = [
     ("", _("Any distance")),
@@ -254,7 +255,9 @@ class ProblemReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service = service
         self.phones = {str(phone.pk): phone for phone in phones}
-        self.fields["phone"].choices = [(key, p.number) for key, p in self.phones.items()]
+        self.fields["phone"].choices = [
+            (key, phone_display(p.number)) for key, p in self.phones.items()
+        ]
         self.sent = False
         self.token_data: dict = {}
         self.question = None

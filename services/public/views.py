@@ -14,10 +14,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F, Func, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext
@@ -38,7 +41,7 @@ from services.models import (
     TaxonomyTerm,
 )
 from services.public import reports as public_reports
-from services.public import tokens
+from services.public import share, sheets, tokens
 from services.public.forms import ProblemReportForm, SearchForm, countries_with_services
 from services.public.hits import HitView, _card_phones, hit_views  # noqa: F401 — tests read them here
 from services.querysets import capacity_is_current
@@ -177,6 +180,7 @@ def home(request: HttpRequest, country: str = "") -> HttpResponse:
         request,
         "services/home.html",
         {
+            "page_country": chosen.code if chosen else "",
             "form": form,
             "needs": _need_buttons(),
             "countries": countries_with_services(),
@@ -347,10 +351,16 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
         form = SearchForm(shown)
     unplaced = isinstance(error, PlaceNotFound)
     context_country = (query.get("country") or "").upper()
+    origin_region = origin.region if origin is not None else None
     return render(
         request,
         "services/results.html",
         {
+            "page_country": (
+                origin_region.country_code
+                if origin_region is not None
+                else ((params.region or "")[:2] if params else "") or context_country
+            ).upper(),
             "form": form,
             "query": query,
             "error": None if unplaced else error,
@@ -469,11 +479,44 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "services/service_detail.html", _detail_context(service, lang))
 
 
+def service_country(service: Service, places: list[dict[str, Any]]) -> str:
+    """The country a listing's page is about: its first place's, else its first area's (from
+    what _load_service prefetched; no query)."""
+    for place in places:
+        region = getattr(place["location"], "region", None)
+        if region is not None:
+            return region.country_code
+    for area in service.service_areas.all():
+        if area.region is not None:
+            return area.region.country_code
+    return ""
+
+
+def _share_links(service: Service, rows: dict[str, Any], lang: str) -> dict[str, str]:
+    numbers = rows["phones"] or [
+        phone for place in rows["places"] for phone in place["public"].phones
+    ]
+    return share.share_links(service, numbers, hours.describe_hours(rows["schedules"], lang=lang))
+
+
+def public_share_links(pk: uuid.UUID) -> dict[str, str] | None:
+    """The share links of a published listing as its public page makes them (for the staff
+    listing page); None when the public cannot open it."""
+    try:
+        service = _load_service(pk)
+    except Http404:
+        return None
+    lang = _lang()
+    return _share_links(service, _page_rows(service, lang), lang)
+
+
 def _detail_context(service: Service, lang: str, report: Any = None) -> dict[str, Any]:
     rows = _page_rows(service, lang)
     own_schedules = rows["schedules"]
     return {
         "service": service,
+        "page_country": service_country(service, rows["places"]),
+        "share": _share_links(service, rows, lang),
         "freshness": listing_freshness(service),
         "capacity_current": capacity_is_current(service),
         "report": report or ProblemReportForm.blank(service, rows["phones"]),
@@ -610,6 +653,7 @@ def regions(request: HttpRequest, code: str = "") -> HttpResponse:
         "services/regions.html",
         {
             "region": region,
+            "page_country": region.country_code,
             "chain": list(reversed(region.ancestors_and_self()))[:-1],
             "children": children,
             "result": result,
@@ -627,6 +671,7 @@ def hotlines(request: HttpRequest, country: str = "") -> HttpResponse:
         request,
         "services/hotlines.html",
         {
+            "page_country": chosen.code if chosen else "",
             "country": chosen,
             "countries": countries_with_services(),
             "hotlines": national_hotlines(chosen, lang) if chosen else [],
@@ -637,3 +682,77 @@ def hotlines(request: HttpRequest, country: str = "") -> HttpResponse:
 @public_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "services/privacy.html")
+
+
+PAPER_LABELS = {"a4": _("A4"), "letter": _("US Letter")}
+
+
+def _sheet_request(request: HttpRequest, code: str) -> tuple[Region, TaxonomyTerm | None, str]:
+    """The region (a country or first-level subdivision), the need (one of MAIN_NEEDS) and the
+    paper a sheet is asked for; a 404 for anything else (a town's sheet is its state's)."""
+    region = get_object_or_404(
+        Region,
+        code=code.upper(),
+        level__in=[Region.Level.COUNTRY, Region.Level.SUBDIVISION],
+    )
+    need_code = request.GET.get("need", "").strip()
+    # Only the needs a sheet groups by: a bounded set of sheets to make and keep (a PDF costs
+    # a second or two of a core), whatever addresses a crawler tries.
+    if need_code and need_code not in {code for code, _label in MAIN_NEEDS}:
+        raise Http404
+    need = get_object_or_404(TaxonomyTerm, code=need_code) if need_code else None
+    paper = request.GET.get("paper", "")
+    if paper not in sheets.PAPERS:
+        paper = sheets.default_paper(region.country_code)
+    return region, need, paper
+
+
+def _sheet_html(request: HttpRequest, region: Region, need: TaxonomyTerm | None, paper: str) -> str:
+    lang = _lang()
+    key = sheets.cache_key("html", region.code, need.code if need else "", lang, paper)
+    html = cache.get(key) if key else None
+    if html is None:
+        context = {
+            **sheets.build(
+                region,
+                need,
+                lang,
+                cards=_hit_views,
+                needs=MAIN_NEEDS,
+                hotline_terms=HOTLINE_TERMS,
+            ),
+            "region": region,
+            "need": need,
+            "paper": paper,
+            "papers": [(size, PAPER_LABELS[size]) for size in sheets.PAPERS],
+            "page_country": region.country_code,
+            "site_url": settings.SITE_URL.split("://", 1)[-1],
+        }
+        html = render_to_string("services/sheet.html", context, request=request)
+        if key:
+            cache.set(key, html, timeout=sheets.CACHE_SECONDS)
+    return html
+
+
+@public_page
+def region_sheet(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's services on one or two printed pages, for the browser's print."""
+    region, need, paper = _sheet_request(request, code)
+    return HttpResponse(_sheet_html(request, region, need, paper))
+
+
+@public_page
+def region_sheet_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The same sheet as a PDF, made here (services/public/sheets.py)."""
+    region, need, paper = _sheet_request(request, code)
+    lang = _lang()
+    key = sheets.cache_key("pdf", region.code, need.code if need else "", lang, paper)
+    pdf = cache.get(key) if key else None
+    if pdf is None:
+        pdf = sheets.pdf_from_html(_sheet_html(request, region, need, paper))
+        if key:
+            cache.set(key, pdf, timeout=sheets.CACHE_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"enlace-{region.code.lower()}{'-' + need.code if need else ''}-{lang}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -238,7 +238,7 @@ def _rebuild_chunk(chunk: list[uuid.UUID]) -> int:
 
 
 # Bumped whenever the card's markup or the way it is cut changes (templatetags/cards.py).
-CARD_FORMAT = 1
+CARD_FORMAT = 2
 
 
 @functools.cache

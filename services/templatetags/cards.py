@@ -23,11 +23,13 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from services.phones import country_of
 from services.templatetags.directory import (
     is_callable_phone,
     km,
     language_name,
     localized,
+    phone_number,
     sms_href,
     takes_texts,
     tel_href,
@@ -74,13 +76,14 @@ class _Labels:
         return name
 
 
-def _phones(phones: list[Any], labels: _Labels) -> str:
+def _phones(phones: list[Any], labels: _Labels, page_country: str) -> str:
     """services/_phones.html."""
     if not phones:
         return "\n"
     parts = ['<ul class="contact">\n']
     for phone in phones:
-        number = _e(phone.number)
+        number = _e(phone_number(phone, page_country))
+        whatsapp = whatsapp_href(phone)
         if is_callable_phone(phone):
             call = labels.call % {"number": number}
             parts.append(f'<li><a href="{_e(tel_href(phone))}">{call}</a></li>')
@@ -89,9 +92,9 @@ def _phones(phones: list[Any], labels: _Labels) -> str:
             text = labels.text % {"number": number}
             parts.append(f'<li><a href="{_e(sms_href(phone))}">{text}</a></li>')
         parts.append("\n")
-        if phone.whatsapp:
+        if phone.whatsapp and whatsapp:
             parts.append(
-                f'<li><a href="{_e(whatsapp_href(phone))}" rel="noreferrer noopener">'
+                f'<li><a href="{_e(whatsapp)}" rel="noreferrer noopener">'
                 f'{labels.whatsapp}<span class="visually-hidden"> {number}</span></a></li>'
             )
         parts.append("\n")
@@ -117,21 +120,25 @@ def _where_parts(place: Any, areas: list[Any], labels: _Labels) -> tuple[str, st
 
 class CardParts:
     """One card cut where the per-request values go: the heading level (twice), the where line
-    (it carries the distance) and the hours badge ("open now" moves with the clock). Everything
-    else is fixed for a service, the place shown and the interface language, so it can be
-    stored (services/search/documents.py) and stitched per request."""
+    (it carries the distance), the hours badge ("open now" moves with the clock) and the phones
+    (national on a page about their own country, international elsewhere: `phones` holds one
+    rendering per country among the card's numbers, and "" the one for any other page).
+    Everything else is fixed for a service, the place shown and the interface language, so it
+    can be stored (services/search/documents.py) and stitched per request."""
 
-    __slots__ = ("far", "near", "parts")
+    __slots__ = ("far", "near", "parts", "phones")
 
-    def __init__(self, parts: list[str], far: str, near: str | None) -> None:
-        self.parts, self.far, self.near = parts, far, near
+    def __init__(
+        self, parts: list[str], far: str, near: str | None, phones: dict[str, str]
+    ) -> None:
+        self.parts, self.far, self.near, self.phones = parts, far, near, phones
 
     def as_json(self) -> dict[str, Any]:
-        return {"parts": self.parts, "far": self.far, "near": self.near}
+        return {"parts": self.parts, "far": self.far, "near": self.near, "phones": self.phones}
 
     @classmethod
     def from_json(cls, stored: dict[str, Any]) -> CardParts:
-        return cls(stored["parts"], stored["far"], stored["near"])
+        return cls(stored["parts"], stored["far"], stored["near"], stored["phones"])
 
     def stitch(
         self,
@@ -140,6 +147,7 @@ class CardParts:
         open_24_7: bool,
         open_now: bool | None,
         labels: _Labels,
+        page_country: str = "",
     ) -> str:
         if distance_km is not None and self.near is not None:
             where = labels.about % {"km": _e(km(distance_km))} + self.near
@@ -153,8 +161,9 @@ class CardParts:
             hours = labels.closed_now
         else:
             hours = ""
-        a, b, c, d, e = self.parts
-        return f"{a}{level}{b}{level}{c}{where}{d}{hours}{e}"
+        phones = self.phones.get(page_country.upper(), self.phones[""])
+        a, b, c, d, e, f = self.parts
+        return f"{a}{level}{b}{level}{c}{where}{d}{hours}{e}{phones}{f}"
 
 
 def card_parts(
@@ -195,11 +204,15 @@ def card_parts(
             f"    {labels.trafficking if service.trafficking_specialised else ''}\n"
             f"  </ul>\n"
             f"  {spoken}\n"
-            f"  {_phones(phones[:2], labels)}\n"
-            f"</li>\n",
+            f"  ",
+            "\n</li>\n",
         ],
         far,
         near,
+        {
+            country: _phones(phones[:2], labels, country)
+            for country in ["", *sorted({country_of(phone.number) for phone in phones[:2]} - {""})]
+        },
     )
 
 
@@ -209,19 +222,24 @@ def listing_url() -> tuple[str, str]:
     return prefix, suffix
 
 
-def _card(hit: Any, level: str, url: tuple[str, str], labels: _Labels) -> str:
+def _card(hit: Any, level: str, url: tuple[str, str], labels: _Labels, page_country: str) -> str:
     """services/_hit.html of a HitView (views.HitView), or a stored card's stitch."""
     stored = getattr(hit, "card", None)
     if stored is not None:
-        return stored.stitch(level, hit.distance_km, hit.open_24_7, hit.open_now, labels)
+        return stored.stitch(
+            level, hit.distance_km, hit.open_24_7, hit.open_now, labels, page_country
+        )
     parts = card_parts(hit.service, hit.place, hit.phones, hit.areas, hit.languages, url, labels)
-    return parts.stitch(level, hit.distance_km, hit.service.open_24_7, hit.open_now, labels)
+    return parts.stitch(
+        level, hit.distance_km, hit.service.open_24_7, hit.open_now, labels, page_country
+    )
 
 
-@register.simple_tag
-def hit_cards(hits: Iterable[Any], level: Any = None) -> SafeString:
+@register.simple_tag(takes_context=True)
+def hit_cards(context: Any, hits: Iterable[Any], level: Any = None) -> SafeString:
     """Every hit's card (views.HitView or documents.StoredCard), as services/_hit.html draws
-    one."""
+    one; numbers in the format of the page's country (`page_country` in the context)."""
+    page_country = context.get("page_country") or ""
     hits = list(hits)
     if not hits:
         return SafeString("")
@@ -230,5 +248,5 @@ def hit_cards(hits: Iterable[Any], level: Any = None) -> SafeString:
     url = listing_url()
     # Every part was escaped above (labels, values) or is our own markup.
     return mark_safe(  # noqa: S308  # nosec B308 B703
-        "".join(_card(hit, level, url, labels) for hit in hits)
+        "".join(_card(hit, level, url, labels, page_country) for hit in hits)
     )

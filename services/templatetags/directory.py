@@ -1,8 +1,8 @@
 """Helpers for showing directory content: texts in the language they are really in, language
 names, and phone links that work on any phone."""
 
-import re
 from dataclasses import dataclass
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from services import phones
 
 register = template.Library()
 
@@ -106,29 +108,36 @@ def language_name(code: str) -> str:
     return name
 
 
-def _dial_digits(number: str) -> str:
-    number = (number or "").strip()
-    digits = re.sub(r"\D", "", number)
-    return f"+{digits}" if number.startswith("+") else digits
+def _stored(phone: Any) -> str:
+    return getattr(phone, "number", phone) or ""
 
 
 @register.filter
-def tel_href(phone) -> str:
+def phone_number(phone: Any, page_country: str = "") -> str:
+    """The number as a reader of a page about `page_country` writes it: national there,
+    international elsewhere (services/phones.py). Every shown number goes through here."""
+    return phones.display(_stored(phone), page_country or None)
+
+
+@register.filter
+def tel_href(phone: Any) -> str:
     """tel:+5716000000 (with the extension as a pause, which most phones dial after answering)."""
-    number = _dial_digits(getattr(phone, "number", phone))
+    number = phones.dial(_stored(phone))
     extension = getattr(phone, "extension", None)
     return f"tel:{number},{extension}" if extension else f"tel:{number}"
 
 
 @register.filter
-def sms_href(phone) -> str:
-    return f"sms:{_dial_digits(getattr(phone, 'number', phone))}"
+def sms_href(phone: Any) -> str:
+    return f"sms:{phones.dial(_stored(phone))}"
 
 
 @register.filter
-def whatsapp_href(phone) -> str:
-    """https://wa.me/<digits>: a plain link; nothing of WhatsApp's loads unless it is tapped."""
-    return "https://wa.me/" + re.sub(r"\D", "", getattr(phone, "number", phone) or "")
+def whatsapp_href(phone: Any) -> str:
+    """https://wa.me/<country code and number>: a plain link; nothing of WhatsApp's loads unless
+    it is tapped. "" for a number without a readable country code (no link is shown then)."""
+    digits = phones.whatsapp_digits(_stored(phone))
+    return f"https://wa.me/{digits}" if digits else ""
 
 
 @register.filter

@@ -23,8 +23,8 @@ from services.search.places import search_names_for
 
 CUCUTA = (7.8939, -72.5078)  # lat, lon
 SECRET_STREET = "Calle Secreta 12 #3-45"
-SECRET_PHONE = "+57 300 111 1111"
-INTAKE_PHONE = "+57 300 222 2222"
+SECRET_PHONE = "+573001111111"
+INTAKE_PHONE = "+573002222222"
 
 
 @dataclass
@@ -124,7 +124,7 @@ def build_directory() -> Directory:
         organization=shelter_org, name="Casa segura", name_es="Casa segura",
         description="Acogida", description_es="Acogida",
     )  # fmt: skip
-    m.Phone.objects.create(organization=shelter_org, number="+57 607 555 0100", type="voice")
+    m.Phone.objects.create(organization=shelter_org, number="+576075550100", type="voice")
 
     safe_house = m.Location.objects.create(
         organization=shelter_org, name="Casa refugio", name_es="Casa refugio",
@@ -165,7 +165,7 @@ def build_directory() -> Directory:
     sal = m.ServiceAtLocation.objects.create(
         service=shelter, location=safe_house, description_es="Ingreso por la línea de ingreso."
     )
-    m.Phone.objects.create(service_at_location=sal, number="+57 300 333 3333", is_intake=True)
+    m.Phone.objects.create(service_at_location=sal, number="+573003333333", is_intake=True)
     m.Language.objects.create(service=shelter, code="es", name="Español")
     m.Language.objects.create(service=shelter, code="en", name="English", note_es="Con cita")
     m.CostOption.objects.create(
@@ -197,7 +197,7 @@ def build_directory() -> Directory:
         no_id_required=True, last_verified_at=now, email="legal@justicia.example.org",
     )  # fmt: skip
     m.ServiceAtLocation.objects.create(service=legal, location=office)
-    m.Phone.objects.create(service=legal, number="+57 607 555 0200", type="voice", whatsapp=True)
+    m.Phone.objects.create(service=legal, number="+576075550200", type="voice", whatsapp=True)
     m.Schedule.objects.create(
         service=legal, freq="WEEKLY", byday="MO,TU,WE,TH,FR",
         opens_at=dt.time(8, 0), closes_at=dt.time(17, 0),
@@ -221,7 +221,7 @@ def build_directory() -> Directory:
         last_verified_at=now,
     )  # fmt: skip
     m.ServiceAtLocation.objects.create(service=hotline, location=phone_line)
-    m.Phone.objects.create(service=hotline, number="018000 123 456", type="voice")
+    m.Phone.objects.create(service=hotline, number="+5718000123456", type="voice")
     m.Language.objects.create(service=hotline, code="en", name="English")
 
     inactive = m.Service.objects.create(

@@ -139,7 +139,7 @@ def test_every_copy_of_a_bad_schedule_rule_is_rejected(db, tmp_path):
     org = m.Organization.objects.create(name="F", description="x")
     docs = []
     for number in (1, 2, 3):
-        doc = _doc(number, str(org.id), f"Servicio {number}", "+57 1 555")
+        doc = _doc(number, str(org.id), f"Servicio {number}", "+57 601 555 0101")
         doc["schedules"] = [
             {
                 "id": str(uuid.UUID(int=20_000 + number)),

@@ -69,7 +69,7 @@ def test_a_json_document_with_one_bad_part_is_rejected_whole(db, tmp_path):
         "name": "Albergue",
         "status": "active",
         "organization": {"id": ORG_OK, "name": "Fundación", "description": "Ayuda"},
-        "phones": [{"id": "77777777-7777-4777-8777-777777777777", "number": "+57 1"}],
+        "phones": [{"id": "77777777-7777-4777-8777-777777777777", "number": "+57 601 555 0101"}],
     }
     bad = {
         "id": SERVICE_BAD_STATUS,
@@ -77,8 +77,12 @@ def test_a_json_document_with_one_bad_part_is_rejected_whole(db, tmp_path):
         "status": "active",
         "organization": {"id": ORG_BAD_MAIL, "name": "Otra", "description": "Ayuda"},
         "phones": [
-            {"id": "88888888-8888-4888-8888-888888888888", "number": "+57 2"},
-            {"id": "99999999-9999-4999-8999-999999999999", "number": "+57 3", "extension": "x"},
+            {"id": "88888888-8888-4888-8888-888888888888", "number": "+57 601 555 0102"},
+            {
+                "id": "99999999-9999-4999-8999-999999999999",
+                "number": "+57 601 555 0103",
+                "extension": "x",
+            },
         ],
     }
     (tmp_path / "services.ndjson").write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")

@@ -16,7 +16,7 @@ def _write(tmp_path, name, docs):
 def test_each_imported_record_has_a_metadata_row_naming_the_run(db, tmp_path):
     _write(tmp_path, "organizations.ndjson", [
         {"id": ORG, "name": "Fundación", "description": "Ayuda",
-         "phones": [{"id": "22222222-2222-4222-8222-222222222222", "number": "+57 1"}]},
+         "phones": [{"id": "22222222-2222-4222-8222-222222222222", "number": "+57 601 555 0101"}]},
     ])  # fmt: skip
 
     run, report = run_import(tmp_path, updated_by="steward-ana")

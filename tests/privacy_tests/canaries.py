@@ -253,9 +253,12 @@ class Canaries:
 
     def add_phone(self, label: str, number: str) -> None:
         """A number as typed and as its digits alone (tel: links, E.164), with and without the
-        country code."""
+        country code, and as pages show it (services/phones.py: national and international)."""
+        from services import phones
+
         digits = "".join(ch for ch in number if ch.isdigit())
-        forms = text_forms(number) | {digits, "+" + digits, digits[2:]}
+        shown = {phones.display(number), phones.display(number, phones.country_of(number))}
+        forms = text_forms(number) | {digits, "+" + digits, digits[2:]} | shown
         self.items.append(Canary(label, sensitivity.CONFIDENTIAL_LOCATION, forms))
 
     def found_in(self, text: str, *, classes: tuple[str, ...]) -> list[str]:

@@ -4,6 +4,7 @@ the way the sign-in pages leave a session (password and, optionally, the second 
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import signal
@@ -137,6 +138,18 @@ def celery_subprocess(transactional_db, tmp_path) -> Iterator[Process]:
     process.stop()
 
 
+def _readable(response: requests.Response) -> str:
+    """The body as text to search; a PDF's extracted text as well as its bytes (its text is
+    compressed and set in subset fonts, so a canary would not show in the raw bytes)."""
+    body = response.content.decode("utf-8", errors="replace")
+    if response.headers.get("Content-Type", "").startswith("application/pdf"):
+        from pypdf import PdfReader
+
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        body += "\n" + "\n".join(page.extract_text() for page in pages)
+    return body
+
+
 @dataclass
 class Exchange:
     who: str
@@ -191,7 +204,7 @@ class Browser:
                 response.request.url or "",
                 response.status_code,
                 headers,
-                response.content.decode("utf-8", errors="replace"),
+                _readable(response),
                 entitled_client,
             )
         )

@@ -40,7 +40,13 @@ from referrals.models import ContactHandoff, HandoffKey, Outbox, Referral, Statu
 from services import models as m
 from services.hsds import exporter
 from services.search.index import refresh_services
-from tests.factories import OrganizationFactory, ServiceFactory, TaxonomyTermFactory, member
+from tests.factories import (
+    OrganizationFactory,
+    RegionFactory,
+    ServiceFactory,
+    TaxonomyTermFactory,
+    member,
+)
 from tests.privacy_tests import canaries as c
 from tests.privacy_tests import sensitivity
 from tests.privacy_tests.live import Browser, Exchange
@@ -75,6 +81,8 @@ def seed_world() -> dict:
     )
     for name, value in c.location_values().items():
         setattr(shelter, name, value)
+    # In a country, so that the country's pages and printable sheet list the shelter.
+    shelter.region = RegionFactory(code="CO", name="Colombia", level=m.Region.Level.COUNTRY)
     shelter.save()
     m.Address.objects.create(location=shelter, country="CO", **c.ADDRESS)
     service_b = ServiceFactory(
@@ -305,6 +313,11 @@ def public_paths(world: dict) -> list[str]:
         es("services:privacy"),
         es("services:country", country="CO"),
         es("services:country_hotlines", country="CO"),
+        # The printable sheets, as HTML and as PDF (its text is searched: live.Browser).
+        es("services:region_sheet", code="CO"),
+        es("services:region_sheet", code="CO") + "?need=housing&paper=letter",
+        es("services:region_sheet_pdf", code="CO"),
+        es("services:region_sheet_pdf", code="CO") + "?need=housing",
         es("services:report", pk=service.pk),
         # Error pages: a service that does not exist, on the site and in the API.
         es("services:service", pk=uuid.uuid4()),

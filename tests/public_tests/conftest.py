@@ -63,6 +63,9 @@ class Directory:
                     reverse("services:region", args=[self.country.code]),
                     reverse("services:region", args=[self.department.code]),
                     reverse("services:region", args=[self.town.code]),
+                    # The printable sheets (HTML; the PDF is read in test_sheets.py).
+                    reverse("services:region_sheet", args=[self.country.code]),
+                    reverse("services:region_sheet", args=[self.department.code]) + "?need=housing",
                     reverse("services:hotlines"),
                     reverse("services:country_hotlines", args=[self.country.code]),
                     reverse("services:privacy"),

@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from services import models as m
+from services import phones
 from services.search.index import refresh_services
 from tests.factories import LocationFactory, OrganizationFactory, ServiceFactory
 
@@ -42,11 +43,19 @@ def _card() -> str:
 
 def test_a_card_shows_a_line_hung_off_the_link_to_its_place():
     _listing(confidential=False)
-    assert OFFICE_LINE in _card()
+    # A search with no country: numbers in the international format.
+    assert phones.display(OFFICE_LINE) == "+57 607 5550101"
+    assert phones.display(OFFICE_LINE) in _card()
 
 
 def test_a_card_shows_only_the_intake_line_hung_off_the_link_to_a_shelter():
     _listing(confidential=True)
     text = _card()
-    assert SHELTER_INTAKE in text
-    assert SHELTER_DIRECT not in text
+    assert phones.display(SHELTER_INTAKE) in text
+    for shown in (
+        SHELTER_DIRECT,
+        phones.display(SHELTER_DIRECT),
+        phones.display(SHELTER_DIRECT, "CO"),
+    ):
+        assert shown not in text
+    assert "6075550303" not in text

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from services import phones
 from tests.public_tests.conftest import (
     SHELTER_INTAKE_PHONE,
     SHELTER_POINT,
@@ -25,6 +26,10 @@ def assert_nothing_secret(html: str) -> None:
     assert SHELTER_POSTCODE not in html
     assert SHELTER_SECRET_PHONE not in html
     assert re.sub(r"\D", "", SHELTER_SECRET_PHONE) not in html
+    # As pages show numbers: national on a Colombian page, international elsewhere.
+    assert phones.display(SHELTER_SECRET_PHONE, "CO") not in html
+    assert phones.display(SHELTER_SECRET_PHONE) not in html
+    assert re.sub(r"\D", "", SHELTER_SECRET_PHONE)[2:] not in re.sub(r"\D", "", html)
     for number in EXACT:
         assert number not in html
 
@@ -35,7 +40,7 @@ def test_the_shelter_page_shows_its_area_and_intake_line_only(client, directory)
     assert "Dirección confidencial" in html
     assert "Cúcuta" in html
     assert 'href="tel:+576075550100"' in html
-    assert SHELTER_INTAKE_PHONE in html
+    assert phones.display(SHELTER_INTAKE_PHONE, "CO") in html
     # No map link at all: the only position we could give is the coarse public one.
     assert "geo:" not in html
     assert "openstreetmap" not in html

@@ -61,8 +61,8 @@ def _hits(lang: str) -> list[views.HitView]:
     return hits
 
 
-def _both(hits: list, level) -> tuple[str, str]:
-    context = {"hits": hits, "level": level}
+def _both(hits: list, level, page_country: str = "") -> tuple[str, str]:
+    context = {"hits": hits, "level": level, "page_country": page_country}
     return REFERENCE.render(context), FAST.render(context)
 
 
@@ -71,11 +71,13 @@ def test_cards_are_those_of_the_reference_template(demo, lang):
     with translation.override(lang):
         hits = _hits(lang)
         for level in (3, 4, None):
-            reference, fast = _both(hits, level)
-            assert fast == reference
+            # Numbers national on a page about their country, international elsewhere.
+            for page_country in ("", "CO", "US"):
+                reference, fast = _both(hits, level, page_country)
+                assert fast == reference
     # The searches covered what a card can show.
     assert reference.count('class="card"') > 100
-    for part in ("km", "open", "closed", "tel:", '<p class="meta">'):
+    for part in ("km", "open", "closed", "tel:", "https://wa.me/", '<p class="meta">'):
         assert part in reference, part
 
 
@@ -111,8 +113,10 @@ def test_cards_escape_what_the_template_escapes(demo, lang):
     assert fast == reference
     assert "&lt;b&gt;Casa &quot;0&quot; &amp; Co&#x27;s&lt;/b&gt;" in fast
     assert "&lt;x&gt;&amp;" in fast and "+57 &quot;1&quot; &lt;2&gt; &amp; 3" in fast
-    for part in ("tel:", "sms:", "wa.me", "open", "closed", "km", "lang-note"):
+    for part in ("tel:", "sms:", "open", "closed", "km", "lang-note"):
         assert part in fast, part
+    # A number that cannot be read has no country code for wa.me: no WhatsApp link at all.
+    assert "wa.me" not in fast
 
 
 def test_no_hits_draw_nothing(demo):

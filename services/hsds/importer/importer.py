@@ -28,17 +28,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from services import models as m
+from services import phones
 from services.hsds.importer import reader, references, refresh, writer
 from services.hsds.importer.chunks import ReadChunk, chunked
 from services.hsds.importer.refresh import Refresher
 from services.hsds.importer.report import ImportReport, Problem
 from services.hsds.importer.state import ImportState
 from services.hsds.sources import Origin, Source
-from services.hsds.spec import content_languages
+from services.hsds.spec import BY_NAME, content_languages
 from services.models import ImportRun
 
 JSON_CHUNK = 1000
@@ -55,6 +58,7 @@ class Importer:
         run: ImportRun,
         language: str = "es",
         updated_by: str = "import",
+        country: str = "",
         on_progress: Callable[[int, ImportReport], None] | None = None,
         on_problem: Callable[[Problem], None] | None = None,
     ):
@@ -65,6 +69,7 @@ class Importer:
             run=run,
             language=language,
             updated_by=updated_by,
+            country=country.upper(),
             on_progress=on_progress,
             on_problem=on_problem,
         )
@@ -113,6 +118,7 @@ class Importer:
                 refresher.finish()
             refresh.analyze(state)
             references.resolve_deferred(state)
+            self._normalise_national_phones()
             refresh.refresh_search(state, refresher)
             self._report_unknown_keys()
         finally:
@@ -125,6 +131,31 @@ class Importer:
                 with connection.cursor() as cursor:
                     cursor.execute("SET synchronous_commit TO DEFAULT")
         return state.report
+
+    def _normalise_national_phones(self) -> None:
+        """Read the numbers written without + with their owner's country, now that the owners
+        are in the database; one that still cannot be read stays as written, reported, and
+        listed by `manage.py phones_to_fix` for a steward."""
+        state = self.state
+        if not state.national_phones:
+            return
+        spec = BY_NAME["phones"]
+        for phone in m.Phone.objects.filter(pk__in=list(state.national_phones)):
+            try:
+                number = phones.normalise(phone.number, phones.owner_country(phone))
+            except ValidationError as error:
+                state.problem(
+                    "warning",
+                    state.national_phones[phone.pk],
+                    spec,
+                    phone.pk,
+                    "number",
+                    _("kept as written, to be fixed: %(reason)s")
+                    % {"reason": " ".join(error.messages)},
+                )
+                continue
+            if number != phone.number:
+                m.Phone.objects.filter(pk=phone.pk).update(number=number)
 
     def _report_unknown_keys(self) -> None:
         for file, object_name, key in sorted(self.state.unknown_keys):

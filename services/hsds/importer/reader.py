@@ -13,6 +13,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, P
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from services import phones
 from services.hours import validate_schedule
 from services.hsds import values as v
 from services.hsds.importer.chunks import Groups, ReadChunk, Row, RowInvalid
@@ -42,6 +43,24 @@ def _merge(existing: dict[str, Any], new: dict[str, Any], *, overwrite_with_empt
     for key, value in new.items():
         if key not in existing or overwrite_with_empty or not v.is_empty(value):
             existing[key] = value
+
+
+def _phone_number(state: ImportState, row: Row, raw: str) -> str:
+    """The number as E.164 (services/phones.py), or the row is refused with the reason.
+
+    A number written without + when the import was given no country is kept as written: it
+    can only be read with its owner's country, known once the rows are in the database
+    (`normalise_national_phones` does it after the last chunk)."""
+    text = " ".join((raw or "").split())
+    if not text:
+        raise RowInvalid("number", _("is required"))
+    if not state.country and not text.startswith(("+", "00")):
+        state.national_phones[row.id] = row.origin
+        return text
+    try:
+        return phones.normalise(text, state.country or None)
+    except ValidationError as error:
+        raise RowInvalid("number", " ".join(error.messages)) from None
 
 
 def read_chunk(state: ImportState, records: list[Record]) -> ReadChunk:
@@ -206,6 +225,8 @@ def read_row(state: ImportState, row: Row) -> None:
             converted = plan.defaults[key]
         if key in plan.required_set and v.is_empty(converted):
             raise RowInvalid(key, _("is required"))
+        if key == "number" and table.name == "phones":
+            converted = _phone_number(state, row, converted)
         values[key] = converted
         if key in translated:
             values[f"{key}_{lang}"] = converted or None

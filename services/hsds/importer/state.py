@@ -82,6 +82,8 @@ class ImportState:
     run: ImportRun
     language: str
     updated_by: str
+    # The country a phone number without + is read in ("" : such a number is refused).
+    country: str = ""
     on_progress: Callable[[int, ImportReport], None] | None = None
     on_problem: Callable[[Problem], None] | None = None
     report: ImportReport = field(default_factory=ImportReport)
@@ -99,6 +101,8 @@ class ImportState:
     # touched by ten tables is recomputed once, not ten times.
     touched: set[uuid.UUID] = field(default_factory=set)
     unknown_keys: set[tuple[str, str, str]] = field(default_factory=set)
+    # Phones written without + (and no country given): read after the last chunk.
+    national_phones: dict[uuid.UUID, Any] = field(default_factory=dict)
     temp_tables: set[str] = field(default_factory=set)
     schedule_verdicts: dict[tuple[Any, ...], str | None] = field(default_factory=dict)
     written_tables: set[str] = field(default_factory=set)

@@ -16,9 +16,11 @@ import operator
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from services import phones
 from services.hsds.importer import references
 from services.hsds.importer.chunks import Groups, ReadChunk, Row
 from services.hsds.importer.references import KNOWN_TABLES
@@ -28,6 +30,7 @@ from services.hsds.importer.report import (
 )
 from services.hsds.importer.state import ImportState, TablePlan, qn
 from services.hsds.spec import TABLES
+from services.models import Phone
 from services.search.rows import DEFER_SETTING
 
 logger = logging.getLogger(__name__)
@@ -66,7 +69,29 @@ def write_chunk(state: ImportState, chunk: ReadChunk) -> None:
         root = groups.find(index)
         sizes[root] = sizes.get(root, 0) + 1
     state.report.rejected_records += sum(sizes[root] for root in rejected if root in sizes)
+    _read_known_national_phones(state, valid)
     write(state, valid, groups, sizes)
+
+
+def _read_known_national_phones(state: ImportState, rows: list[Row]) -> None:
+    """A number written without + for a phone already stored is read now with the stored
+    phone's owner's country, so that importing the same file again changes nothing."""
+    waiting = {
+        row.id: row
+        for row in rows
+        if row.table.name == "phones" and row.id in state.national_phones
+    }
+    if not waiting:
+        return
+    for phone in Phone.objects.filter(pk__in=list(waiting)):
+        row = waiting[phone.pk]
+        try:
+            row.values["number"] = phones.normalise(
+                row.values["number"], phones.owner_country(phone)
+            )
+        except ValidationError:
+            continue  # read again, and reported, after the last chunk
+        del state.national_phones[phone.pk]
 
 
 def write(state: ImportState, rows: list[Row], groups: Groups, sizes: dict[int, int]) -> None:

@@ -2,6 +2,7 @@
 
 import csv
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,20 @@ class Command(BaseCommand):
                 "the import has committed (find_duplicates runs it by hand)."
             ),
         )
+        parser.add_argument(
+            "--country",
+            default="",
+            help=(
+                "Two-letter country code (CO, US…) to read phone numbers written without + and "
+                "a country code; without it such numbers are reported and their rows skipped."
+            ),
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
+        if options["country"] and not re.fullmatch(r"[A-Za-z]{2}", options["country"]):
+            raise CommandError("--country takes a two-letter country code, for example CO.")
         run = ImportRun.objects.create(source=str(path)[:500])
         report_file = (
             options["report"].open("w", newline="", encoding="utf-8") if options["report"] else None
@@ -82,6 +93,7 @@ class Command(BaseCommand):
                 run=run,
                 language=options["language"],
                 updated_by="import_hsds",
+                country=options["country"],
                 on_total=on_total,
                 on_progress=on_progress,
                 on_problem=on_problem,
