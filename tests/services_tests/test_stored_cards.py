@@ -60,35 +60,40 @@ def shelter(make_service):
     return service
 
 
-def _render(cards, lang, level=3) -> str:
+def _render(cards, lang, level=3, page_country="") -> str:
     with translation.override(lang):
-        return FAST.render({"hits": cards, "level": level})
+        return FAST.render({"hits": cards, "level": level, "page_country": page_country})
 
 
-def _stored_html(service, lang, *, origin=None, metres=None, at=MONDAY, level=3) -> str:
+def _stored_html(
+    service, lang, *, origin=None, metres=None, at=MONDAY, level=3, page_country=""
+) -> str:
     cards = documents.page_cards([(service.id, metres)], lang=lang, origin=origin, now=at)
     assert [type(card) for card in cards] == [documents.StoredCard]
-    return _render(cards, lang, level)
+    return _render(cards, lang, level, page_country)
 
 
-def _model_html(service, lang, *, origin=None, metres=None, at=MONDAY, level=3) -> str:
+def _model_html(
+    service, lang, *, origin=None, metres=None, at=MONDAY, level=3, page_country=""
+) -> str:
     with translation.override(lang):
         [view] = documents._cards_from_models(
             [service.id], lang=lang, origin=origin, at=at
         ).values()
     view.distance_km = round(metres / 1000.0, 3) if metres is not None else None
     assert view.open_now == hours.is_open_now(view.service, at)
-    return _render([view], lang, level)
+    return _render([view], lang, level, page_country)
 
 
 def _assert_current(service) -> None:
     """Every stored card is the one the models draw now, wherever it is shown from."""
     for lang in LANGS:
         for origin, metres in ((None, None), (Point(-72.5, 7.9), 1234.0), (Point(-77, -12), 9.0)):
-            for at in (MONDAY, SUNDAY):
-                stored = _stored_html(service, lang, origin=origin, metres=metres, at=at)
-                drawn = _model_html(service, lang, origin=origin, metres=metres, at=at)
-                assert stored == drawn, (lang, origin, at)
+            for at, country in ((MONDAY, ""), (SUNDAY, "CO"), (MONDAY, "PE")):
+                shown = {"origin": origin, "metres": metres, "at": at, "page_country": country}
+                stored = _stored_html(service, lang, **shown)
+                drawn = _model_html(service, lang, **shown)
+                assert stored == drawn, (lang, origin, at, country)
 
 
 def test_stored_cards_are_the_cards_drawn_from_the_models(shelter) -> None:
@@ -96,8 +101,12 @@ def test_stored_cards_are_the_cards_drawn_from_the_models(shelter) -> None:
     near_cucuta = _stored_html(shelter, "es", origin=Point(-72.5, 7.9), metres=1234.0)
     near_lima = _stored_html(shelter, "es", origin=Point(-77, -12), metres=9.0, at=SUNDAY)
     # The card shows the place nearest the searcher, with that place's own public phones.
-    assert "+57 601 555" in near_cucuta and "+51 1 555 0101" not in near_cucuta
-    assert "+51 1 555 0101" in near_lima
+    assert "+57 601 555" in near_cucuta and "+51 1 5550101" not in near_cucuta
+    assert "+51 1 5550101" in near_lima
+    # A number is national on a page about its own country, international elsewhere.
+    on_a_peruvian_page = _stored_html(shelter, "es", origin=Point(-77, -12), page_country="PE")
+    assert "Llamar al (01) 5550101" in on_a_peruvian_page
+    assert 'href="tel:+5115550101"' in on_a_peruvian_page
     assert "1 km" in near_cucuta
     assert 'class="open"' in near_cucuta and 'class="closed"' in near_lima
     # Each heading level a page asks for.
