@@ -17,6 +17,7 @@ repeat mix's distinct searches, 5000), BENCH_ZIPF_REQUESTS (its length, 40000), 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -201,6 +202,15 @@ def synthetic_count(cfg: Config, database: str) -> int:
     )[0][0]
 
 
+def generator_fingerprint() -> str:
+    """What made a bench directory: the demo's and the synthetic generator's code. A directory
+    or an export made by other code is built again rather than reused."""
+    digest = hashlib.sha256()
+    for name in ("services/data/synthetic.py", "services/data/demo.py"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def ensure_directory(cfg: Config, database: str, services: int) -> dict[str, Any]:
     """The database with exactly `services` synthetic services (and the demo's 350), built with
     generate_directory unless it is there already; returns the build's timing."""
@@ -210,12 +220,16 @@ def ensure_directory(cfg: Config, database: str, services: int) -> dict[str, Any
         cfg, database, "CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb)"
     )
     have = synthetic_count(cfg, database)
-    if have == services:
+    made_by = db_query(cfg, database, "SELECT value FROM bench_meta WHERE key = 'generator'")
+    same_generator = bool(made_by) and made_by[0][0] == generator_fingerprint()
+    if have == services and same_generator:
         row = db_query(cfg, database, "SELECT value FROM bench_meta WHERE key = 'generate'")
         say(f"reusing {database}: {have} synthetic services")
         return {**(row[0][0] if row else {}), "reused": True}
     if have:
-        say(f"{database} has {have} synthetic services, not {services}: rebuilding it")
+        # Rows another version of the generator wrote may no longer be valid (numbers, say).
+        why = "another version of the generator" if have == services else f"not {services}"
+        say(f"{database} has {have} synthetic services ({why}): rebuilding it")
         create_database(cfg, database, fresh=True)
         manage(cfg, database, "migrate", "--noinput", "-v", "0")
         db_query(
@@ -245,9 +259,9 @@ def ensure_directory(cfg: Config, database: str, services: int) -> dict[str, Any
     db_query(
         cfg,
         database,
-        "INSERT INTO bench_meta VALUES ('generate', %s) ON CONFLICT (key) DO UPDATE"
-        " SET value = EXCLUDED.value",
-        [json.dumps(info)],
+        "INSERT INTO bench_meta VALUES ('generate', %s), ('generator', %s)"
+        " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        [json.dumps(info), json.dumps(generator_fingerprint())],
     )
     say(f"generated {services} services in {seconds:.1f} s")
     return {**info, "reused": False}
@@ -443,13 +457,16 @@ def time_import(cfg: Config) -> dict[str, Any] | None:
         ensure_directory(cfg, source, k)
     folder = LOCAL / f"hsds-{source}"
     marker = folder / ".complete"
+    made_by = folder / ".generator"
     export_s = None
-    if not marker.exists():
+    current = made_by.exists() and made_by.read_text() == generator_fingerprint()
+    if not marker.exists() or not current:
         shutil.rmtree(folder, ignore_errors=True)
         say(f"export_hsds of {source} to {folder}")
         started = time.monotonic()
         manage(cfg, source, "export_hsds", str(folder), "--format", "json", "--no-progress")
         export_s = round(time.monotonic() - started, 1)
+        made_by.write_text(generator_fingerprint())
         marker.write_text(str(export_s))
     else:
         export_s = float(marker.read_text() or 0) or None

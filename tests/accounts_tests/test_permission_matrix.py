@@ -224,7 +224,7 @@ def _page_work_phone(client, side):
     number = "+57 300 111 2233"
     data = {"do": "work_phone", "membership": side.membership.pk, "work_phone": number}
     response = client.post(url, data)
-    return response, Membership.objects.get(pk=side.membership.pk).work_phone == number
+    return response, Membership.objects.get(pk=side.membership.pk).work_phone == "+573001112233"
 
 
 def _page_withdraw(client, side):

@@ -210,10 +210,11 @@ _MODELS: dict[str, dict[str, str]] = {
         PUBLIC: "facet service sort_es sort_en active fresh_at is_free no_id_required "
         "immigration_status_not_asked open_24_7 is_accessible trafficking_specialised",
     },
-    # A public service's API list item as the public serializers give it (services/search/
-    # documents.py): built after visibility.prune, no place in it.
+    # A public service's API list item as the public serializers give it, and its result card
+    # as the public pages draw it (services/search/documents.py): both built after
+    # visibility.prune, the card only at public points.
     "services.ServiceDocument": {
-        PUBLIC: "service lang body hours changed_at service_modified",
+        PUBLIC: "service lang body card hours changed_at service_modified",
     },
     "services.Region": {
         PUBLIC: "id code level parent name country_code centre area population time_zone "
