@@ -117,6 +117,7 @@ def _verify(user: Any, code: str) -> tuple[Any, bool]:
     wanted = TOTPDevice if _TOTP_CODE.match(code) else BackupCodeDevice
     throttled = False
     with transaction.atomic():
+        tried = []
         for device in devices_for_user(user, confirmed=True, for_verify=True):
             if not isinstance(device, wanted):
                 continue
@@ -125,7 +126,14 @@ def _verify(user: Any, code: str) -> tuple[Any, bool]:
                 throttled = True
                 continue
             if device.verify_token(code):
+                # The member's other authenticators were asked first and each counted the
+                # code as a failure: with two phones, every sign-in with one throttled the
+                # other, until neither was let through. A right code proves the member; their
+                # devices start afresh.
+                for other in tried:
+                    other.throttle_reset()
                 return device, False
+            tried.append(device)
     return None, throttled
 
 

@@ -188,3 +188,19 @@ def test_a_signed_in_member_who_is_not_staff_finds_no_admin(client, bob):
     sign_in(client, bob)
     assert client.get("/es/admin/login/").status_code == 404
     assert client.get("/es/admin/").status_code == 302
+
+
+def test_a_member_with_several_authenticators_signs_in_with_each_in_turn(client, alice_with_app):
+    """A code is tried on each of the member's authenticators, and each that refuses it counts
+    a failure: without a reset after the right code, signing in with the third phone throttled
+    the first two, and the next sign-in with the second was refused as "too many wrong codes"."""
+    phones = [alice_with_app] + [
+        TOTPDevice.objects.create(user=alice_with_app.user, name=f"phone {n}", confirmed=True)
+        for n in (2, 3)
+    ]
+    for phone in (phones[2], phones[1], phones[0]):
+        client.logout()
+        password_step(client, "alice")
+        response = client.post(reverse("accounts:two_factor"), {"code": current_code(phone)})
+        assert response.status_code == 302, response.content.decode()
+    assert not AuditEvent.objects.filter(action="accounts.second_factor_failed").exists()
