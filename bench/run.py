@@ -272,13 +272,15 @@ def build_documents(cfg: Config, database: str) -> dict[str, Any]:
     as production builds them after a bulk load; timed (none to build: a few seconds)."""
     say(f"build_documents in {database}")
     started = time.monotonic()
-    out = manage(cfg, database, "build_documents")
+    processes = os.cpu_count() or 1
+    out = manage(cfg, database, "build_documents", "--processes", str(processes))
     seconds = time.monotonic() - started
     match = re.search(r"(\d+) services given documents", out)
     built = int(match.group(1)) if match else None
     say(f"documents for {built} services in {seconds:.1f} s")
     return {
         "services": built,
+        "processes": processes,
         "seconds": round(seconds, 1),
         "services_per_s": round(built / seconds, 1) if built else None,
         "load_during": os.getloadavg(),

@@ -16,7 +16,8 @@ Invariants:
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -71,29 +72,52 @@ def is_e164(stored: str) -> bool:
     return bool(re.match(E164_PATTERN, stored or "")) and parse(stored) is not None
 
 
+class _Forms(NamedTuple):
+    region: str
+    national: str
+    international: str
+    e164: str
+
+
+@lru_cache(maxsize=16384)
+def _forms(stored: str) -> _Forms | None:
+    """Every rendering of a stored number, read once: a page or a build of result cards shows
+    the same few numbers many times, and reading one is the costly part."""
+    number = parse(stored)
+    if number is None:
+        return None
+    return _Forms(
+        region=phonenumbers.region_code_for_number(number) or "",
+        national=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+        international=phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        ),
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+    )
+
+
 def country_of(stored: str) -> str:
     """ "CO" for "+576075550101"; "" when the stored number cannot be read."""
-    number = parse(stored)
-    return (phonenumbers.region_code_for_number(number) or "") if number else ""
+    forms = _forms(stored or "")
+    return forms.region if forms else ""
 
 
 def display(stored: str, page_country: str | None = None) -> str:
     """The number as a reader of a page about `page_country` writes it."""
-    number = parse(stored)
-    if number is None:
+    forms = _forms(stored or "")
+    if forms is None:
         return stored or ""
-    own = phonenumbers.region_code_for_number(number)
-    if page_country and own == page_country.upper():
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if page_country and forms.region == page_country.upper():
+        return forms.national
+    return forms.international
 
 
 def dial(stored: str) -> str:
     """ "+576075550101" for a `tel:` or `sms:` link; a number that cannot be read is dialled as
     its digits (and its + when it has one), which is what a phone does with it anyway."""
-    number = parse(stored)
-    if number is not None:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    forms = _forms(stored or "")
+    if forms is not None:
+        return forms.e164
     digits = re.sub(r"\D", "", stored or "")
     return f"+{digits}" if (stored or "").strip().startswith("+") else digits
 
@@ -101,10 +125,8 @@ def dial(stored: str) -> str:
 def whatsapp_digits(stored: str) -> str:
     """The digits wa.me wants (country code first), or "" when the number cannot be read: a
     link without the country code would open a chat with somebody else or with nobody."""
-    number = parse(stored)
-    if number is None:
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    forms = _forms(stored or "")
+    return forms.e164[1:] if forms else ""
 
 
 def _location_country(location: Any) -> str:

@@ -174,3 +174,31 @@ def test_open_now_from_stored_hours_is_the_models(shelter) -> None:
     assert seen == {True, False}
     assert documents.open_now(True, stored, moment) is True
     assert documents.open_now(False, {"zone": "UTC", "rules": []}, moment) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_build_documents_in_several_processes_gives_what_one_process_gives(make_service) -> None:
+    """`build_documents --processes 2` (what a bulk load is followed by) builds every missing
+    document, each the same as a build in one process, through its own connections."""
+    import io
+
+    from django.core.management import call_command
+
+    towns = [(7.89, -72.51), (4.61, -74.08), (6.24, -75.58), (10.39, -75.51), (3.45, -76.53)]
+    made = [make_service(f"Albergue {n}", at=at) for n, at in enumerate(towns)]
+    ids = [service.id for service in made]
+    documents.rebuild(ids)
+    columns = ("service_id", "lang", "body", "hours", "card")
+    one = sorted(m.ServiceDocument.objects.filter(service_id__in=ids).values_list(*columns))
+    assert len(one) == len(ids) * len(LANGS)
+    m.ServiceDocument.objects.all().delete()
+
+    out = io.StringIO()
+    call_command("build_documents", processes=2, stdout=out)
+
+    assert out.getvalue().startswith(f"{len(ids)} services given documents")
+    two = sorted(m.ServiceDocument.objects.filter(service_id__in=ids).values_list(*columns))
+    assert two == one
+    out = io.StringIO()
+    call_command("build_documents", processes=2, stdout=out)
+    assert out.getvalue().startswith("0 services given documents")
