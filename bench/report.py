@@ -167,7 +167,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "Distinct searches (each asked once from a cold result cache; the hit ratio says how"
         " far the run outlasted its pool), then the repeat mix (Zipf, s = 1.1, over "
-        f"{c.get('repeat_distinct', '?')} searches; cold at its start).",
+        f"{c.get('repeat_distinct', '?')} searches, driven for "
+        f"{c.get('repeat_duration_s', c['duration_s']):g} s; cold at its start).",
         "",
         "| surface | kind | conc. | req/s | p50 ms | p95 ms | p99 ms | floor ms | p50/floor |"
         " SQL/req | cache hits |",

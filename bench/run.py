@@ -10,7 +10,8 @@ BENCH_IMPORT_SERVICES (services in the import round; default N, 0 skips it), BEN
 (gunicorn workers; default 2 x cores + 1, config/gunicorn.py's rule), BENCH_PER_KIND (distinct
 searches per kind whose SQL is captured and replayed, 20), BENCH_DISTINCT (different searches per
 kind driven by wrk, each asked once: what no cache can serve, 4000), BENCH_ZIPF_SEARCHES (the
-repeat mix's distinct searches, 5000), BENCH_ZIPF_REQUESTS (its length, 40000), BENCH_DB
+repeat mix's distinct searches, 5000), BENCH_ZIPF_REQUESTS (its length, 40000),
+BENCH_REPEAT_DURATION (seconds the repeat mix is driven for; BENCH_DURATION), BENCH_DB
 (enlace_bench_<N>), BENCH_RESULTS (bench/results), BENCH_PORT.
 """
 
@@ -65,6 +66,7 @@ class Config:
     distinct: int = 4000
     zipf_searches: int = 5000
     zipf_requests: int = 40000
+    repeat_duration: float = 0.0
     log: list[str] = field(default_factory=list)
 
     @classmethod
@@ -96,6 +98,11 @@ class Config:
             distinct=int(os.environ.get("BENCH_DISTINCT", "4000")),
             zipf_searches=int(os.environ.get("BENCH_ZIPF_SEARCHES", "5000")),
             zipf_requests=int(os.environ.get("BENCH_ZIPF_REQUESTS", "40000")),
+            # The repeat mix stands for a night's steady traffic: its hit ratio grows with the
+            # run's length, so it may be driven for longer than the distinct searches.
+            repeat_duration=float(
+                os.environ.get("BENCH_REPEAT_DURATION", os.environ.get("BENCH_DURATION", "10"))
+            ),
         )
 
 
@@ -380,11 +387,16 @@ def cache_stats(cfg: Config) -> dict[str, Any]:
 
 
 def driven_run(
-    cfg: Config, url: str, paths: list[str], concurrency: int, work: Path
+    cfg: Config,
+    url: str,
+    paths: list[str],
+    concurrency: int,
+    work: Path,
+    duration: float | None = None,
 ) -> dict[str, Any]:
     """One wrk run from a cold result cache, with the cache's hit ratio over it."""
     cache_reset(cfg)
-    measured = wrk(cfg, url, paths, concurrency, cfg.duration, work)
+    measured = wrk(cfg, url, paths, concurrency, duration or cfg.duration, work)
     return {**measured, **cache_stats(cfg), "distinct_paths": len(set(paths))}
 
 
@@ -656,8 +668,17 @@ def run(cfg: Config) -> dict[str, Any]:
             ceiling.append({"concurrency": concurrency, **measured})
             say(f"c={concurrency} ceiling (/healthz) {measured['rps']:7.1f}/s")
             for surface, sequence in driven["repeat"].items():
-                measured = driven_run(cfg, server.url, sequence, concurrency, work)
-                repeat.append({"surface": surface, "concurrency": concurrency, **measured})
+                measured = driven_run(
+                    cfg, server.url, sequence, concurrency, work, cfg.repeat_duration
+                )
+                repeat.append(
+                    {
+                        "surface": surface,
+                        "concurrency": concurrency,
+                        "duration_s": cfg.repeat_duration,
+                        **measured,
+                    }
+                )
                 say(
                     f"c={concurrency} {surface:4} repeat  {measured['rps']:7.1f}/s "
                     f"p95 {measured['p95_ms']:.1f} ms hit ratio {measured['hit_ratio']}"
@@ -690,6 +711,7 @@ def run(cfg: Config) -> dict[str, Any]:
             },
             "repeat_distinct": driven["repeat_distinct"],
             "repeat_requests": cfg.zipf_requests,
+            "repeat_duration_s": cfg.repeat_duration,
             "repeat_zipf_s": 1.1,
         },
         "generate_directory": generate,

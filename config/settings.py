@@ -148,6 +148,9 @@ CACHES = {
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 120)
 # Counts the result cache's hits and misses in Redis (for `make bench`'s hit ratio).
 SEARCH_CACHE_STATS = env_bool("SEARCH_CACHE_STATS", False)
+# A search's statements may run this long (milliseconds) before it is answered "too broad"
+# (services/search/query.py, `bounded`); 0 sets no limit.
+SEARCH_STATEMENT_TIMEOUT_MS = env_int("SEARCH_STATEMENT_TIMEOUT_MS", 1500)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

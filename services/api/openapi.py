@@ -15,8 +15,12 @@ LANG = OpenApiParameter(
 )
 PAGE = OpenApiParameter(
     "page",
-    {"type": "integer", "minimum": 1, "maximum": 100000},
-    description="Page number (from 1).",
+    {"type": "integer", "minimum": 1, "maximum": 50},
+    description=(
+        "Page number (from 1). Pages stop at the 1,000th result: at most page 50, and a page "
+        "must start within the first 1,000 results (page 10 at 100 a page); a deeper page is a "
+        "400. Copy the whole directory from an HSDS export and follow it with modified_after."
+    ),
 )
 PER_PAGE = OpenApiParameter(
     "per_page",
@@ -30,7 +34,15 @@ MOVED = OpenApiResponse(
         "string kept). Follow it; the old id keeps answering so for as long as the merge is known."
     )
 )
-SEARCH = OpenApiParameter("search", str, description="Full text search.")
+SEARCH = OpenApiParameter(
+    "search",
+    str,
+    description=(
+        "Full text search. Stop words (es, en, pt, fr) and words of one or two letters are not "
+        "searched by, and at most ten words are. A search that runs out of its time is a 422: "
+        "add a place, a need or a filter."
+    ),
+)
 FULL = OpenApiParameter("full", bool, description="Fully nested objects in the list.")
 SEARCH_EXTENSIONS = [
     OpenApiParameter("taxonomy_term_id", str, description="Term ids or codes (repeat, or comma-separated); children included."),

@@ -51,6 +51,7 @@ from services.models import (
 from services.search import (
     PlaceNotFound,
     SearchParamError,
+    SearchTooBroad,
     documents,
     load_services,
     parse_search_params,
@@ -132,6 +133,9 @@ class PublicApiView(APIView):
             if isinstance(exc, PlaceNotFound):
                 # Close names the client can offer: send one back as place="=<code>".
                 body["alternatives"] = [place.as_dict() for place in exc.suggestions]
+            if isinstance(exc, SearchTooBroad):
+                # Well-formed, but more than a search may cost: narrowing it will work.
+                return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         if isinstance(exc, exceptions.Throttled):
             wait = int(exc.wait or 1)

@@ -12,6 +12,7 @@ import functools
 import math
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -46,13 +47,16 @@ from services.public.forms import ProblemReportForm, SearchForm, countries_with_
 from services.public.hits import HitView, _card_phones, hit_views  # noqa: F401 — tests read them here
 from services.querysets import capacity_is_current
 from services.search import (
+    DEFAULT_PER_PAGE,
     PlaceNotFound,
     ResolvedPlace,
     SearchParamError,
     SearchParams,
     SearchResult,
+    SearchTooBroad,
     attach_terms,
     documents,
+    dropped_everything,
     parse_search_params,
     public_locations_prefetch,
     search,
@@ -327,6 +331,14 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
     result: SearchResult | None = None
     try:
         params = parse_search_params(query)
+        if _only_common_words(params):
+            raise SearchParamError(
+                "q",
+                gettext(
+                    "These words are too common to search by: write what you need, like "
+                    "“shelter” or “lawyer”, or choose a place."
+                ),
+            )
         # A place the gazetteer does not know is only found out while searching.
         result = search(params, lang=lang, load="rows")
         if result.total and params.page > result.total_pages:
@@ -390,8 +402,16 @@ def _results_page(request: HttpRequest, query: QueryDict) -> HttpResponse:
             else "",
             "page_links": _page_links(query, result),
         },
-        status=400 if error is not None else 200,
+        status=(422 if isinstance(error, SearchTooBroad) else 400) if error is not None else 200,
     )
+
+
+def _only_common_words(params: SearchParams) -> bool:
+    """Words were typed, none worth searching by (search/text.py), and nothing else was asked:
+    the page asks what is needed rather than listing the whole directory."""
+    return dropped_everything(params.text) and replace(
+        params, text="", country="", page=1, per_page=DEFAULT_PER_PAGE
+    ) == SearchParams(per_page=DEFAULT_PER_PAGE)
 
 
 def _page_links(query: QueryDict, result: SearchResult | None) -> dict[str, str]:

@@ -14,6 +14,7 @@ from services.search.params import (
     MAX_PER_PAGE,
     SearchParamError,
     SearchParams,
+    SearchTooBroad,
     parse_search_params,
 )
 from services.search.places import PlaceNotFound, ResolvedPlace
@@ -25,6 +26,7 @@ from services.search.results import (
     load_services,
     public_locations_prefetch,
 )
+from services.search.text import dropped_everything, search_text
 
 __all__ = [
     "DEFAULT_PER_PAGE",
@@ -34,11 +36,14 @@ __all__ = [
     "SearchParamError",
     "SearchParams",
     "SearchResult",
+    "SearchTooBroad",
     "ServiceHit",
     "attach_terms",
+    "dropped_everything",
     "haversine_km",
     "load_services",
     "parse_search_params",
     "public_locations_prefetch",
     "search",
+    "search_text",
 ]

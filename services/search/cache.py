@@ -15,6 +15,8 @@ Invariants:
   never fails because of it.
 - Searches that depend on the minute (open now, free places) carry the minute in their key; a
   search whose words were corrected is not stored (the correction would be the words).
+- A search that ran out of time is remembered as such (TOO_BROAD) for as long as a page would
+  be: asked again, it is refused at once instead of holding a worker for the whole time again.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from django.db import connection, transaction
 from services.querysets import FRESHNESS_SQL, fresh_since
 from services.search.params import SearchParams
 from services.search.places import ResolvedPlace
+from services.search.text import search_text
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,13 @@ ENTRY_PREFIX = "search:result:"
 STATS_KEYS = {"hit": "search:stats:hit", "miss": "search:stats:miss"}
 
 Page = tuple[int, bool, list[tuple[uuid.UUID, float | None]]]
+
+
+class _TooBroad:
+    """What `lookup` answers for a search remembered as too broad."""
+
+
+TOO_BROAD = _TooBroad()
 
 
 def enabled() -> bool:
@@ -107,9 +117,10 @@ def _hmac_key() -> bytes:
 
 
 def _normal_text(text: str) -> str:
-    # The text search lower-cases and splits on white space itself: nothing else is folded, so
-    # two texts with one key always find the same listings.
-    return " ".join(text.lower().split())
+    # What is searched by (stop words out, search/text.py), lower-cased and split on white space
+    # as the text search does itself: nothing else is folded, so two texts with one key always
+    # find the same listings.
+    return " ".join(search_text(text).lower().split())
 
 
 def entry_key(
@@ -141,14 +152,18 @@ def _count(outcome: str) -> None:
             cache.add(STATS_KEYS[outcome], 1, timeout=None)
 
 
-def lookup(key: str) -> tuple[str | None, Page | None]:
-    """(the current directory version, the entry if it was stored under that version)."""
+def lookup(key: str) -> tuple[str | None, Page | _TooBroad | None]:
+    """(the current directory version, the entry if it was stored under that version: a page,
+    or TOO_BROAD)."""
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     entry = found.get(key)
     if version is None or not isinstance(entry, dict) or entry.get("version") != version:
         _count("miss")
         return version, None
+    if entry.get("too_broad"):
+        _count("hit")
+        return version, TOO_BROAD
     rows = [(uuid.UUID(i), d) for i, d in entry["rows"]]
     if not _still_public([r[0] for r in rows]):
         _count("miss")
@@ -171,6 +186,17 @@ def store(key: str, version: str | None, page: Page) -> None:
         "rows": [[str(i), d] for i, d in rows],
     }
     cache.set(key, entry, timeout=settings.SEARCH_CACHE_SECONDS)
+
+
+def store_too_broad(key: str, version: str | None) -> None:
+    """Remembers that this search ran out of time under this version. Unlike a page, it may be
+    kept under a version started now: it holds no listing that could have changed meanwhile."""
+    if version is None:
+        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            return  # Redis is not answering: nothing is remembered
+    cache.set(key, {"version": version, "too_broad": True}, timeout=settings.SEARCH_CACHE_SECONDS)
 
 
 def _still_public(ids: list[uuid.UUID]) -> bool:

@@ -25,6 +25,11 @@ MAX_RADIUS_KM = 2000.0
 # A place typed without a radius: towns are searched this far around their centre.
 DEFAULT_PLACE_RADIUS_KM = 50.0
 MAX_TEXT_LENGTH = 200
+# How deep a search can be paged: pages start within the first MAX_RESULTS results, and there
+# are at most MAX_PAGES of them. Every deeper page costs a walk past all the results before it;
+# whoever needs everything uses the export or `modified_after`.
+MAX_RESULTS = 1000
+MAX_PAGES = 50
 
 
 class SearchParamError(ValueError):
@@ -34,6 +39,20 @@ class SearchParamError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class SearchTooBroad(SearchParamError):
+    """A search that ran out of its time (SEARCH_STATEMENT_TIMEOUT_MS) without an answer."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "search", str(_("This search is too broad: add a place or a need, and search again."))
+        )
+
+
+def last_page(per_page: int) -> int:
+    """The deepest page a search can be asked for at `per_page` results a page."""
+    return max(1, min(MAX_PAGES, -(-MAX_RESULTS // per_page)))
 
 
 @dataclass(frozen=True)
@@ -210,6 +229,29 @@ def parse_search_params(data: Mapping[str, Any]) -> SearchParams:
         has_capacity=_bool(data, "has_capacity"),
         trafficking_specialised=_bool(data, "trafficking_specialised"),
         verified_within_days=_int(data, "verified_within_days", None, 1, 3650),
-        page=_int(data, "page", 1, 1, 100000) or 1,
-        per_page=_int(data, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE,
+        page=_page(data),
+        per_page=_per_page(data),
     )
+
+
+def _per_page(data: Mapping[str, Any]) -> int:
+    return _int(data, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
+
+
+def _page(data: Mapping[str, Any]) -> int:
+    per_page = _per_page(data)
+    deepest = last_page(per_page)
+    page = _int(data, "page", 1, 1, 100000) or 1
+    if page > deepest:
+        raise SearchParamError(
+            "page",
+            str(
+                _(
+                    "Only the first %(results)s results of a search can be shown (page "
+                    "%(last)s at %(per_page)s a page): add a place, a need or another filter to "
+                    "find what you need sooner."
+                )
+                % {"results": MAX_RESULTS, "last": deepest, "per_page": per_page}
+            ),
+        )
+    return page

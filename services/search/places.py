@@ -25,8 +25,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
-from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import F, Func
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
@@ -307,9 +308,17 @@ def _fuzzy(head: str, country: str | None) -> list[tuple[Region, float]]:
     queryset = _regions()
     if country:
         queryset = queryset.filter(country_code=country.upper())
+    # `<%` is word_similarity() >= pg_trgm.word_similarity_threshold, which the trigram index
+    # (services/migrations/0021) answers: the gazetteer is not read name by name.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(FUZZY_MIN)]
+        )
     rows = (
-        queryset.annotate(similarity=TrigramWordSimilarity(head, Unaccent("name_es")))
-        .filter(similarity__gte=FUZZY_MIN)
+        queryset.extra(where=["%s <%% enlace_unaccent(services_region.name_es)"], params=[head])  # noqa: S610 — a constant SQL fragment; the value is a parameter
+        .annotate(
+            similarity=TrigramWordSimilarity(head, Func(F("name_es"), function="enlace_unaccent"))
+        )
         .order_by("-similarity", "level", "-population", "code")[:50]
     )
     return [(region, region.similarity) for region in rows]

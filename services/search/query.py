@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from services.models import (
@@ -30,6 +34,8 @@ from services.search.params import (
     DEFAULT_PER_PAGE,
     DEFAULT_PLACE_RADIUS_KM,
     SearchParams,
+    SearchTooBroad,
+    last_page,
 )
 from services.search.places import (
     PlaceNotFound,
@@ -44,6 +50,7 @@ from services.search.results import (
     build_hits,
 )
 from services.search.rows import FACET_ROWS, facet_id
+from services.search.text import search_text
 
 
 @dataclass
@@ -568,36 +575,69 @@ def correct_words(text: str) -> str:
     return corrected if corrected != " ".join(words) else ""
 
 
+@contextmanager
+def bounded(limit_ms: int | None = None) -> Iterator[None]:
+    """Every statement inside runs for at most SEARCH_STATEMENT_TIMEOUT_MS (0: no limit); one
+    that runs out is answered SearchTooBroad, never a 500 or a worker held for as long as the
+    statement would take. The limit is local to a transaction of its own (a savepoint inside a
+    caller's), so nothing else on the connection inherits it."""
+    limit = settings.SEARCH_STATEMENT_TIMEOUT_MS if limit_ms is None else limit_ms
+    if not limit:
+        yield
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{limit}ms"])
+            yield
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, psycopg.errors.QueryCanceled):
+            raise SearchTooBroad() from None
+        raise
+
+
 def search(
     params: SearchParams, *, lang: str, now: dt.datetime | None = None, load: str = "full"
 ) -> SearchResult:
     """Services matching `params`: one page of them and the total, in a constant number of
     queries whatever the page size. Distances are from public points only. `load` says what the
     caller shows of each hit (results.LOADS), hence what is loaded for it; "rows" loads nothing
-    (the caller reads `rows`, e.g. from stored documents, services/search/documents.py)."""
+    (the caller reads `rows`, e.g. from stored documents, services/search/documents.py).
+
+    Raises SearchTooBroad when the search runs out of time (see `bounded`); the same search is
+    then answered so at once while the result cache keeps it."""
     # Only a search of the present moment may be answered from the shared cache: one asked
     # about another moment (`now` given) is computed every time.
     cacheable = now is None and result_cache.enabled()
     now = now or timezone.now()
-    origin = resolve_origin(params)
     key = version = cached = None
-    if cacheable:
-        key = result_cache.entry_key(params, origin, lang=lang, now=now)
-        version, cached = result_cache.lookup(key)
-    if cached is not None:
-        total, more, rows = cached
-        corrected = ""
-    else:
-        total, more, rows, corrected = _compute(params, origin, lang=lang, now=now)
-        if key is not None and not corrected:
-            result_cache.store(key, version, (total, more, rows))
+    try:
+        with bounded():
+            origin = resolve_origin(params)
+            if cacheable:
+                key = result_cache.entry_key(params, origin, lang=lang, now=now)
+                version, cached = result_cache.lookup(key)
+            if cached is result_cache.TOO_BROAD:
+                raise SearchTooBroad()
+            if cached is None:
+                total, more, rows, corrected = _compute(params, origin, lang=lang, now=now)
+                if key is not None and not corrected:
+                    result_cache.store(key, version, (total, more, rows))
+            else:
+                total, more, rows = cached
+                corrected = ""
+    except SearchTooBroad:
+        if key is not None and cached is None:
+            result_cache.store_too_broad(key, version)
+        raise
     hits = [] if load == "rows" else build_hits(rows, origin.point if origin else None, load)
     return SearchResult(
         hits=hits,
         total=total,
         page=params.page,
         per_page=params.per_page,
-        total_pages=max(1, math.ceil(total / params.per_page)),
+        # Pages past the deepest a search can be asked for are not offered (params.last_page).
+        total_pages=max(1, min(math.ceil(total / params.per_page), last_page(params.per_page))),
         origin=origin,
         corrected_text=corrected,
         total_is_lower_bound=more,
@@ -612,7 +652,8 @@ def _compute(
     query = _filters(params, now)
     if origin is not None:
         _add_origin(query, params, origin)
-    text = params.text.strip()
+    # Stop words and one- or two-letter words are not searched by (search/text.py).
+    text = search_text(params.text)
     total, more, rows = _run(query, params, text=text, lang=lang)
     corrected = ""
     if text and total == 0:
