@@ -68,9 +68,11 @@ def test_at_most_ten_words_are_searched_by() -> None:
 
 
 def test_a_stop_word_matches_nothing_by_itself_the_other_parameters_decide(listings) -> None:
-    """"de" is in most names: searched by, it matched them all through the English reading."""
+    """ "de" is in most names: searched by, it matched them all through the English reading."""
     near = SearchParams(lat=CUCUTA[0], lon=CUCUTA[1], radius_km=10)
-    with_stop_word = search(SearchParams(text="de", lat=CUCUTA[0], lon=CUCUTA[1], radius_km=10), lang="es", load="rows")
+    with_stop_word = search(
+        SearchParams(text="de", lat=CUCUTA[0], lon=CUCUTA[1], radius_km=10), lang="es", load="rows"
+    )
     assert _ids(with_stop_word) == _ids(search(near, lang="es", load="rows"))
     assert with_stop_word.corrected_text == ""
     assert with_stop_word.total == len(listings)
@@ -167,9 +169,7 @@ def test_the_api_answers_a_search_out_of_time_with_422_in_the_users_language(mak
     make_service("Albergue Norte", at=CUCUTA)
     client = Client()
     with _TableLock():
-        response = client.get(
-            "/api/v1/services", {"search": "albergue"}, HTTP_ACCEPT_LANGUAGE="es"
-        )
+        response = client.get("/api/v1/services", {"search": "albergue"}, HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 422
     body = response.json()
     assert body["parameter"] == "search"
