@@ -84,8 +84,16 @@ class Server:
 
 
 def wrk(
-    cfg: Any, url: str, paths: list[str], concurrency: int, duration: float, work: Path
+    cfg: Any,
+    url: str,
+    paths: list[str],
+    concurrency: int,
+    duration: float,
+    work: Path,
+    fixed_ip: str = "",
 ) -> dict[str, Any]:
+    """One wrk run over `paths`; every request names its own client address, or `fixed_ip`
+    for all (one visitor, one throttle)."""
     urls = work / "urls.txt"
     out = work / "wrk.json"
     urls.write_text("\n".join(paths) + "\n")
@@ -111,6 +119,7 @@ def wrk(
             "BENCH_URLS": str(urls),
             "BENCH_OUT": str(out),
             "BENCH_THREADS": str(threads),
+            "BENCH_FIXED_IP": fixed_ip,
         },
         capture_output=True,
         text=True,
@@ -129,6 +138,7 @@ def wrk(
         "p99_ms": raw["p99_us"] / 1000,
         "max_ms": raw["max_us"] / 1000,
         "errors": errors,
+        "non_2xx_3xx": raw["errors_status"],
     }
 
 

@@ -166,3 +166,113 @@ def zipf_sequence(
     rng.shuffle(order)
     weights = [1.0 / (rank**s) for rank in range(1, len(order) + 1)]
     return rng.choices(order, weights=weights, k=requests)
+
+
+# --- the worst kind: what a hostile visitor asks ------------------------------------------------
+
+STOP_WORDS = ("de", "la", "el", "y", "los", "the", "of", "and", "para", "com", "le", "des")
+WIDEST_RADIUS = "2000"
+DEEPEST_PAGE = "50"  # the last page a search can be asked for at 20 a page (search/params.py)
+
+
+def _every_filter(rng: random.Random, regions: list[str]) -> list[tuple[str, str]]:
+    return [
+        *[("taxonomy_term_id", term) for term in TERMS],
+        *[(flag, "true") for flag in FLAGS],
+        ("accessible", "true"),
+        ("trafficking_specialised", "true"),
+        ("has_capacity", "true"),
+        ("language", rng.choice(LANGUAGES)),
+        ("population", rng.choice(POPULATIONS)),
+        ("region", rng.choice(regions)),
+        ("verified_within_days", "30"),
+    ]
+
+
+def worst(
+    seed: int,
+    towns: list[tuple[str, float, float]],
+    regions: list[str],
+    words: list[str],
+) -> list[list[tuple[str, str]]]:
+    """Twenty searches chosen to cost the most: stop words, single letters, the widest radius,
+    the deepest page a search may ask for, twenty-word queries, every filter at once, typos in
+    words and in places."""
+    rng = random.Random(seed * 13 + 7)
+    lexicon = list(words) or list(TEXTS)
+    name, lat, lon = towns[0]
+    far_name, far_lat, far_lon = towns[min(5, len(towns) - 1)]
+    point = [("lat", f"{lat:.2f}"), ("lon", f"{lon:.2f}")]
+    return [
+        [("text", "de")],
+        [("text", "la")],
+        [("text", "de la y el")],
+        [("text", "a")],
+        [("text", "e")],
+        [("text", "de"), ("page", DEEPEST_PAGE)],
+        [*point, ("radius_km", WIDEST_RADIUS), ("page", DEEPEST_PAGE)],
+        [("lat", f"{far_lat:.2f}"), ("lon", f"{far_lon:.2f}"), ("radius_km", WIDEST_RADIUS)],
+        [("place", name), ("radius_km", WIDEST_RADIUS), ("page", DEEPEST_PAGE)],
+        [("text", " ".join(rng.sample(lexicon, 20)))],
+        [("text", " ".join([*STOP_WORDS[:19], "albergue"]))],
+        [
+            ("text", rng.choice(TEXTS)),
+            *point,
+            ("radius_km", WIDEST_RADIUS),
+            *_every_filter(rng, regions),
+            ("page", DEEPEST_PAGE),
+        ],
+        [("text", "albeeerguexx")],
+        [("text", " ".join(f"{rng.choice(lexicon)}qz" for _ in range(20)))],
+        [("text", "servicio"), ("page", DEEPEST_PAGE)],
+        [("text", "albergue"), *point, ("radius_km", WIDEST_RADIUS), ("page", DEEPEST_PAGE)],
+        [("place", far_name[:-1] + "x"), ("radius_km", WIDEST_RADIUS)],
+        [("population", "women"), ("language", "es"), ("page", DEEPEST_PAGE)],
+        [("text", "or or or de or la")],
+        [("text", " ".join("abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(99)))],
+    ]
+
+
+def worst_pool(
+    seed: int,
+    towns: list[tuple[str, float, float]],
+    regions: list[str],
+    words: list[str],
+    count: int,
+) -> list[list[tuple[str, str]]]:
+    """`count` different hostile searches (the worst kind's shapes with other words, points
+    and pages), so that an attacker's run is not answered from the result cache."""
+    rng = random.Random(seed * 17 + 11)
+    lexicon = list(words) or list(TEXTS)
+    pool: list[list[tuple[str, str]]] = []
+    shapes = [
+        lambda: [("text", " ".join(rng.sample(STOP_WORDS, rng.randint(1, 4))))],
+        lambda: [("text", rng.choice("abcdefghijklmnopqrstuvwxyz"))],
+        lambda: [
+            ("lat", f"{rng.uniform(-40, 40):.2f}"),
+            ("lon", f"{rng.uniform(-110, -40):.2f}"),
+            ("radius_km", WIDEST_RADIUS),
+            ("page", str(rng.randint(1, 50))),
+        ],
+        lambda: [("text", " ".join(rng.sample(lexicon, 20)))],
+        lambda: [("text", " ".join(f"{rng.choice(lexicon)}qz" for _ in range(20)))],
+        lambda: [
+            ("text", rng.choice(lexicon)),
+            ("lat", f"{rng.uniform(-40, 40):.2f}"),
+            ("lon", f"{rng.uniform(-110, -40):.2f}"),
+            ("radius_km", WIDEST_RADIUS),
+            *_every_filter(rng, regions),
+            ("page", str(rng.randint(1, 50))),
+        ],
+        lambda: [("text", rng.choice(lexicon)), ("page", str(rng.randint(20, 50)))],
+    ]
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    for _ in range(count * 20):
+        params = rng.choice(shapes)()
+        key = tuple(sorted(params))
+        if key not in seen:
+            seen.add(key)
+            pool.append(params)
+            if len(pool) == count:
+                break
+    return pool

@@ -22,6 +22,10 @@ TARGET_1M_API_P95_MS = 250.0
 TARGET_1M_OVERALL_RPS = 100.0
 TARGET_1M_REPEAT_RPS = 500.0
 TARGET_1M_REPEAT_API_P95_MS = 50.0
+# Issue #27: no hostile search over 1 s (at 1M), and one attacker at its throttle limit costs
+# the ordinary kinds less than this share of their rate.
+TARGET_WORST_MAX_MS = 1000.0
+TARGET_ATTACK_DROP = 0.2
 
 
 def targets(result: dict[str, Any]) -> dict[str, Any]:
@@ -75,6 +79,7 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
             "met": peak < TARGET_WORKER_MB,
         }
     out.update(_speed_targets(result, at8))
+    out.update(_hostile_targets(result))
     imported = result["import_hsds"]
     if imported and imported["services_per_s"]:
         est = 1_000_000 / imported["services_per_s"]
@@ -92,6 +97,24 @@ def targets(result: dict[str, Any]) -> dict[str, Any]:
             "target": TARGET_GENERATE_1M_S,
             "met": est <= TARGET_GENERATE_1M_S * 1.1,
             "from_services": generated["services"],
+        }
+    return out
+
+
+def _hostile_targets(result: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for surface, measured in (result.get("worst") or {}).items():
+        out[f"worst_{surface}_max_ms_c1"] = {
+            "value": measured["max_ms"],
+            "target": TARGET_WORST_MAX_MS,
+            "met": measured["max_ms"] <= TARGET_WORST_MAX_MS,
+        }
+    attack = result.get("under_attack") or {}
+    if attack.get("drop") is not None:
+        out["ordinary_rps_drop_under_attack_c8"] = {
+            "value": attack["drop"],
+            "target": TARGET_ATTACK_DROP,
+            "met": attack["drop"] < TARGET_ATTACK_DROP,
         }
     return out
 
@@ -199,6 +222,20 @@ def markdown(result: dict[str, Any]) -> str:
         lines.append(
             f"| ceiling | /healthz | {o['concurrency']} | {o['rps']:.0f} | {o['p50_ms']:.1f} | "
             f"{o['p95_ms']:.1f} | {o['p99_ms']:.1f} | | | 0 | |"
+        )
+    lines.append("")
+    for surface, w in (result.get("worst") or {}).items():
+        lines.append(
+            f"Worst kind, {surface}, {w['searches']} hostile searches one at a time from a cold "
+            f"cache: p50 {w['p50_ms']:g} ms, max {w['max_ms']:g} ms, {w['over_1s']} over 1 s; "
+            f"answers {', '.join(f'{k}: {v}' for k, v in sorted(w['statuses'].items()))}."
+        )
+    a = result.get("under_attack") or {}
+    if a:
+        lines.append(
+            f"Ordinary kinds at c=8: {a['alone']['rps']:g}/s alone, {a['attacked']['rps']:g}/s "
+            f"while one address sent the worst kind ({a['attacker'].get('requests', 0)} requests, "
+            f"{a['attacker'].get('non_2xx_3xx', 0)} refused): {100 * a['drop']:.0f}% less."
         )
     lines.append("")
     peaks = result["worker_peak_rss_mb"]

@@ -333,7 +333,13 @@ def search_paths(cfg: Config) -> tuple[list[dict[str, str]], dict[str, Any]]:
         for r in db_query(
             cfg,
             cfg.database,
+            # A visitor looks for something: stop words (the search drops them, the page asks
+            # what is needed instead) belong to the worst kind, not to the ordinary ones.
             "SELECT word FROM services_searchword WHERE length(word) BETWEEN 5 AND 14"
+            " AND numnode(plainto_tsquery('spanish', word)) > 0"
+            " AND numnode(plainto_tsquery('english', word)) > 0"
+            " AND numnode(plainto_tsquery('portuguese', word)) > 0"
+            " AND numnode(plainto_tsquery('french', word)) > 0"
             " ORDER BY md5(word) LIMIT 3000",
         )
     ]
@@ -358,6 +364,19 @@ def search_paths(cfg: Config) -> tuple[list[dict[str, str]], dict[str, Any]]:
             for surface in queries.SURFACES
         },
         "repeat_distinct": len(repeat_pool),
+        # The worst kind: twenty hostile searches asked one by one, and a larger pool of the
+        # same shapes an attacker sends from one address while the ordinary kinds run.
+        "worst": {
+            surface: [
+                queries.path(surface, params)
+                for params in queries.worst(cfg.seed, towns_t, regions, words)
+            ]
+            for surface in queries.SURFACES
+        },
+        "attack": [
+            queries.path("api", params)
+            for params in queries.worst_pool(cfg.seed, towns_t, regions, words, cfg.distinct)
+        ],
     }
     return captured, driven
 
@@ -406,7 +425,11 @@ def seal_driven(cfg: Config, driven: dict[str, Any], work: Path) -> None:
     pages = sorted(
         {
             path
-            for pool in [*driven["distinct"].values(), *driven["repeat"].values()]
+            for pool in [
+                *driven["distinct"].values(),
+                *driven["repeat"].values(),
+                *driven["worst"].values(),
+            ]
             for path in pool
             if path.startswith("/es/buscar/?")
         }
@@ -428,9 +451,81 @@ def seal_driven(cfg: Config, driven: dict[str, Any], work: Path) -> None:
     if result.returncode:
         raise SystemExit(f"sealing failed:\n{result.stdout}\n{result.stderr}")
     sealed = json.loads((work / "sealed.json").read_text())
-    for pools in (driven["distinct"], driven["repeat"]):
+    for pools in (driven["distinct"], driven["repeat"], driven["worst"]):
         for key, pool in pools.items():
             pools[key] = [sealed.get(path, path) for path in pool]
+
+
+def worst_one_by_one(cfg: Config, url: str, paths: list[str]) -> dict[str, Any]:
+    """Each hostile search asked once, alone (concurrency 1), from a cold result cache: its
+    status and time. The worst kind's figure is the slowest of them."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    each = []
+    for n, path in enumerate(paths):
+        cache_reset(cfg)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        started = time.perf_counter()
+        conn.request(
+            "GET",
+            path,
+            headers={
+                "X-Forwarded-For": f"10.250.0.{n + 1}",
+                "Accept-Encoding": "gzip",
+                "Accept-Language": "es",
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        ms = (time.perf_counter() - started) * 1000
+        conn.close()
+        each.append({"path": path, "status": response.status, "ms": round(ms, 1)})
+    times = [e["ms"] for e in each]
+    statuses: dict[str, int] = {}
+    for e in each:
+        statuses[str(e["status"])] = statuses.get(str(e["status"]), 0) + 1
+    return {
+        "searches": len(each),
+        "p50_ms": round(statistics.median(times), 1),
+        "max_ms": max(times),
+        "over_1s": sum(1 for t in times if t > 1000),
+        "statuses": statuses,
+        "each": each,
+    }
+
+
+def under_attack(
+    cfg: Config, url: str, ordinary: list[str], attack: list[str], work: Path
+) -> dict[str, Any]:
+    """The ordinary kinds at concurrency 8, alone and then while one client (one address, so
+    one throttle) sends hostile searches as fast as it can: how much the attacker costs
+    everyone else."""
+    import threading
+
+    alone = driven_run(cfg, url, ordinary, 8, work)
+    attacker: dict[str, Any] = {}
+    attacker_work = work / "attacker"
+    attacker_work.mkdir(exist_ok=True)
+
+    def attack_run() -> None:
+        attacker.update(
+            wrk(cfg, url, attack, 1, cfg.duration, attacker_work, fixed_ip="10.254.0.1")
+        )
+
+    thread = threading.Thread(target=attack_run)
+    cache_reset(cfg)
+    thread.start()
+    attacked = wrk(cfg, url, ordinary, 8, cfg.duration, work)
+    thread.join()
+    drop = 1 - attacked["rps"] / alone["rps"] if alone["rps"] else None
+    return {
+        "alone": alone,
+        "attacked": attacked,
+        "attacker": attacker,
+        "drop": round(drop, 3) if drop is not None else None,
+    }
 
 
 def capture(cfg: Config, paths: list[dict[str, str]], work: Path) -> list[dict[str, Any]]:
@@ -683,6 +778,24 @@ def run(cfg: Config) -> dict[str, Any]:
                     f"c={concurrency} {surface:4} repeat  {measured['rps']:7.1f}/s "
                     f"p95 {measured['p95_ms']:.1f} ms hit ratio {measured['hit_ratio']}"
                 )
+        say("the worst kind: each hostile search alone, from a cold cache")
+        worst = {
+            surface: worst_one_by_one(cfg, server.url, pool)
+            for surface, pool in driven["worst"].items()
+        }
+        for surface, measured in worst.items():
+            say(
+                f"worst {surface}: p50 {measured['p50_ms']:.0f} ms, max {measured['max_ms']:.0f}"
+                f" ms, {measured['over_1s']} over 1 s, statuses {measured['statuses']}"
+            )
+        say("the ordinary kinds at c=8, alone and with one client sending the worst kind")
+        attack = under_attack(cfg, server.url, everything, driven["attack"], work)
+        say(
+            f"ordinary {attack['alone']['rps']:.1f}/s alone, {attack['attacked']['rps']:.1f}/s"
+            f" attacked ({100 * (attack['drop'] or 0):.0f}% less); the attacker sent"
+            f" {attack['attacker'].get('requests', 0)} requests,"
+            f" {attack['attacker'].get('non_2xx_3xx', 0)} refused"
+        )
     finally:
         server.stop()
     peaks_mb = sorted(round(kb / 1024, 1) for kb in server.peaks.values())
@@ -722,6 +835,8 @@ def run(cfg: Config) -> dict[str, Any]:
         "overall": overall,
         "ceiling": ceiling,
         "repeat": repeat,
+        "worst": worst,
+        "under_attack": attack,
         "examples": {f"{i['surface']} {i['kind']}": i["path"] for i in captured[:: cfg.per_kind]},
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -31,6 +31,9 @@ function request()
   local n = counter + (tid or 1) * 1000003
   local ip = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256,
                            math.floor(n / 256) % 256, n % 256)
+  -- One visitor sending everything (the attacker of the worst kind): one address, one throttle.
+  local fixed = os.getenv("BENCH_FIXED_IP")
+  if fixed and #fixed > 0 then ip = fixed end
   return wrk.format("GET", path, {["X-Forwarded-For"] = ip,
                                   ["Accept-Encoding"] = "gzip",
                                   ["Accept-Language"] = "es"})

@@ -100,6 +100,16 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
     assert [o["concurrency"] for o in data["ceiling"]] == [1, 8]
     assert all(o["errors"] == 0 and o["requests"] > 0 for o in data["ceiling"]), data["ceiling"]
     assert len(data["worker_peak_rss_mb"]) >= 2 and min(data["worker_peak_rss_mb"]) > 10
+    # The worst kind: twenty hostile searches, each answered (never a 500), and the attack run.
+    for surface in ("api", "page"):
+        worst = data["worst"][surface]
+        assert worst["searches"] == 20 and len(worst["each"]) == 20, worst
+        assert 0 < worst["p50_ms"] <= worst["max_ms"], worst
+        assert set(worst["statuses"]) <= {"200", "400", "422"}, worst["statuses"]
+    assert data["worst"]["api"]["statuses"].get("200", 0) >= 10
+    attack = data["under_attack"]
+    assert attack["alone"]["rps"] > 0 and attack["attacked"]["rps"] > 0, attack
+    assert attack["attacker"]["requests"] > 0 and attack["drop"] is not None, attack
     assert data["generate_directory"]["services"] == 200
     assert data["generate_directory"]["services_per_s"] > 0
     imported = data["import_hsds"]
@@ -111,10 +121,14 @@ def test_the_harness_writes_every_measure_it_promises(tmp_path):
         "app_over_floor_median_c1",
         "worker_peak_rss_mb",
         "import_1m_estimated_s",
+        "worst_api_max_ms_c1",
+        "worst_page_max_ms_c1",
+        "ordinary_rps_drop_under_attack_c8",
     }
     table = written.with_suffix(".md").read_text()
     assert "| ceiling | /healthz | 8 |" in table
     assert "| api | repeat (Zipf) | 8 |" in table and "| page | repeat (Zipf) | 1 |" in table
     assert "| api | text | 1 |" in table and "Peak RSS per gunicorn worker" in table
+    assert "Worst kind, api, 20 hostile searches" in table and "while one address sent" in table
     assert f"shared_buffers {settings['shared_buffers']}" in table
     assert f"work_mem {settings['work_mem']}, " in table and f"jit {settings['jit']}" in table
