@@ -287,11 +287,18 @@ def _paged(
     are all the matches (`sort_all_upto` or fewer), the page is sorted from them
     (`ordered`) without touching the table again. Only a search with more matches runs `walk`,
     an index scan in the page's order that stops at its end. PostgreSQL runs only the branch
-    whose one-time condition holds."""
+    whose one-time condition holds.
+
+    The matches are a CTE of their own, read up to the limit by the next one: planned under the
+    LIMIT, PostgreSQL assumed its estimate of matches (filters taken as independent) and read
+    the table in order to stop early, which for a combination that matches nothing (a term and
+    a population never seen together) was a scan of every row; planned for all its rows it ANDs
+    the filters' indexes."""
     args = {**args, "count_upto": max(sort_all_upto, COUNT_LIMIT) + 1}
     rows = _fetch(
         f"""
-        WITH m AS MATERIALIZED ({matches} LIMIT %(count_upto)s),
+        WITH a AS MATERIALIZED ({matches}),
+             m AS MATERIALIZED (SELECT * FROM a LIMIT %(count_upto)s),
              n AS MATERIALIZED (SELECT count(*) AS n FROM m)
         SELECT n.n, p.id, p.d FROM n LEFT JOIN (
             (SELECT id, d FROM m WHERE (SELECT n FROM n) <= {sort_all_upto}
@@ -611,25 +618,26 @@ def search(
     cacheable = now is None and result_cache.enabled()
     now = now or timezone.now()
     key = version = cached = None
-    try:
-        with bounded():
-            origin = resolve_origin(params)
-            if cacheable:
-                key = result_cache.entry_key(params, origin, lang=lang, now=now)
-                version, cached = result_cache.lookup(key)
-            if cached is result_cache.TOO_BROAD:
-                raise SearchTooBroad()
-            if cached is None:
+    # Reading the place is bounded by the gazetteer's indexes, not by the directory.
+    origin = resolve_origin(params)
+    if cacheable:
+        key = result_cache.entry_key(params, origin, lang=lang, now=now)
+        version, cached = result_cache.lookup(key)
+    if cached is result_cache.TOO_BROAD:
+        raise SearchTooBroad()
+    if cached is None:
+        try:
+            with bounded():
                 total, more, rows, corrected = _compute(params, origin, lang=lang, now=now)
-                if key is not None and not corrected:
-                    result_cache.store(key, version, (total, more, rows))
-            else:
-                total, more, rows = cached
-                corrected = ""
-    except SearchTooBroad:
-        if key is not None and cached is None:
-            result_cache.store_too_broad(key, version)
-        raise
+        except SearchTooBroad:
+            if key is not None:
+                result_cache.store_too_broad(key, version)
+            raise
+        if key is not None and not corrected:
+            result_cache.store(key, version, (total, more, rows))
+    else:
+        total, more, rows = cached
+        corrected = ""
     hits = [] if load == "rows" else build_hits(rows, origin.point if origin else None, load)
     return SearchResult(
         hits=hits,
