@@ -20,6 +20,14 @@ class ServicesConfig(AppConfig):
         from services.search import documents
 
         documents.connect_signals()
+        from django.db.models.signals import post_delete, post_save
+
+        from services.models import PostalCode, Region
+        from services.search.places import forget_readings
+
+        for model in (Region, PostalCode):
+            post_save.connect(forget_readings, sender=model, dispatch_uid=f"readings-{model}")
+            post_delete.connect(forget_readings, sender=model, dispatch_uid=f"readings-d-{model}")
         LANG_INFO.setdefault(
             "ht", {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl"}
         )

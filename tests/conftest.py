@@ -26,7 +26,11 @@ def fresh_cache():
     counters from one test never answer 429 in another."""
     from django.core.cache import cache
 
+    from services.search.places import forget_readings
+
     cache.clear()
+    # Place readings kept in this process may name regions another test rolled back.
+    forget_readings()
     yield
 
 

@@ -43,7 +43,7 @@ from services.data.region_names import (
     TYPED_CODE_COUNTRIES,
 )
 from services.models import PostalCode, Region
-from services.search.places import normalize, search_names_for
+from services.search.places import forget_readings, normalize, search_names_for
 
 __all__ = ["ADMIN1_TO_ISO", "AMERICAS_AND_SPAIN", "DEFAULT_COUNTRIES", "load_regions"]
 
@@ -460,5 +460,7 @@ def load_regions(
         cursor.execute(_POSTAL_INSERT)
         created["postal_codes"] = cursor.rowcount
         _analyze(cursor, PostalCode)
+    # Readings of typed places kept by this process were of the gazetteer before this load.
+    forget_readings()
     created["seconds"] = round(time.monotonic() - started, 1)
     return created

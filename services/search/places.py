@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import math
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -408,6 +410,30 @@ def read_place(text: str, *, country: str | None = None, context: str = "") -> P
         best.alternatives = readings[1 : 1 + MAX_ALTERNATIVES]
         return PlaceReading(best, readings[: 1 + MAX_ALTERNATIVES])
     return PlaceReading(None, readings[:MAX_ALTERNATIVES])
+
+
+# Readings of typed places, kept per process: reading one costs ~10 ms of Python (ranking its
+# candidates by distance and weight), the same few places are typed again and again, and the
+# gazetteer changes only when regions are loaded or saved (both call forget_readings). Entries
+# also age out, so a change made by another process is seen within READINGS_SECONDS.
+READINGS_SECONDS = 300
+
+
+@lru_cache(maxsize=2048)
+def _kept_reading(text: str, country: str | None, context: str, _epoch: int) -> PlaceReading:
+    return read_place(text, country=country, context=context)
+
+
+def read_place_kept(text: str, *, country: str | None = None, context: str = "") -> PlaceReading:
+    """read_place's answer, from this process's memory when it was read a moment ago. Its
+    readings are shared: callers read them and never change them."""
+    epoch = int(time.monotonic() // READINGS_SECONDS)
+    return _kept_reading(text or "", country, context or "", epoch)
+
+
+def forget_readings(*args: object, **kwargs: object) -> None:
+    """Drops the kept readings (the gazetteer changed); usable as a signal receiver."""
+    _kept_reading.cache_clear()
 
 
 def _edit_score(head: str, region: Region) -> float:

@@ -42,7 +42,7 @@ from services.search.places import (
     ResolvedPlace,
     normalize,
     point_place,
-    read_place,
+    read_place_kept,
     region_at,
 )
 from services.search.results import (
@@ -79,7 +79,7 @@ def resolve_origin(params: SearchParams) -> ResolvedPlace | None:
     if params.lat is not None and params.lon is not None:
         return point_place(Point(params.lon, params.lat, srid=4326))
     if params.place:
-        reading = read_place(params.place, context=params.country)
+        reading = read_place_kept(params.place, context=params.country)
         if reading.origin is None:
             raise PlaceNotFound(reading.choices)
         return reading.origin
