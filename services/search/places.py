@@ -19,12 +19,14 @@ Invariants:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import secrets
 import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -415,25 +417,36 @@ def read_place(text: str, *, country: str | None = None, context: str = "") -> P
 # Readings of typed places, kept per process: reading one costs ~10 ms of Python (ranking its
 # candidates by distance and weight), the same few places are typed again and again, and the
 # gazetteer changes only when regions are loaded or saved (both call forget_readings). Entries
-# also age out, so a change made by another process is seen within READINGS_SECONDS.
+# also age out, so a change made by another process is seen within READINGS_SECONDS. What is
+# kept is the reading (gazetteer rows), under a salted digest of what was typed: the typed words
+# themselves are not kept.
 READINGS_SECONDS = 300
-
-
-@lru_cache(maxsize=2048)
-def _kept_reading(text: str, country: str | None, context: str, _epoch: int) -> PlaceReading:
-    return read_place(text, country=country, context=context)
+READINGS_KEPT = 2048
+_READINGS: OrderedDict[bytes, tuple[float, PlaceReading]] = OrderedDict()
+_READINGS_SALT = secrets.token_bytes(16)
 
 
 def read_place_kept(text: str, *, country: str | None = None, context: str = "") -> PlaceReading:
     """read_place's answer, from this process's memory when it was read a moment ago. Its
     readings are shared: callers read them and never change them."""
-    epoch = int(time.monotonic() // READINGS_SECONDS)
-    return _kept_reading(text or "", country, context or "", epoch)
+    material = "\x1f".join((text or "", country or "", context or "")).encode()
+    key = hashlib.blake2b(material, key=_READINGS_SALT, digest_size=16).digest()
+    now = time.monotonic()
+    kept = _READINGS.get(key)
+    if kept is not None and now - kept[0] < READINGS_SECONDS:
+        _READINGS.move_to_end(key)
+        return kept[1]
+    reading = read_place(text, country=country, context=context)
+    _READINGS[key] = (now, reading)
+    _READINGS.move_to_end(key)
+    while len(_READINGS) > READINGS_KEPT:
+        _READINGS.popitem(last=False)
+    return reading
 
 
 def forget_readings(*args: object, **kwargs: object) -> None:
     """Drops the kept readings (the gazetteer changed); usable as a signal receiver."""
-    _kept_reading.cache_clear()
+    _READINGS.clear()
 
 
 def _edit_score(head: str, region: Region) -> float:
