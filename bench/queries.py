@@ -4,6 +4,7 @@ their mix), each asked of the public results page and of the API with the same p
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 KINDS = ("text", "place", "filters", "mix")
@@ -140,20 +141,27 @@ def distinct(
     """Up to `count` different searches per kind (fewer when a kind's space runs out), so that a
     run asking each once measures searches no cache has seen."""
     rng = random.Random(seed * 7 + 3)
-    pools: dict[str, list[list[tuple[str, str]]]] = {}
-    for kind in KINDS:
-        seen: set[tuple[tuple[str, str], ...]] = set()
-        pool: list[list[tuple[str, str]]] = []
-        for _ in range(count * 20):
-            params = _distinct_one(kind, rng, towns, regions, words)
-            key = tuple(sorted(params))
-            if key not in seen:
-                seen.add(key)
-                pool.append(params)
-                if len(pool) == count:
-                    break
-        pools[kind] = pool
-    return pools
+    return {
+        kind: _different(lambda kind=kind: _distinct_one(kind, rng, towns, regions, words), count)
+        for kind in KINDS
+    }
+
+
+def _different(
+    draw: Callable[[], list[tuple[str, str]]], count: int
+) -> list[list[tuple[str, str]]]:
+    """Up to `count` different searches from `draw` (fewer when its space runs out)."""
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    pool: list[list[tuple[str, str]]] = []
+    for _ in range(count * 20):
+        params = draw()
+        key = tuple(sorted(params))
+        if key not in seen:
+            seen.add(key)
+            pool.append(params)
+            if len(pool) == count:
+                break
+    return pool
 
 
 def zipf_sequence(
@@ -244,7 +252,6 @@ def worst_pool(
     and pages), so that an attacker's run is not answered from the result cache."""
     rng = random.Random(seed * 17 + 11)
     lexicon = list(words) or list(TEXTS)
-    pool: list[list[tuple[str, str]]] = []
     shapes = [
         lambda: [("text", " ".join(rng.sample(STOP_WORDS, rng.randint(1, 4))))],
         lambda: [("text", rng.choice("abcdefghijklmnopqrstuvwxyz"))],
@@ -266,13 +273,4 @@ def worst_pool(
         ],
         lambda: [("text", rng.choice(lexicon)), ("page", str(rng.randint(20, 50)))],
     ]
-    seen: set[tuple[tuple[str, str], ...]] = set()
-    for _ in range(count * 20):
-        params = rng.choice(shapes)()
-        key = tuple(sorted(params))
-        if key not in seen:
-            seen.add(key)
-            pool.append(params)
-            if len(pool) == count:
-                break
-    return pool
+    return _different(lambda: rng.choice(shapes)(), count)
