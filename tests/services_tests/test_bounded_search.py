@@ -260,6 +260,14 @@ def test_a_mistyped_place_is_read_through_the_trigram_index(base) -> None:
 def test_a_mistyped_word_is_read_through_the_words_index(listings) -> None:
     from django.test.utils import CaptureQueriesContext
 
+    # A words table of a real directory's size, so that the planner's choice is the one
+    # production gets (on a few hundred words any plan is cheap, and any may be chosen).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO services_searchword (word) SELECT 'palabra' || n || 'x'"
+            " FROM generate_series(1, 20000) AS n ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("ANALYZE services_searchword")
     with CaptureQueriesContext(connection) as queries:
         assert search_module.correct_words("albege") == "albergue"
     sql = queries.captured_queries[-1]["sql"]
